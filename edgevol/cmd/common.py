@@ -1,0 +1,38 @@
+"""What every console script does first: config, concurrency backend, logs.
+
+The oslo.service backend must be chosen before oslo.messaging is imported
+(it asks the backend for its executor at import), so this module imports
+nothing that pulls oslo.messaging in; callers import the rest afterwards.
+"""
+
+import sys
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from edgevol import conf as edgevol_conf
+from edgevol.db import session as db_session
+
+
+def prepare(binary, cli_opts=(), argv=None):
+    """Parse the command line and config files; returns ``cfg.CONF``."""
+    conf = edgevol_conf.CONF
+    conf.register_cli_opts(cli_opts)
+    logging.register_options(conf)
+    db_session.register_opts(conf)
+    conf(sys.argv[1:] if argv is None else argv, project="edgevol",
+         prog=binary)
+    select_backend(conf.concurrency_backend)
+    logging.setup(conf, "edgevol")
+    from edgevol import rpc
+    rpc.set_defaults()
+    return conf
+
+
+def select_backend(name):
+    """Pick oslo.service's threading or eventlet backend, once."""
+    from oslo_service import backend
+    if name == "eventlet":
+        import eventlet
+        eventlet.monkey_patch()
+    backend.init_backend(backend.BackendType(name))

@@ -1,0 +1,18 @@
+"""edgevol-scheduler: places volumes on sites."""
+
+import socket
+
+from edgevol.cmd import common
+
+
+def main():
+    conf = common.prepare("edgevol-scheduler")
+    from edgevol.db import session as db_session
+    from edgevol import rpc
+    from edgevol.scheduler import manager
+    from edgevol import service
+    db_session.configure(conf)
+    manager_ = manager.SchedulerManager(conf)
+    service.serve(service.Service(
+        conf, "edgevol-scheduler", socket.gethostname(), rpc.SCHEDULER_TOPIC,
+        None, manager_))

@@ -1,0 +1,31 @@
+from oslo_config import cfg
+
+opts = [
+    cfg.StrOpt("state_path", default="/var/lib/edgevol",
+               help="Directory where edgevol keeps its state."),
+    cfg.ListOpt("enabled_sites", default=[],
+                help="Sites (one Ceph cluster and one availability zone "
+                     "each) this deployment serves. Each site has a config "
+                     "group of its own name, see the [<site>] options."),
+    cfg.IntOpt("report_interval", default=2, min=1,
+               help="Seconds between a service's heartbeats and a volume "
+                    "manager's capability reports."),
+    cfg.IntOpt("service_down_time", default=15, min=2,
+               help="Seconds without a heartbeat after which a service "
+                    "counts as down; its AZ then leaves the AZ list and "
+                    "creates there are refused at once."),
+    cfg.IntOpt("rpc_call_timeout", default=30, min=1,
+               help="Seconds an RPC call waits for its answer."),
+    cfg.StrOpt("auth_strategy", default="noauth",
+               choices=[("noauth", "Token 'user:project', no Keystone."),
+                        ("keystone", "keystonemiddleware auth_token.")],
+               help="How the API authenticates requests."),
+    cfg.StrOpt("concurrency_backend", default="threading",
+               choices=["threading", "eventlet"],
+               help="oslo.service backend of the services. With eventlet, "
+                    "every librados/librbd call runs in eventlet.tpool."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(opts)

@@ -1,0 +1,44 @@
+"""Options of one site: a group named after the site, e.g. ``[site1]``."""
+
+from oslo_config import cfg
+
+opts = [
+    cfg.StrOpt("availability_zone",
+               help="AZ of this site; defaults to the site name."),
+    cfg.StrOpt("backend_name", default="rbd",
+               help="Backend part of this site's host string "
+                    "site@backend#pool."),
+    cfg.StrOpt("volume_driver", default="edgevol.drivers.rbd.RBDDriver",
+               help="Driver class of this site's volumes."),
+    cfg.StrOpt("ceph_conf", default="/etc/ceph/ceph.conf",
+               help="ceph.conf of this site's cluster."),
+    cfg.StrOpt("cluster_name", default="ceph",
+               help="Ceph cluster name of this site."),
+    cfg.StrOpt("rbd_user", default="edgevol",
+               help="cephx user (without 'client.') of this site's volume "
+                    "service; its keyring is found through ceph_conf."),
+    cfg.StrOpt("rbd_pool", default="volumes",
+               help="Pool holding this site's volumes."),
+    cfg.StrOpt("rbd_secret_uuid",
+               help="libvirt secret UUID compute hosts use for rbd_user."),
+    cfg.IntOpt("rados_connect_timeout", default=5, min=1,
+               help="Seconds to connect to the site's cluster."),
+    cfg.IntOpt("rados_op_timeout", default=10, min=1,
+               help="Seconds any single librados/librbd operation may take "
+                    "(rados_osd_op_timeout and rados_mon_op_timeout)."),
+    cfg.FloatOpt("max_over_subscription_ratio", default=20.0, min=1.0,
+                 help="Provisioned capacity may reach this multiple of the "
+                      "total capacity (thin provisioning)."),
+    cfg.IntOpt("reserved_percentage", default=0, min=0, max=100,
+               help="Percentage of the site's capacity kept free."),
+]
+
+
+def register_opts(conf, site):
+    conf.register_opts(opts, group=site)
+    return conf[site]
+
+
+def availability_zone(conf, site):
+    """The AZ of ``site``: its configured AZ or the site name."""
+    return register_opts(conf, site).availability_zone or site

@@ -1,0 +1,1 @@
+"""All SQL of edgevol lives in this package, split by resource."""

@@ -1,0 +1,118 @@
+"""Table definitions. Schema changes go through an alembic revision."""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+def _timestamps():
+    return (sa.Column("created_at", sa.DateTime, nullable=False),
+            sa.Column("updated_at", sa.DateTime))
+
+
+class VolumeType(Base):
+    # Types are deleted for real: none may be in use when deleted, and a
+    # plain unique name is then enough.
+    __tablename__ = "volume_types"
+    id = sa.Column(sa.String(36), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    description = sa.Column(sa.String(255))
+    is_public = sa.Column(sa.Boolean, nullable=False, default=True)
+    created_at, updated_at = _timestamps()
+
+
+class VolumeTypeExtraSpec(Base):
+    __tablename__ = "volume_type_extra_specs"
+    __table_args__ = (sa.UniqueConstraint("volume_type_id", "key"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    volume_type_id = sa.Column(
+        sa.String(36), sa.ForeignKey("volume_types.id", ondelete="CASCADE"),
+        nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+
+
+class Volume(Base):
+    # Volumes are soft-deleted: the row of a deleted volume stays for
+    # audit and quota history, hidden by ``deleted``.
+    __tablename__ = "volumes"
+    __table_args__ = (
+        sa.Index("ix_volumes_project_deleted", "project_id", "deleted"),
+        sa.Index("ix_volumes_host_status", "host", "status"),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    display_name = sa.Column(sa.String(255))
+    display_description = sa.Column(sa.String(255))
+    size = sa.Column(sa.Integer, nullable=False)
+    status = sa.Column(sa.String(32), nullable=False)
+    previous_status = sa.Column(sa.String(32))
+    status_reason = sa.Column(sa.Text)
+    attach_status = sa.Column(sa.String(32), nullable=False,
+                              default="detached")
+    migration_status = sa.Column(sa.String(32))
+    availability_zone = sa.Column(sa.String(255), nullable=False)
+    host = sa.Column(sa.String(255))
+    volume_type_id = sa.Column(sa.String(36),
+                               sa.ForeignKey("volume_types.id"),
+                               nullable=False)
+    bootable = sa.Column(sa.Boolean, nullable=False, default=False)
+    multiattach = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at, updated_at = _timestamps()
+    launched_at = sa.Column(sa.DateTime)
+    terminated_at = sa.Column(sa.DateTime)
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class VolumeMetadata(Base):
+    __tablename__ = "volume_metadata"
+    __table_args__ = (sa.UniqueConstraint("volume_id", "key"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    volume_id = sa.Column(
+        sa.String(36), sa.ForeignKey("volumes.id", ondelete="CASCADE"),
+        nullable=False, index=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (sa.UniqueConstraint("host", "binary"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    binary = sa.Column(sa.String(64), nullable=False)
+    topic = sa.Column(sa.String(255), nullable=False)
+    availability_zone = sa.Column(sa.String(255))
+    disabled = sa.Column(sa.Boolean, nullable=False, default=False)
+    disabled_reason = sa.Column(sa.String(255))
+    report_count = sa.Column(sa.Integer, nullable=False, default=0)
+    capabilities = sa.Column(sa.JSON)
+    heartbeat_at = sa.Column(sa.DateTime)
+    created_at, updated_at = _timestamps()
+
+
+class Quota(Base):
+    """A per-project limit that overrides the configured default."""
+
+    __tablename__ = "quotas"
+    __table_args__ = (sa.UniqueConstraint("project_id", "resource"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(64), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)
+
+
+class QuotaUsage(Base):
+    """What a project uses; changed only by guarded increments."""
+
+    __tablename__ = "quota_usages"
+    __table_args__ = (sa.UniqueConstraint("project_id", "resource"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(64), nullable=False)
+    in_use = sa.Column(sa.Integer, nullable=False, default=0)

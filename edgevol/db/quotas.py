@@ -1,0 +1,126 @@
+"""Per-project limits and usage, changed only by guarded increments.
+
+A charge is ``UPDATE quota_usages SET in_use = in_use + :d WHERE ... AND
+in_use + :d <= :limit``: two racing creates cannot both take the last slot.
+"""
+
+import sqlalchemy as sa
+from oslo_db import exception as db_exc
+
+from edgevol.db import models
+from edgevol.db import session as db_session
+from edgevol import exception
+
+QUOTAS = models.Quota.__table__
+USAGES = models.QuotaUsage.__table__
+
+_defaults = {}
+
+
+def set_defaults(defaults):
+    """The configured default limits ({resource: limit}, -1 = unlimited)."""
+    _defaults.clear()
+    _defaults.update(defaults)
+
+
+def defaults():
+    return dict(_defaults)
+
+
+def _limits(session, project_id):
+    limits = dict(_defaults)
+    limits.update(session.execute(
+        sa.select(QUOTAS.c.resource, QUOTAS.c.hard_limit)
+        .where(QUOTAS.c.project_id == project_id)).all())
+    return limits
+
+
+def _usages(session, project_id):
+    return dict(session.execute(
+        sa.select(USAGES.c.resource, USAGES.c.in_use)
+        .where(USAGES.c.project_id == project_id)).all())
+
+
+def charge(session, project_id, deltas):
+    """Add ``deltas`` ({resource: n}) to usage inside ``session``'s
+    transaction; positive deltas are refused beyond the limit.
+
+    The usage rows must exist (``ensure_usage_rows``) before the caller's
+    transaction starts: creating them inside it would wait on the very
+    write lock SQLite has given that transaction.
+    """
+    limits = None
+    for resource, delta in sorted(deltas.items()):
+        if delta == 0:
+            continue
+        if delta > 0 and limits is None:
+            limits = _limits(session, project_id)
+        limit = limits.get(resource, -1) if delta > 0 else -1
+        if not _try_charge(session, project_id, resource, delta, limit):
+            in_use = _usages(session, project_id).get(resource, 0)
+            raise exception.OverQuota(resource=resource, requested=delta,
+                                      in_use=in_use, limit=limit)
+
+
+def _try_charge(session, project_id, resource, delta, limit):
+    statement = sa.update(USAGES).where(
+        USAGES.c.project_id == project_id, USAGES.c.resource == resource)
+    if limit >= 0:
+        statement = statement.where(USAGES.c.in_use + delta <= limit)
+    # Usage never goes below zero, even if a release is replayed.
+    new_value = sa.case((USAGES.c.in_use + delta < 0, 0),
+                        else_=USAGES.c.in_use + delta)
+    result = session.execute(statement.values(in_use=new_value))
+    return result.rowcount == 1
+
+
+_known_rows = set()
+
+
+def ensure_usage_rows(context, project_id, resources):
+    """Create missing usage rows of a project, each in its own transaction.
+
+    Rows are never deleted, so a process remembers which exist.
+    """
+    missing = [r for r in resources if (project_id, r) not in _known_rows]
+    if not missing:
+        return
+    with db_session.reader(context) as session:
+        present = set(session.execute(sa.select(USAGES.c.resource).where(
+            USAGES.c.project_id == project_id,
+            USAGES.c.resource.in_(missing))).scalars())
+    for resource in missing:
+        if resource not in present:
+            try:
+                with db_session.writer(context) as session:
+                    session.execute(sa.insert(USAGES).values(
+                        project_id=project_id, resource=resource, in_use=0))
+            except db_exc.DBDuplicateEntry:
+                pass  # a racing request made it; that is all we need
+        _known_rows.add((project_id, resource))
+
+
+def get(context, project_id):
+    """({resource: limit}, {resource: in_use}) of a project."""
+    with db_session.reader(context) as session:
+        return _limits(session, project_id), _usages(session, project_id)
+
+
+def set_limits(context, project_id, values):
+    with db_session.writer(context) as session:
+        for resource, limit in values.items():
+            updated = session.execute(
+                sa.update(QUOTAS).where(QUOTAS.c.project_id == project_id,
+                                        QUOTAS.c.resource == resource)
+                .values(hard_limit=limit))
+            if updated.rowcount == 0:
+                session.execute(sa.insert(QUOTAS).values(
+                    project_id=project_id, resource=resource,
+                    hard_limit=limit))
+        return _limits(session, project_id)
+
+
+def reset_limits(context, project_id):
+    with db_session.writer(context) as session:
+        session.execute(sa.delete(QUOTAS).where(
+            QUOTAS.c.project_id == project_id))

@@ -1,0 +1,75 @@
+"""Service rows: registration, heartbeats, capability reports."""
+
+import sqlalchemy as sa
+from oslo_db import exception as db_exc
+
+from edgevol.db import models
+from edgevol.db import session as db_session
+from edgevol.db import transitions
+from edgevol import exception
+
+SERVICES = models.Service.__table__
+
+
+def register(context, host, binary, topic, availability_zone):
+    """Create or refresh the row of a starting service; returns its id."""
+    now = transitions.utcnow()
+    values = {"topic": topic, "availability_zone": availability_zone,
+              "heartbeat_at": now, "updated_at": now}
+    with db_session.writer(context) as session:
+        updated = session.execute(
+            sa.update(SERVICES).where(SERVICES.c.host == host,
+                                      SERVICES.c.binary == binary)
+            .values(**values).returning(SERVICES.c.id)).scalar()
+        if updated is not None:
+            return updated
+    try:
+        with db_session.writer(context) as session:
+            return session.execute(sa.insert(SERVICES).values(
+                host=host, binary=binary, created_at=now, report_count=0,
+                disabled=False, **values).returning(SERVICES.c.id)).scalar()
+    except db_exc.DBDuplicateEntry:
+        return register(context, host, binary, topic, availability_zone)
+
+
+def heartbeat(context, service_id, capabilities=None):
+    values = {"heartbeat_at": transitions.utcnow(),
+              "report_count": SERVICES.c.report_count + 1}
+    if capabilities is not None:
+        values["capabilities"] = capabilities
+    with db_session.writer(context) as session:
+        session.execute(sa.update(SERVICES)
+                        .where(SERVICES.c.id == service_id).values(**values))
+
+
+def get_all(context, host=None, binary=None):
+    query = sa.select(SERVICES).order_by(SERVICES.c.id)
+    if host is not None:
+        query = query.where(SERVICES.c.host == host)
+    if binary is not None:
+        query = query.where(SERVICES.c.binary == binary)
+    with db_session.reader(context) as session:
+        return [dict(row) for row in session.execute(query).mappings()]
+
+
+def set_disabled(context, host, binary, disabled, reason):
+    with db_session.writer(context) as session:
+        row = session.execute(
+            sa.update(SERVICES).where(SERVICES.c.host == host,
+                                      SERVICES.c.binary == binary)
+            .values(disabled=disabled, disabled_reason=reason,
+                    updated_at=transitions.utcnow())
+            .returning(*SERVICES.c)).mappings().first()
+        if row is None:
+            raise exception.ServiceNotFound(service="%s on %s" %
+                                            (binary, host))
+        return dict(row)
+
+
+def delete(context, host, binary):
+    with db_session.writer(context) as session:
+        result = session.execute(sa.delete(SERVICES).where(
+            SERVICES.c.host == host, SERVICES.c.binary == binary))
+        if result.rowcount == 0:
+            raise exception.ServiceNotFound(service="%s on %s" %
+                                            (binary, host))

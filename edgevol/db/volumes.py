@@ -1,0 +1,264 @@
+"""Volume rows: create, read, list, update, status transitions."""
+
+import sqlalchemy as sa
+
+from edgevol.db import models
+from edgevol.db import quotas
+from edgevol.db import session as db_session
+from edgevol.db import transitions
+from edgevol import exception
+from edgevol import states
+
+VOLUMES = models.Volume.__table__
+METADATA = models.VolumeMetadata.__table__
+TYPES = models.VolumeType.__table__
+
+SORT_KEYS = {"created_at", "updated_at", "id", "name", "size", "status",
+             "availability_zone"}
+_SORT_COLUMNS = {"name": "display_name"}
+
+
+def _row_to_dict(row, metadata, type_name):
+    volume = dict(row)
+    volume["name"] = volume.pop("display_name")
+    volume["description"] = volume.pop("display_description")
+    volume["metadata"] = metadata
+    volume["volume_type_name"] = type_name
+    volume["encrypted"] = False
+    return volume
+
+
+def _load(session, rows):
+    """Turn volume rows into dicts carrying metadata and type name."""
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    metadata = {volume_id: {} for volume_id in ids}
+    for volume_id, key, value in session.execute(
+            sa.select(METADATA.c.volume_id, METADATA.c.key, METADATA.c.value)
+            .where(METADATA.c.volume_id.in_(ids))):
+        metadata[volume_id][key] = value
+    type_ids = {row["volume_type_id"] for row in rows}
+    names = dict(session.execute(
+        sa.select(TYPES.c.id, TYPES.c.name).where(TYPES.c.id.in_(type_ids))
+    ).all())
+    return [_row_to_dict(row, metadata[row["id"]],
+                         names.get(row["volume_type_id"])) for row in rows]
+
+
+def create(context, values, metadata, reservations):
+    """Insert a volume and charge its quota in one transaction.
+
+    :param reservations: {resource: delta} charged with guarded
+        increments; raises OverQuota (and inserts nothing) when one fails.
+    """
+    now = transitions.utcnow()
+    row = dict(values, created_at=now, updated_at=now, deleted=False)
+    with db_session.writer(context) as session:
+        quotas.charge(session, row["project_id"], reservations)
+        session.execute(sa.insert(VOLUMES).values(**row))
+        if metadata:
+            session.execute(sa.insert(METADATA), [
+                {"volume_id": row["id"], "key": k, "value": v}
+                for k, v in metadata.items()])
+        return _load(session, [_select_one(session, row["id"])])[0]
+
+
+def _select_one(session, volume_id, project_id=None):
+    query = sa.select(VOLUMES).where(VOLUMES.c.id == volume_id,
+                                     VOLUMES.c.deleted == sa.false())
+    if project_id is not None:
+        query = query.where(VOLUMES.c.project_id == project_id)
+    row = session.execute(query).mappings().first()
+    if row is None:
+        raise exception.VolumeNotFound(volume_id=volume_id)
+    return row
+
+
+def get(context, volume_id, project_id=None):
+    """A live volume; ``project_id`` restricts it to one project."""
+    with db_session.reader(context) as session:
+        return _load(session, [_select_one(session, volume_id,
+                                           project_id)])[0]
+
+
+def _filtered(query, filters):
+    for key, value in (filters or {}).items():
+        if key == "metadata":
+            for meta_key, meta_value in value.items():
+                query = query.where(sa.exists().where(
+                    METADATA.c.volume_id == VOLUMES.c.id,
+                    METADATA.c.key == meta_key,
+                    METADATA.c.value == str(meta_value)))
+        elif key == "name":
+            query = query.where(VOLUMES.c.display_name == value)
+        elif key in ("status", "availability_zone", "project_id", "host",
+                     "bootable", "volume_type_id", "size"):
+            query = query.where(VOLUMES.c[key] == value)
+        else:
+            raise exception.InvalidInput(
+                reason="Invalid filter key '%s'." % key)
+    return query
+
+
+def _paginated(session, query, marker, limit, sort):
+    sort = sort or [("created_at", "desc")]
+    if not any(key == "id" for key, _ in sort):
+        sort = list(sort) + [("id", sort[0][1])]
+    columns = []
+    for key, direction in sort:
+        if key not in SORT_KEYS:
+            raise exception.InvalidInput(
+                reason="Invalid sort key '%s'; valid: %s." %
+                (key, ", ".join(sorted(SORT_KEYS))))
+        columns.append((VOLUMES.c[_SORT_COLUMNS.get(key, key)], direction))
+    if marker is not None:
+        marker_row = session.execute(
+            sa.select(VOLUMES).where(VOLUMES.c.id == marker)
+        ).mappings().first()
+        if marker_row is None:
+            raise exception.InvalidInput(
+                reason="Marker %s could not be found." % marker)
+        query = query.where(_after(columns, marker_row))
+    for column, direction in columns:
+        query = query.order_by(column.asc() if direction == "asc"
+                               else column.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return query
+
+
+def _after(columns, marker_row):
+    """Rows strictly after ``marker_row`` in the (column, dir) ordering."""
+    clauses = []
+    for index, (column, direction) in enumerate(columns):
+        equal = [c == marker_row[c.name] for c, _ in columns[:index]]
+        value = marker_row[column.name]
+        beyond = column > value if direction == "asc" else column < value
+        clauses.append(sa.and_(*equal, beyond))
+    return sa.or_(*clauses)
+
+
+def get_all(context, filters=None, marker=None, limit=None, sort=None):
+    query = _filtered(
+        sa.select(VOLUMES).where(VOLUMES.c.deleted == sa.false()), filters)
+    with db_session.reader(context) as session:
+        query = _paginated(session, query, marker, limit, sort)
+        return _load(session, session.execute(query).mappings().all())
+
+
+def count(context, filters=None):
+    query = _filtered(sa.select(sa.func.count()).select_from(VOLUMES).where(
+        VOLUMES.c.deleted == sa.false()), filters)
+    with db_session.reader(context) as session:
+        return session.execute(query).scalar()
+
+
+def update(context, volume_id, values, project_id=None):
+    """Change descriptive columns (never a status column)."""
+    with db_session.writer(context) as session:
+        _select_one(session, volume_id, project_id)
+        if values:
+            session.execute(
+                sa.update(VOLUMES).where(VOLUMES.c.id == volume_id)
+                .values(updated_at=transitions.utcnow(), **values))
+        return _load(session, [_select_one(session, volume_id)])[0]
+
+
+def set_metadata(context, volume_id, metadata, replace, project_id=None):
+    """Merge (or with ``replace`` swap in) metadata; returns all of it."""
+    with db_session.writer(context) as session:
+        _select_one(session, volume_id, project_id)
+        keys = list(metadata)
+        delete = sa.delete(METADATA).where(METADATA.c.volume_id == volume_id)
+        if not replace:
+            delete = delete.where(METADATA.c.key.in_(keys))
+        session.execute(delete)
+        if metadata:
+            session.execute(sa.insert(METADATA), [
+                {"volume_id": volume_id, "key": k, "value": v}
+                for k, v in metadata.items()])
+        return _load(session, [_select_one(session, volume_id)])[0][
+            "metadata"]
+
+
+def delete_metadata(context, volume_id, key, project_id=None):
+    with db_session.writer(context) as session:
+        _select_one(session, volume_id, project_id)
+        result = session.execute(sa.delete(METADATA).where(
+            METADATA.c.volume_id == volume_id, METADATA.c.key == key))
+        if result.rowcount == 0:
+            raise exception.NotFound(
+                "Metadata key %s of volume %s could not be found." %
+                (key, volume_id))
+
+
+def transition(context, volume_id, event, values=None, where=(),
+               guard_reason=None):
+    """Apply a state transition (see ``edgevol.states``); returns the row."""
+    with db_session.writer(context) as session:
+        row = transitions.apply(session, VOLUMES, volume_id, event,
+                                values=values, where=where,
+                                guard_reason=guard_reason)
+        return _load(session, [row])[0]
+
+
+def finish_delete(context, volume_id):
+    """Mark a volume deleted and give its quota back, atomically."""
+    now = transitions.utcnow()
+    with db_session.writer(context) as session:
+        row = transitions.apply(
+            session, VOLUMES, volume_id, "delete_done",
+            values={"deleted": True, "deleted_at": now,
+                    "terminated_at": now})
+        quotas.charge(session, row["project_id"],
+                      {"volumes": -1, "gigabytes": -row["size"]})
+        return dict(row)
+
+
+def set_host(context, volume_id, host, expected_host=None):
+    """Move a ``creating`` volume's placement from ``expected_host``.
+
+    Conditional, so a duplicate scheduling (a redelivered cast, a retry
+    racing a restart) takes effect once: the loser gets False.
+    """
+    guard = (VOLUMES.c.host.is_(None) if expected_host is None
+             else VOLUMES.c.host == expected_host)
+    with db_session.writer(context) as session:
+        result = session.execute(
+            sa.update(VOLUMES)
+            .where(VOLUMES.c.id == volume_id, VOLUMES.c.deleted == sa.false(),
+                   VOLUMES.c.status == states.CREATING, guard)
+            .values(host=host, updated_at=transitions.utcnow()))
+        return result.rowcount == 1
+
+
+def get_by_host_and_status(context, host_prefix, statuses):
+    """Live volumes of a site's backend (``site@backend``) in ``statuses``."""
+    with db_session.reader(context) as session:
+        rows = session.execute(
+            sa.select(VOLUMES).where(
+                VOLUMES.c.deleted == sa.false(),
+                VOLUMES.c.status.in_(sorted(statuses)),
+                sa.or_(VOLUMES.c.host == host_prefix,
+                       VOLUMES.c.host.like(host_prefix + "#%")))
+        ).mappings().all()
+        return _load(session, rows)
+
+
+def get_unscheduled(context, status):
+    """Volumes in ``status`` that no scheduler has placed yet."""
+    with db_session.reader(context) as session:
+        rows = session.execute(sa.select(VOLUMES).where(
+            VOLUMES.c.deleted == sa.false(), VOLUMES.c.status == status,
+            VOLUMES.c.host.is_(None))).mappings().all()
+        return _load(session, rows)
+
+
+def allocated_gb(context, host):
+    """GiB of live volumes placed on ``host`` (a site@backend#pool)."""
+    with db_session.reader(context) as session:
+        return session.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(VOLUMES.c.size), 0))
+            .where(VOLUMES.c.deleted == sa.false(), VOLUMES.c.host == host)
+        ).scalar()

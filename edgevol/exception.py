@@ -1,0 +1,126 @@
+"""Domain errors.
+
+Each error carries the HTTP status the API answers with and a message the
+user reads. Lower layers raise these; the API maps them to Cinder-shaped
+fault bodies in one place (``edgevol.api.faults``).
+"""
+
+
+class EdgevolError(Exception):
+    """Base of every edgevol error; ``code`` is the HTTP status to answer."""
+
+    code = 500
+    message = "An unknown error occurred."
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if message is None:
+            message = self.message % kwargs if kwargs else self.message
+        self.msg = message
+        super().__init__(message)
+
+    def __str__(self):
+        return self.msg
+
+
+class Invalid(EdgevolError):
+    code = 400
+    message = "Invalid request: %(reason)s"
+
+
+class InvalidInput(Invalid):
+    message = "Invalid input: %(reason)s"
+
+
+class InvalidAvailabilityZone(Invalid):
+    message = ("Availability zone '%(az)s' is invalid; valid zones: %(valid)s.")
+
+
+class AvailabilityZoneUnavailable(Invalid):
+    message = ("Availability zone '%(az)s' has no running volume service; "
+               "try again later or choose one of: %(valid)s.")
+
+
+class InvalidVolumeType(Invalid):
+    message = "Invalid volume type: %(reason)s"
+
+
+class NotAuthorized(EdgevolError):
+    code = 403
+    message = "Not authorized."
+
+
+class PolicyNotAuthorized(NotAuthorized):
+    message = "Policy doesn't allow %(action)s to be performed."
+
+
+class NotFound(EdgevolError):
+    code = 404
+    message = "Resource could not be found."
+
+
+class VolumeNotFound(NotFound):
+    message = "Volume %(volume_id)s could not be found."
+
+
+class VolumeTypeNotFound(NotFound):
+    message = "Volume type %(type_id)s could not be found."
+
+
+class ServiceNotFound(NotFound):
+    message = "Service %(service)s could not be found."
+
+
+class Conflict(EdgevolError):
+    code = 409
+    message = "Conflict: %(reason)s"
+
+
+class InvalidStatus(Conflict):
+    """A compare-and-swap status change lost: the row is not in a from-state.
+
+    Raised by ``edgevol.db.transitions.apply``; the message names the current
+    status and the statuses the event accepts so the user can act on it.
+    """
+
+    message = ("Cannot %(event)s %(resource)s %(id)s: its %(column)s is "
+               "'%(current)s', must be one of: %(allowed)s.")
+
+
+class VolumeTypeExists(Conflict):
+    message = "Volume type with name %(name)s already exists."
+
+
+class VolumeTypeInUse(Conflict):
+    message = "Volume type %(type_id)s is in use by volumes."
+
+
+class OverQuota(EdgevolError):
+    code = 413
+    message = ("Quota exceeded for %(resource)s: requested %(requested)s, "
+               "in use %(in_use)s, limit %(limit)s.")
+
+
+class NoValidBackend(EdgevolError):
+    """The scheduler found no backend; the reason is shown to the user."""
+
+    code = 400
+    message = "No valid backend was found. %(reason)s"
+
+
+class DriverError(EdgevolError):
+    message = "Storage backend error: %(reason)s"
+
+
+class BackendUnavailable(DriverError):
+    message = "Storage backend of site %(site)s is unavailable: %(reason)s"
+
+
+class VolumeIsBusy(DriverError):
+    code = 409
+    message = "Volume %(name)s is in use: %(reason)s"
+
+
+class ServiceUnavailable(EdgevolError):
+    code = 503
+    message = "Service unavailable: %(reason)s"

@@ -1,0 +1,82 @@
+"""The scheduler's RPC endpoint: place a volume, then hand it to its site.
+
+Placement itself (filters, weighers) lives in ``selection``; this module
+only dispatches and records the outcome.
+"""
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from edgevol import context as edgevol_context
+from edgevol.db import volume_types as db_volume_types
+from edgevol.db import volumes as db_volumes
+from edgevol import exception
+from edgevol.host import BackendHost
+from edgevol.scheduler import host_manager
+from edgevol.scheduler import request_spec
+from edgevol.scheduler import rpcapi as scheduler_rpcapi
+from edgevol.scheduler import selection
+from edgevol import service_state
+from edgevol import states
+from edgevol.volume import rpcapi as volume_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+class SchedulerManager:
+    target = messaging.Target(version=scheduler_rpcapi.RPC_VERSION)
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.host_manager = host_manager.HostManager(conf)
+        self.volume_services = service_state.VolumeServices(conf)
+        self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
+
+    def init_host(self, service_id):
+        """Learn every site's capacity now, and place what waited for us."""
+        context = edgevol_context.get_admin_context()
+        self.volume_rpc.publish_capabilities(context)
+        for volume in db_volumes.get_unscheduled(context, states.CREATING):
+            LOG.info("Scheduling volume %s left unplaced", volume["id"])
+            volume_type = db_volume_types.get(context,
+                                              volume["volume_type_id"])
+            self.create_volume(context, volume["id"],
+                               request_spec.build(volume, volume_type),
+                               {"retry": {"attempts": 1, "backends": []}})
+
+    def update_service_capabilities(self, context, host, availability_zone,
+                                    capabilities, timestamp):
+        self.host_manager.update_capabilities(host, availability_zone,
+                                              capabilities, timestamp)
+
+    def _is_up(self, host):
+        return self.volume_services.is_up(BackendHost.parse(host).rpc_server)
+
+    def create_volume(self, context, volume_id, request_spec,
+                      filter_properties):
+        try:
+            backend = selection.select_backend(
+                self.conf, self.host_manager, request_spec,
+                filter_properties, self._is_up)
+        except exception.NoValidBackend as error:
+            LOG.warning("Volume %s: %s", volume_id, error)
+            self._fail(context, volume_id, str(error))
+            return
+        host = str(backend.host)
+        # A retry arrives with the host cleared by the failing manager, so
+        # placement is always claimed from "no host".
+        if not db_volumes.set_host(context.elevated(), volume_id, host):
+            LOG.info("Volume %s was placed or deleted meanwhile", volume_id)
+            return
+        self.volume_rpc.create_volume(context, host, volume_id,
+                                      request_spec, filter_properties)
+
+    @staticmethod
+    def _fail(context, volume_id, reason):
+        try:
+            db_volumes.transition(context.elevated(), volume_id,
+                                  "create_failed",
+                                  values={"status_reason": reason})
+        except (exception.InvalidStatus, exception.NotFound) as error:
+            LOG.info("Volume %s: %s", volume_id, error)
+

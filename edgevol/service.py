@@ -1,0 +1,88 @@
+"""Runs a manager as a service: DB registration, heartbeats, RPC server.
+
+The service heartbeats in its own timer, apart from the manager's periodic
+tasks, so a slow capability read never makes a live service look dead.
+"""
+
+import signal
+import threading
+
+from oslo_log import log as logging
+from oslo_service import service as oslo_service
+
+from edgevol import context as edgevol_context
+from edgevol.db import services as db_services
+from edgevol import rpc
+
+LOG = logging.getLogger(__name__)
+
+
+class Service(oslo_service.Service):
+    """One edgevol service process.
+
+    :param manager: the RPC endpoint; it may define ``init_host(service_id)``
+        (run once after the RPC server starts) and ``periodic_tasks()``
+        returning ``[(interval_seconds, callable), ...]``.
+    """
+
+    def __init__(self, conf, binary, host, topic, availability_zone,
+                 manager):
+        super().__init__()
+        self.conf = conf
+        self.binary = binary
+        self.host = host
+        self.topic = topic
+        self.availability_zone = availability_zone
+        self.manager = manager
+        self.service_id = None
+        self.rpc_server = None
+        self._context = edgevol_context.get_admin_context()
+
+    def start(self):
+        self.service_id = db_services.register(
+            self._context, self.host, self.binary, self.topic,
+            self.availability_zone)
+        self.rpc_server = rpc.get_server(self.conf, self.topic, self.host,
+                                         [self.manager])
+        self.rpc_server.start()
+        self.tg.add_timer_args(self.conf.report_interval, self._heartbeat,
+                               stop_on_exception=False)
+        for interval, task in getattr(self.manager, "periodic_tasks",
+                                      list)():
+            self.tg.add_timer_args(interval, task, initial_delay=0,
+                                   stop_on_exception=False)
+        init_host = getattr(self.manager, "init_host", None)
+        if init_host is not None:
+            self.tg.add_thread(init_host, self.service_id)
+        LOG.info("%s started on %s (AZ %s)", self.binary, self.host,
+                 self.availability_zone)
+
+    def _heartbeat(self):
+        try:
+            db_services.heartbeat(self._context, self.service_id)
+        except Exception:
+            LOG.exception("Heartbeat of %s failed", self.host)
+
+    def stop(self, graceful=False):
+        if self.rpc_server is not None:
+            self.rpc_server.stop()
+            self.rpc_server.wait()
+        super().stop(graceful)
+        LOG.info("%s on %s stopped", self.binary, self.host)
+
+
+def serve(service):
+    """Start ``service`` and block until SIGTERM or SIGINT, then stop it."""
+    stopping = threading.Event()
+
+    def _on_signal(signo, _frame):
+        LOG.info("Signal %s received, stopping", signo)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    service.start()
+    while not stopping.wait(1):
+        pass
+    service.stop()
+    rpc.cleanup()

@@ -1,0 +1,191 @@
+"""Business rules of volumes: placement zone, quota, ownership, claims.
+
+Every status change is a transition of ``edgevol.states`` applied by the
+database; this module decides what to ask for and whom to tell.
+"""
+
+import uuid
+
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from edgevol.db import quotas as db_quotas
+from edgevol.db import volumes as db_volumes
+from edgevol import exception
+from edgevol import quota
+from edgevol.scheduler import request_spec
+from edgevol.scheduler import rpcapi as scheduler_rpcapi
+from edgevol import service_state
+from edgevol import states
+from edgevol.volume import rpcapi as volume_rpcapi
+from edgevol.volume import types as volume_types
+
+LOG = logging.getLogger(__name__)
+
+UNSET = object()
+
+
+class VolumeAPI:
+    def __init__(self, conf):
+        self.conf = conf
+        db_quotas.set_defaults(quota.configured_defaults(conf))
+        self.types = volume_types.VolumeTypeAPI(conf)
+        self.volume_services = service_state.VolumeServices(conf)
+        self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
+        self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
+
+    # --- availability zones ----------------------------------------------
+    def list_availability_zones(self, context):
+        """Zones with at least one live volume service."""
+        return [{"name": zone, "available": True}
+                for zone, alive in sorted(self.volume_services.zones().items())
+                if alive]
+
+    def _resolve_zone(self, requested):
+        zones = self.volume_services.zones()
+        live = sorted(zone for zone, alive in zones.items() if alive)
+        if requested is None or (requested not in zones and
+                                 self.conf.api.allow_availability_zone_fallback):
+            requested = self._default_zone(live)
+        if requested not in zones:
+            raise exception.InvalidAvailabilityZone(
+                az=requested, valid=", ".join(sorted(zones)) or "none")
+        if not zones[requested]:
+            raise exception.AvailabilityZoneUnavailable(
+                az=requested, valid=", ".join(live) or "none")
+        return requested
+
+    def _default_zone(self, live):
+        configured = self.conf.api.default_availability_zone
+        if configured:
+            return configured
+        for site in self.conf.enabled_sites:
+            if site in live:
+                return site
+        if live:
+            return live[0]
+        raise exception.ServiceUnavailable(
+            reason="no availability zone has a running volume service")
+
+    # --- volumes ----------------------------------------------------------
+    def create(self, context, *, size, name=None, description=None,
+               availability_zone=None, volume_type=None, metadata=None,
+               multiattach=False):
+        if size <= 0:
+            raise exception.InvalidInput(
+                reason="size must be a positive integer, got %s" % size)
+        vtype = (self.types.get(context, volume_type) if volume_type
+                 else self.types.get_default(context))
+        zone = self._resolve_zone(availability_zone)
+        _check_type_zone(vtype, zone)
+        db_quotas.ensure_usage_rows(context, context.project_id,
+                                    ("volumes", "gigabytes"))
+        volume = db_volumes.create(context, {
+            "id": str(uuid.uuid4()), "project_id": context.project_id,
+            "user_id": context.user_id, "display_name": name,
+            "display_description": description, "size": size,
+            "status": states.CREATING, "attach_status": "detached",
+            "availability_zone": zone, "volume_type_id": vtype["id"],
+            "bootable": False,
+            "multiattach": bool(multiattach) or _type_multiattach(vtype),
+        }, metadata or {}, {"volumes": 1, "gigabytes": size})
+        self._schedule(context, volume, vtype)
+        return volume
+
+    def _schedule(self, context, volume, vtype):
+        try:
+            self.scheduler_rpc.create_volume(
+                context, volume["id"], request_spec.build(volume, vtype),
+                {"retry": {"attempts": 1, "backends": []}})
+        except Exception as error:
+            LOG.exception("Casting the create of %s failed", volume["id"])
+            db_volumes.transition(
+                context.elevated(), volume["id"], "create_failed",
+                values={"status_reason": "The scheduler could not be "
+                        "reached: %s" % error})
+            raise exception.ServiceUnavailable(
+                reason="the scheduler could not be reached")
+
+    def _owner_filter(self, context):
+        return None if context.is_admin else context.project_id
+
+    def get(self, context, volume_id):
+        if not uuidutils.is_uuid_like(volume_id):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        return db_volumes.get(context, volume_id,
+                              project_id=self._owner_filter(context))
+
+    def _scoped_filters(self, context, filters, all_tenants):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters["project_id"] = context.project_id
+        elif not all_tenants and "project_id" not in filters:
+            filters["project_id"] = context.project_id
+        return filters
+
+    def get_all(self, context, *, filters=None, marker=None, limit=None,
+                sort=None, all_tenants=False):
+        return db_volumes.get_all(
+            context, self._scoped_filters(context, filters, all_tenants),
+            marker=marker, limit=limit, sort=sort)
+
+    def count(self, context, *, filters=None, all_tenants=False):
+        return db_volumes.count(
+            context, self._scoped_filters(context, filters, all_tenants))
+
+    def update(self, context, volume_id, *, name=UNSET, description=UNSET):
+        values = {}
+        if name is not UNSET:
+            values["display_name"] = name
+        if description is not UNSET:
+            values["display_description"] = description
+        self.get(context, volume_id)
+        return db_volumes.update(context, volume_id, values,
+                                 project_id=self._owner_filter(context))
+
+    def delete(self, context, volume_id, *, cascade=False, force=False):
+        """Claim the volume for deletion and tell its site.
+
+        ``cascade`` has nothing to remove until snapshots exist; ``force``
+        (admin) also deletes volumes in transitional statuses.
+        """
+        if force and not context.is_admin:
+            raise exception.NotAuthorized(
+                "Only administrators may force-delete a volume.")
+        volume = self.get(context, volume_id)
+        event = "force_delete" if force else "delete"
+        volume = db_volumes.transition(context, volume_id, event,
+                                       values={"status_reason": None})
+        if volume["host"] is None:
+            # Never placed (scheduling failed): nothing exists in Ceph.
+            db_volumes.finish_delete(context, volume_id)
+            return
+        self.volume_rpc.delete_volume(context, volume["host"], volume_id)
+
+    # --- metadata ---------------------------------------------------------
+    def get_metadata(self, context, volume_id):
+        return self.get(context, volume_id)["metadata"]
+
+    def set_metadata(self, context, volume_id, metadata, replace=False):
+        self.get(context, volume_id)
+        return db_volumes.set_metadata(context, volume_id, metadata, replace,
+                                       project_id=self._owner_filter(context))
+
+    def delete_metadata(self, context, volume_id, key):
+        self.get(context, volume_id)
+        db_volumes.delete_metadata(context, volume_id, key,
+                                   project_id=self._owner_filter(context))
+
+
+def _type_multiattach(vtype):
+    return vtype["extra_specs"].get("multiattach", "").lower() in (
+        "<is> true", "true")
+
+
+def _check_type_zone(vtype, zone):
+    """A type may name the zones it is offered in (Cinder's RESKEY)."""
+    allowed = vtype["extra_specs"].get("RESKEY:availability_zones")
+    if allowed and zone not in [z.strip() for z in allowed.split(",")]:
+        raise exception.InvalidInput(
+            reason="Volume type %s is only offered in availability zones "
+            "%s, not in %s." % (vtype["name"], allowed, zone))

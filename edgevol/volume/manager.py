@@ -1,0 +1,179 @@
+"""The per-site volume manager: the only code that touches a site's Ceph.
+
+RPC methods load the row, call the driver, and finish with a transition of
+``edgevol.states``. Driver calls are idempotent, which is what lets a
+restarted manager resume whatever a crash interrupted (``init_host``).
+"""
+
+import time
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+from oslo_utils import importutils
+
+from edgevol import context as edgevol_context
+from edgevol.conf import site as site_conf
+from edgevol.db import transitions
+from edgevol.db import volumes as db_volumes
+from edgevol import exception
+from edgevol.host import BackendHost
+from edgevol.scheduler import rpcapi as scheduler_rpcapi
+from edgevol import states
+from edgevol.volume import rpcapi as volume_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+class VolumeManager:
+    target = messaging.Target(version=volume_rpcapi.RPC_VERSION)
+
+    def __init__(self, conf, site):
+        self.conf = conf
+        self.site = site
+        site_group = site_conf.register_opts(conf, site)
+        self.availability_zone = site_conf.availability_zone(conf, site)
+        self.backend_host = BackendHost(site, site_group.backend_name,
+                                        site_group.rbd_pool)
+        self.driver = importutils.import_object(site_group.volume_driver,
+                                                conf, site)
+        self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
+        self._ready = False
+
+    @property
+    def host(self):
+        return str(self.backend_host)
+
+    # --- service hooks -------------------------------------------------
+    def init_host(self, service_id):
+        """Connect to the site's cluster, then settle interrupted work."""
+        self._ensure_driver()
+        context = edgevol_context.get_admin_context()
+        rows = db_volumes.get_by_host_and_status(
+            context, self.backend_host.rpc_server, states.ON_RESTART)
+        for volume in rows:
+            LOG.info("Resuming %s of volume %s after a restart",
+                     volume["status"], volume["id"])
+            if volume["status"] == states.CREATING:
+                self._create(context, volume, request_spec=None,
+                             filter_properties=None)
+            elif volume["status"] == states.DELETING:
+                self._delete(context, volume)
+
+    def periodic_tasks(self):
+        return [(self.conf.report_interval, self._report_capabilities)]
+
+    def _ensure_driver(self):
+        if not self._ready:
+            self.driver.do_setup()
+            self._ready = True
+
+    def _report_capabilities(self):
+        try:
+            self._ensure_driver()
+            capabilities = self.driver.get_capabilities()
+        except exception.EdgevolError as error:
+            self._ready = False
+            LOG.warning("Site %s cannot report capabilities: %s",
+                        self.site, error)
+            return
+        context = edgevol_context.get_admin_context()
+        capabilities["allocated_capacity_gb"] = db_volumes.allocated_gb(
+            context, self.host)
+        self.scheduler_rpc.update_service_capabilities(
+            context, self.host, self.availability_zone, capabilities,
+            time.time())
+
+    # --- RPC methods ---------------------------------------------------
+    def publish_capabilities(self, context):
+        self._report_capabilities()
+
+    def create_volume(self, context, volume_id, request_spec,
+                      filter_properties):
+        try:
+            volume = db_volumes.get(context.elevated(), volume_id)
+        except exception.VolumeNotFound:
+            LOG.info("Volume %s was deleted before it was created", volume_id)
+            return
+        self._create(context, volume, request_spec, filter_properties)
+
+    def delete_volume(self, context, volume_id):
+        try:
+            volume = db_volumes.get(context.elevated(), volume_id)
+        except exception.VolumeNotFound:
+            return
+        self._delete(context, volume)
+
+    # --- operations ----------------------------------------------------
+    def _create(self, context, volume, request_spec, filter_properties):
+        try:
+            self._ensure_driver()
+            self.driver.create_volume(volume)
+        except Exception as error:
+            self._create_failed(context, volume, request_spec,
+                                filter_properties, error)
+            return
+        try:
+            db_volumes.transition(context.elevated(), volume["id"],
+                                  "create_done",
+                                  values={"launched_at": transitions.utcnow(),
+                                          "status_reason": None})
+        except (exception.InvalidStatus, exception.NotFound) as error:
+            self._create_overtaken(context, volume, error)
+
+    def _create_overtaken(self, context, volume, error):
+        """The row left ``creating`` while the image was being made.
+
+        A resumed create or a redelivered cast finished first (the image is
+        the volume's, keep it), or an admin force-deleted the volume (the
+        image must go, or it would leak).
+        """
+        LOG.info("Volume %s: %s", volume["id"], error)
+        try:
+            current = db_volumes.get(context.elevated(), volume["id"])
+        except exception.VolumeNotFound:
+            current = None
+        if current is None or current["status"] == states.DELETING:
+            self._delete(context, current or volume)
+
+    def _create_failed(self, context, volume, request_spec,
+                       filter_properties, error):
+        LOG.warning("Creating volume %s on %s failed: %s", volume["id"],
+                    self.host, error)
+        retry = (filter_properties or {}).get("retry")
+        if (retry is not None and request_spec is not None
+                and retry["attempts"] < self.conf.scheduler.max_attempts
+                and db_volumes.set_host(context, volume["id"], None,
+                                        expected_host=self.host)):
+            retry = {"attempts": retry["attempts"] + 1,
+                     "backends": retry["backends"] + [self.host],
+                     "last_error": str(error)}
+            self.scheduler_rpc.create_volume(
+                context, volume["id"], request_spec,
+                dict(filter_properties, retry=retry))
+            return
+        self._finish(context, volume["id"], "create_failed",
+                     {"status_reason": "Creating the volume on site %s "
+                      "failed: %s" % (self.site, error)})
+
+    def _delete(self, context, volume):
+        try:
+            self._ensure_driver()
+            self.driver.delete_volume(volume)
+        except Exception as error:
+            LOG.warning("Deleting volume %s failed: %s", volume["id"], error)
+            self._finish(context, volume["id"], "delete_failed",
+                         {"status_reason": str(error)})
+            return
+        try:
+            db_volumes.finish_delete(context.elevated(), volume["id"])
+        except (exception.InvalidStatus, exception.NotFound) as error:
+            LOG.info("Volume %s: %s", volume["id"], error)
+
+    def _finish(self, context, volume_id, event, values):
+        try:
+            db_volumes.transition(context.elevated(), volume_id, event,
+                                  values=values)
+        except (exception.InvalidStatus, exception.NotFound) as error:
+            # Another worker (a resumed operation or a redelivered cast)
+            # finished first; its result stands.
+            LOG.info("Volume %s: %s", volume_id, error)
