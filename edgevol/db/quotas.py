@@ -80,9 +80,12 @@ _known_rows = set()
 def ensure_usage_rows(context, project_id, resources):
     """Create missing usage rows of a project, each in its own transaction.
 
-    Rows are never deleted, so a process remembers which exist.
+    Rows are never deleted, so a process remembers which exist (per
+    engine: tests point one process at many databases).
     """
-    missing = [r for r in resources if (project_id, r) not in _known_rows]
+    engine_id = id(db_session.get_engine())
+    missing = [r for r in resources
+               if (engine_id, project_id, r) not in _known_rows]
     if not missing:
         return
     with db_session.reader(context) as session:
@@ -97,7 +100,7 @@ def ensure_usage_rows(context, project_id, resources):
                         project_id=project_id, resource=resource, in_use=0))
             except db_exc.DBDuplicateEntry:
                 pass  # a racing request made it; that is all we need
-        _known_rows.add((project_id, resource))
+        _known_rows.add((engine_id, project_id, resource))
 
 
 def get(context, project_id):

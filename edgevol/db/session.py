@@ -5,6 +5,7 @@ Functions in ``edgevol.db`` open transactions with ``reader(ctx)`` and
 process at a fresh database with ``configure(connection=...)``.
 """
 
+import contextlib
 import threading
 
 from oslo_db import options as db_options
@@ -33,6 +34,7 @@ def configure(conf=None, connection=None):
     engine = facade.writer.get_engine()
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _tune_sqlite)
+        _replace_begin_listener(engine)
     with _lock:
         _facade = facade
     return engine
@@ -51,6 +53,32 @@ def _tune_sqlite(dbapi_connection, _record):
     cursor.close()
 
 
+_writing = threading.local()
+
+
+def _replace_begin_listener(engine):
+    """Make writer transactions on SQLite ``BEGIN IMMEDIATE``.
+
+    oslo.db emits a deferred ``BEGIN`` for every transaction. A deferred
+    transaction that reads before it writes cannot upgrade to the write
+    lock once another connection has committed: SQLite answers "database
+    is locked" at once, without the busy wait. Writers therefore take the
+    write lock up front and queue on busy_timeout; readers stay deferred.
+    """
+    for listener in list(engine.dispatch.begin):
+        if listener.__name__ == "_sqlite_emit_begin":
+            sa.event.remove(engine, "begin", listener)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+
+
+def _sqlite_begin(connection):
+    if "in_transaction" not in connection.info:
+        immediate = getattr(_writing, "depth", 0) > 0
+        connection.execute(sa.text("BEGIN IMMEDIATE" if immediate
+                                   else "BEGIN"))
+        connection.info["in_transaction"] = True
+
+
 def _current():
     if _facade is None:
         raise RuntimeError("edgevol.db.session.configure() was not called")
@@ -61,8 +89,14 @@ def reader(context):
     return _current().reader.using(context)
 
 
+@contextlib.contextmanager
 def writer(context):
-    return _current().writer.using(context)
+    _writing.depth = getattr(_writing, "depth", 0) + 1
+    try:
+        with _current().writer.using(context) as session:
+            yield session
+    finally:
+        _writing.depth -= 1
 
 
 def get_engine():
