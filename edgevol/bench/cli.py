@@ -1,0 +1,92 @@
+"""edgevol-bench: benchmarks against the running environment (make run)."""
+
+import argparse
+import json
+import os
+import sys
+
+import requests
+
+from edgevol.bench import create
+from edgevol.bench import stats
+
+PROJECT = "bench-project"
+TOKEN = "bench:%s" % PROJECT
+
+
+def _default_status():
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    state = os.environ.get("EDGEVOL_STATE_DIR",
+                           os.path.join(repo, ".edgevol-dev"))
+    return os.environ.get("EDGEVOL_DEV_STATUS",
+                          os.path.join(state, "status.json"))
+
+
+def _lift_quota(endpoint):
+    response = requests.put(
+        "%s/os-quota-sets/%s" % (endpoint, PROJECT), timeout=30,
+        headers={"X-Auth-Token": "admin:admin"},
+        json={"quota_set": {"volumes": -1, "gigabytes": -1}})
+    response.raise_for_status()
+
+
+def run_create(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    site = next(s for s in status["sites"] if s["name"] == args.site)
+    endpoint = status["api"]["endpoint"]
+    _lift_quota(endpoint)
+    raw = create.raw_rbd_create(site, args.count)
+    seq = create.sequential(endpoint, TOKEN, site["availability_zone"],
+                            args.count, args.poll_interval)
+    rate, errors, latencies, ids, wall = create.parallel(
+        endpoint, TOKEN, site["availability_zone"], args.clients,
+        args.per_client, args.poll_interval)
+    create.delete_all(endpoint, TOKEN, ids, args.clients)
+    raw_s, seq_s = stats.summary_ms(raw), stats.summary_ms(seq)
+    par_s = stats.summary_ms(latencies)
+    ratio = seq_s["p50_ms"] / raw_s["p50_ms"]
+    stats.print_table("edgevol create benchmark (site %s)" % args.site, [
+        ("raw rbd create p50", "%.2f ms" % raw_s["p50_ms"],
+         "p95 %.2f ms, n=%d" % (raw_s["p95_ms"], raw_s["n"])),
+        ("stack create->available p50", "%.2f ms" % seq_s["p50_ms"],
+         "p95 %.2f ms, n=%d (sequential)" % (seq_s["p95_ms"], seq_s["n"])),
+        ("stack p50 / raw p50", "%.1fx" % ratio, "goal <= 5x"),
+        ("%d clients throughput" % args.clients, "%.1f vol/s" % rate,
+         "goal >= 50/s; %d volumes in %.1f s" % (len(ids), wall)),
+        ("%d clients errors" % args.clients, str(len(errors)), "goal 0"),
+        ("%d clients latency p50" % args.clients,
+         "%.2f ms" % par_s["p50_ms"], "p95 %.2f ms" % par_s["p95_ms"]),
+    ])
+    stats.write_json(args.json, {
+        "site": args.site, "raw_rbd_create": raw_s,
+        "stack_create_sequential": seq_s, "ratio_p50": round(ratio, 2),
+        "concurrent": {"clients": args.clients, "volumes": len(ids),
+                       "wall_s": round(wall, 2),
+                       "volumes_per_s": round(rate, 2),
+                       "errors": len(errors), "first_errors": errors[:5],
+                       "latency": par_s}})
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="edgevol-bench")
+    parser.add_argument("--status", default=_default_status(),
+                        help="status.json of the running environment")
+    sub = parser.add_subparsers(dest="benchmark", required=True)
+    create_parser = sub.add_parser("create", help="volume create latency "
+                                   "and throughput")
+    create_parser.add_argument("--site", default="site1")
+    create_parser.add_argument("--count", type=int, default=50)
+    create_parser.add_argument("--clients", type=int, default=32)
+    create_parser.add_argument("--per-client", type=int, default=10)
+    create_parser.add_argument("--poll-interval", type=float, default=0.002)
+    create_parser.add_argument("--json", default=".bench/create.json")
+    create_parser.set_defaults(func=run_create)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

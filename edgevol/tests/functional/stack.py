@@ -1,0 +1,241 @@
+"""The whole of edgevol as separate processes, for functional tests.
+
+``Stack`` starts edgevol-api, edgevol-scheduler and one edgevol-volume per
+site against the test infrastructure that ``make test`` started (Ceph
+sites, RabbitMQ, PostgreSQL; described by ``EDGEVOL_DEV_STATUS``). Each
+stack has its own database, API port and RabbitMQ exchange, so stacks of
+parallel test workers never see each other.
+
+``EDGEVOL_TEST_CONCURRENCY`` (threading|eventlet) picks the services'
+oslo.service backend.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import fixtures
+import requests
+
+from edgevol import context
+from edgevol.db import services as db_services
+from edgevol import service_state
+from edgevol.tests import fixtures as edgevol_fixtures
+
+BIN_DIR = os.path.dirname(sys.executable)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(predicate, timeout, interval=0.1, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError("Timed out after %ss waiting for %s" %
+                         (timeout, what))
+
+
+class Stack(fixtures.Fixture):
+    """edgevol's services on the shared test infrastructure.
+
+    :param sites: site names to run volume managers for (default: all of
+        the infrastructure's sites).
+    :param options: extra config lines per group, e.g.
+        ``{"DEFAULT": {"service_down_time": "4"}}``.
+    """
+
+    def __init__(self, sites=None, options=None, concurrency=None):
+        super().__init__()
+        self.status = edgevol_fixtures.dev_status()
+        if self.status is None:
+            raise RuntimeError(
+                "Functional tests need the test infrastructure: run them "
+                "with `make test` (EDGEVOL_DEV_STATUS names its status.json)")
+        all_sites = [site["name"] for site in self.status["sites"]]
+        self.sites = sites or all_sites
+        self.options = options or {}
+        self.concurrency = concurrency or os.environ.get(
+            "EDGEVOL_TEST_CONCURRENCY", "threading")
+        self.processes = {}
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.db = self.useFixture(edgevol_fixtures.Database())
+        self.port = free_port()
+        self.endpoint = "http://127.0.0.1:%d/v3" % self.port
+        self.config_file = os.path.join(self.dir, "edgevol.conf")
+        self._write_config()
+        self.addCleanup(self.stop_all)
+        self.start("edgevol-api")
+        self.start("edgevol-scheduler")
+        for site in self.sites:
+            self.start("edgevol-volume", site)
+        self.wait_until_ready()
+
+    # --- configuration ---------------------------------------------------
+    def site_info(self, name):
+        return next(s for s in self.status["sites"] if s["name"] == name)
+
+    def _write_config(self):
+        groups = {
+            "DEFAULT": {
+                "transport_url": self.status["transport_url"],
+                "control_exchange": "edgevol-test-%s" % uuid.uuid4().hex[:8],
+                "state_path": self.dir,
+                "enabled_sites": ",".join(self.sites),
+                "report_interval": "1",
+                "service_down_time": "6",
+                "rpc_call_timeout": "10",
+                "concurrency_backend": self.concurrency,
+                "auth_strategy": "noauth",
+            },
+            "api": {"host": "127.0.0.1", "port": str(self.port)},
+            "database": {"connection": self.db.url},
+        }
+        for site in self.status["sites"]:
+            groups[site["name"]] = {
+                "availability_zone": site["availability_zone"],
+                "ceph_conf": site["ceph_conf"], "rbd_user": site["user"],
+                "rbd_pool": "volumes"}
+        for group, values in self.options.items():
+            groups.setdefault(group, {}).update(values)
+        with open(self.config_file, "w") as config:
+            for group, values in groups.items():
+                config.write("[%s]\n" % group)
+                for key, value in values.items():
+                    config.write("%s = %s\n" % (key, value))
+                config.write("\n")
+
+    # --- processes -------------------------------------------------------
+    @staticmethod
+    def _name(binary, site=None):
+        return binary if site is None else "%s-%s" % (binary, site)
+
+    def start(self, binary, site=None):
+        name = self._name(binary, site)
+        command = [os.path.join(BIN_DIR, binary), "--config-file",
+                   self.config_file, "--log-file",
+                   os.path.join(self.dir, name + ".log")]
+        if site is not None:
+            command += ["--site", site]
+        self.processes[name] = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(self.dir, name + ".err"), "w"))
+        return self.processes[name]
+
+    def signal(self, binary, site=None, signo=signal.SIGTERM):
+        self.processes[self._name(binary, site)].send_signal(signo)
+
+    def stop(self, binary, site=None, signo=signal.SIGTERM, timeout=20):
+        process = self.processes.pop(self._name(binary, site))
+        process.send_signal(signo)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_all(self):
+        for name in list(self.processes):
+            binary, _, site = name.partition("-volume-")
+            if site:
+                self.stop("edgevol-volume", site)
+            else:
+                self.stop(name)
+
+    def log(self, binary, site=None):
+        name = self._name(binary, site)
+        with open(os.path.join(self.dir, name + ".log")) as log_file:
+            return log_file.read()
+
+    # --- readiness -------------------------------------------------------
+    def wait_until_ready(self, timeout=60):
+        wait_for(self._api_healthy, timeout, what="the API to answer")
+        wait_for(lambda: self.live_sites() >= set(self.sites), timeout,
+                 what="volume services of %s" % self.sites)
+        # One capability report reaches the scheduler within report_interval.
+        time.sleep(1.5)
+
+    def _api_healthy(self):
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise AssertionError("%s exited with %s:\n%s" % (
+                    name, process.returncode, self._tail(name)))
+        try:
+            return requests.get(self.endpoint.rsplit("/v3", 1)[0] +
+                                "/healthcheck", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def _tail(self, name):
+        parts = []
+        for suffix in (".err", ".log"):
+            path = os.path.join(self.dir, name + suffix)
+            if os.path.exists(path):
+                with open(path) as log_file:
+                    parts.append(log_file.read()[-3000:])
+        return "\n".join(parts)
+
+    def live_sites(self):
+        rows = db_services.get_all(context.get_admin_context(),
+                                   binary="edgevol-volume")
+        return {row["availability_zone"] for row in rows
+                if service_state.is_up(_DownTime(6), row)}
+
+    # --- HTTP ------------------------------------------------------------
+    def client(self, user="alice", project="project-a"):
+        return ApiClient(self.endpoint, "%s:%s" % (user, project))
+
+
+class _DownTime:
+    def __init__(self, seconds):
+        self.service_down_time = seconds
+
+
+class ApiClient:
+    """A tiny JSON client of the API with a noauth token."""
+
+    def __init__(self, endpoint, token, version="3.0"):
+        self.endpoint = endpoint
+        self.session = requests.Session()
+        self.session.headers.update({
+            "X-Auth-Token": token, "Accept": "application/json",
+            "OpenStack-API-Version": "volume %s" % version})
+
+    def request(self, method, path, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.endpoint + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, body=None, **kwargs):
+        return self.request("POST", path, json=body, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def create_volume(self, **fields):
+        fields.setdefault("size", 1)
+        return self.post("/volumes", {"volume": fields})
+
+    def wait_volume(self, volume_id, statuses, timeout=30):
+        def status():
+            response = self.get("/volumes/%s" % volume_id)
+            if response.status_code == 404:
+                return "deleted" in statuses and "deleted"
+            volume = response.json()["volume"]
+            return volume["status"] in statuses and volume
+        return wait_for(status, timeout, interval=0.05,
+                        what="volume %s to reach %s" % (volume_id, statuses))
