@@ -1,0 +1,139 @@
+"""API business layer, scheduler and volume managers in one process.
+
+oslo.messaging's in-process ``fake://`` transport and the FakeDriver stand
+in for RabbitMQ and Ceph; the functional suite runs the same flows on the
+real ones. This layer catches wiring mistakes in seconds.
+"""
+
+import time
+import uuid
+
+from oslo_messaging import conffixture as messaging_conffixture
+import testtools
+
+from edgevol import context
+from edgevol.drivers import fake as fake_driver
+from edgevol.db import services as db_services
+from edgevol import exception
+from edgevol import rpc
+from edgevol.scheduler import manager as scheduler_manager
+from edgevol import service
+from edgevol.tests import fixtures as edgevol_fixtures
+from edgevol.volume import api as volume_api
+from edgevol.volume import manager as volume_manager
+
+SITES = ("site1", "site2")
+
+
+def wait_for(predicate, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError("condition not met in %ss" % timeout)
+
+
+class InProcessStackTest(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.useFixture(edgevol_fixtures.Database("sqlite"))
+        conf = edgevol_fixtures.make_conf()
+        self.useFixture(messaging_conffixture.ConfFixture(conf))
+        conf.set_override("transport_url", "fake:/")
+        conf.set_override("control_exchange",
+                          "test-%s" % uuid.uuid4().hex[:8])
+        conf.set_override("enabled_sites", list(SITES))
+        conf.set_override("report_interval", 1)
+        for site in SITES:
+            conf.register_opts([], group=site)
+            volume_manager.site_conf.register_opts(conf, site)
+            conf.set_override("volume_driver",
+                              "edgevol.drivers.fake.FakeDriver", group=site)
+        self.conf = conf
+        self.addCleanup(fake_driver.reset)
+        self.addCleanup(rpc.cleanup)
+        self.services = []
+        self._start(service.Service(
+            conf, "edgevol-scheduler", "sched", rpc.SCHEDULER_TOPIC, None,
+            scheduler_manager.SchedulerManager(conf)))
+        for site in SITES:
+            manager = volume_manager.VolumeManager(conf, site)
+            self._start(service.Service(
+                conf, "edgevol-volume", manager.backend_host.rpc_server,
+                rpc.VOLUME_TOPIC, manager.availability_zone, manager))
+        self.api = volume_api.VolumeAPI(conf)
+        self.ctx = context.RequestContext(user_id="u", project_id="p",
+                                          roles=["member"])
+        # The scheduler learns capacity from the first periodic reports.
+        wait_for(lambda: self.api.list_availability_zones(self.ctx))
+        time.sleep(1.5)
+
+    def _start(self, svc):
+        svc.start()
+        self.services.append(svc)
+        self.addCleanup(svc.stop)
+
+    def _wait_status(self, volume_id, status):
+        return wait_for(lambda: (self.api.get(self.ctx, volume_id)
+                                 if self.api.get(self.ctx, volume_id)
+                                 ["status"] == status else None))
+
+    def test_create_lands_on_the_requested_site_and_deletes(self):
+        volume = self.api.create(self.ctx, size=3, availability_zone="site2")
+        done = self._wait_status(volume["id"], "available")
+        self.assertEqual("site2@rbd#volumes", done["host"])
+        self.assertIn("volume-%s" % volume["id"],
+                      fake_driver.backend("site2").images)
+        self.assertNotIn("volume-%s" % volume["id"],
+                         fake_driver.backend("site1").images)
+        self.api.delete(self.ctx, volume["id"])
+        wait_for(lambda: "volume-%s" % volume["id"] not in
+                 fake_driver.backend("site2").images)
+
+    def test_no_room_puts_the_volume_in_error_with_a_reason(self):
+        volume = self.api.create(self.ctx, size=5000,
+                                 availability_zone="site1")
+        failed = self._wait_status(volume["id"], "error")
+        self.assertIn("site1", failed["status_reason"])
+        # A volume that was never placed is deleted without its site.
+        self.api.delete(self.ctx, volume["id"])
+        self.assertRaises(exception.VolumeNotFound, self.api.get, self.ctx,
+                          volume["id"])
+
+    def test_unknown_zone_names_the_valid_ones(self):
+        error = self.assertRaises(exception.InvalidAvailabilityZone,
+                                  self.api.create, self.ctx, size=1,
+                                  availability_zone="mars")
+        self.assertIn("site1, site2", str(error))
+
+    def test_busy_image_goes_to_error_deleting_and_can_be_retried(self):
+        volume = self.api.create(self.ctx, size=1, availability_zone="site1")
+        self._wait_status(volume["id"], "available")
+        backend = fake_driver.backend("site1")
+        backend.open_volume(volume["id"])
+        self.api.delete(self.ctx, volume["id"])
+        failed = self._wait_status(volume["id"], "error_deleting")
+        self.assertIn("open by", failed["status_reason"])
+        backend.close_volume(volume["id"])
+        self.api.delete(self.ctx, volume["id"])
+        wait_for(lambda: "volume-%s" % volume["id"] not in backend.images)
+
+    def test_dead_site_is_refused_at_once(self):
+        admin = context.get_admin_context()
+        row = db_services.get_all(admin, host="site2@rbd")[0]
+        # Stop site2 and age its heartbeat past service_down_time.
+        self.services[-1].stop()
+        with db_services.db_session.writer(admin) as session:
+            session.execute(db_services.sa.update(db_services.SERVICES)
+                            .where(db_services.SERVICES.c.id == row["id"])
+                            .values(heartbeat_at=None))
+        self.api.volume_services.ttl = 0
+        error = self.assertRaises(exception.AvailabilityZoneUnavailable,
+                                  self.api.create, self.ctx, size=1,
+                                  availability_zone="site2")
+        self.assertIn("site1", str(error))
+        self.assertEqual(["site1"], [z["name"] for z in
+                                     self.api.list_availability_zones(
+                                         self.ctx)])
