@@ -1,0 +1,1 @@
+"""Volume drivers: ``base`` is the contract, the other modules implement it."""

@@ -1,0 +1,145 @@
+"""An in-memory driver with the contract's semantics, for tests.
+
+A ``FakeBackend`` plays one site's cluster.  By default every driver of a
+site in this process shares the site's backend (as every RBD driver of a
+site shares its Ceph cluster), so a test can build a manager from config
+(``volume_driver = edgevol.drivers.fake.FakeDriver``) and then look at or
+steer the backend with ``fake.backend(site)``; ``fake.reset()`` forgets
+every backend between tests.
+
+It passes the same compliance suite as the RBD driver
+(``edgevol/tests/functional/test_driver_compliance.py``).
+"""
+
+import threading
+import uuid
+
+from edgevol import exception
+from edgevol.conf import site as site_conf
+from edgevol.drivers import base
+
+GiB = 1024 ** 3
+
+_backends = {}
+_backends_lock = threading.Lock()
+
+
+class FakeBackend:
+    """The state of one fake site: images, their users, capacity, health.
+
+    ``total_gib``/``used_gib`` set the reported capacity (thin: creating a
+    volume uses nothing).  ``open_volume``/``close_volume`` play a client
+    that has an image open; ``available = False`` plays a dead cluster.
+    """
+
+    def __init__(self, total_gib=100.0, used_gib=0.0):
+        self.fsid = str(uuid.uuid4())
+        self.total_gib = total_gib
+        self.used_gib = used_gib
+        self.available = True
+        self.images = {}        # image name -> size in GiB
+        self.watchers = {}      # image name -> list of client names
+        self.lock = threading.Lock()
+
+    def open_volume(self, volume_id, client="client.fake at 127.0.0.1:0/1"):
+        with self.lock:
+            self.watchers.setdefault(_name(volume_id), []).append(client)
+
+    def close_volume(self, volume_id, client="client.fake at 127.0.0.1:0/1"):
+        with self.lock:
+            self.watchers.get(_name(volume_id), []).remove(client)
+
+
+def backend(site):
+    """The shared backend of ``site`` in this process (made on first use)."""
+    with _backends_lock:
+        return _backends.setdefault(site, FakeBackend())
+
+
+def reset():
+    """Forget every shared backend (call it in a test's cleanup)."""
+    with _backends_lock:
+        _backends.clear()
+
+
+def _name(volume_id):
+    return "volume-%s" % volume_id
+
+
+class FakeDriver(base.VolumeDriver):
+    """In-memory driver; see ``base.VolumeDriver`` for each method.
+
+    :param fake_backend: a ``FakeBackend`` to use instead of the site's
+        shared one.
+    """
+
+    VENDOR_NAME = "edgevol"
+    VERSION = "1.0.0"
+
+    def __init__(self, conf, site, fake_backend=None):
+        super().__init__(conf, site)
+        self._opts = site_conf.register_opts(conf, site)
+        self.backend = fake_backend or backend(site)
+
+    def _check(self):
+        if not self.backend.available:
+            raise exception.BackendUnavailable(
+                site=self.site, reason="the fake backend is switched off")
+
+    def do_setup(self):
+        self._check()
+
+    def close(self):
+        pass  # nothing is held between calls
+
+    def get_capabilities(self):
+        self._check()
+        b = self.backend
+        with b.lock:
+            provisioned = sum(b.images.values())
+        return {
+            "volume_backend_name": self._opts.backend_name,
+            "vendor_name": self.VENDOR_NAME,
+            "driver_version": self.VERSION,
+            "storage_protocol": "ceph",
+            "pool_name": self._opts.rbd_pool,
+            "cluster_fsid": b.fsid,
+            "total_capacity_gb": round(b.total_gib, 2),
+            "free_capacity_gb": round(max(0.0, b.total_gib - b.used_gib), 2),
+            "provisioned_capacity_gb": round(float(provisioned), 2),
+            "thin_provisioning_support": True,
+            "max_over_subscription_ratio":
+                self._opts.max_over_subscription_ratio,
+            "reserved_percentage": self._opts.reserved_percentage,
+            "multiattach": True,
+        }
+
+    def create_volume(self, volume):
+        self._check()
+        name, size = _name(volume["id"]), int(volume["size"])
+        with self.backend.lock:
+            existing = self.backend.images.get(name)
+            if existing is None:
+                self.backend.images[name] = size
+            elif existing != size:
+                raise exception.DriverError(reason=(
+                    "image %s already exists with %d bytes, not the "
+                    "requested %d GiB; it is left untouched" % (
+                        name, existing * GiB, size)))
+        return {}
+
+    def delete_volume(self, volume):
+        self._check()
+        name = _name(volume["id"])
+        with self.backend.lock:
+            holders = self.backend.watchers.get(name)
+            if name in self.backend.images and holders:
+                raise exception.VolumeIsBusy(
+                    name=name, reason="it is open by %s" % ", ".join(holders))
+            self.backend.images.pop(name, None)
+            self.backend.watchers.pop(name, None)
+
+    def volume_exists(self, volume):
+        self._check()
+        with self.backend.lock:
+            return _name(volume["id"]) in self.backend.images

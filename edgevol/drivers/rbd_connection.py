@@ -1,0 +1,257 @@
+"""One librados connection per site, shared by every thread of the process.
+
+Cinder's RBD driver connects per operation (``RADOSClient``): ~10 ms and a
+new monitor session each time.  Here a site keeps one ``rados.Rados`` and
+one IoCtx on its pool for the life of the process; librados is thread safe
+and multiplexes concurrent operations over it.
+
+Two hazards shape this module:
+
+* A call that fails because the cluster went away must not leave a broken
+  client behind, but the client must not be shut down under another thread
+  that is still inside a librados call on it (a use-after-free in C).  So a
+  failed handle is only marked stale; the last thread to leave it closes it,
+  and the next call connects afresh.
+* Every blocking librados/librbd call runs through one function,
+  ``execute``: a plain call with threads, ``eventlet.tpool.execute`` with
+  eventlet (a native call would freeze the hub for its whole duration).
+"""
+
+import errno
+import logging
+import threading
+import time
+
+from edgevol import exception
+
+LOG = logging.getLogger(__name__)
+
+# librados/librbd errnos that say "the cluster did not answer", as opposed
+# to "the cluster answered no".  After one of these the handle is dropped.
+_UNAVAILABLE_ERRNOS = frozenset({errno.ETIMEDOUT, errno.ESHUTDOWN,
+                                 errno.ENOTCONN, errno.ECONNREFUSED})
+
+
+def _call_directly(fn, *args, **kwargs):
+    return fn(*args, **kwargs)
+
+
+def make_executor(backend):
+    """The single switch between threading and eventlet.
+
+    :param backend: ``concurrency_backend`` ("threading" or "eventlet").
+    :returns: ``execute(fn, *args, **kwargs)`` that runs a blocking call.
+    """
+    if backend == "eventlet":
+        # Imported only here: eventlet must not be a hard dependency of the
+        # threading deployment, nor be imported by it as a side effect.
+        from eventlet import tpool
+        return tpool.execute
+    return _call_directly
+
+
+def _errno_of(exc):
+    return getattr(exc, "errno", None)
+
+
+def is_unavailable(exc, rados_module):
+    """True if ``exc`` means the cluster cannot be reached right now."""
+    if isinstance(exc, (rados_module.RadosStateError,
+                        rados_module.IoctxStateError)):
+        return True
+    return abs(_errno_of(exc) or 0) in _UNAVAILABLE_ERRNOS
+
+
+class PoolHandle:
+    """A connected client, an IoCtx on the site's pool, and who uses them.
+
+    Operations receive a handle and use ``ioctx``, ``client`` and ``fsid``;
+    they must not keep it after they return.
+    """
+
+    def __init__(self, client, ioctx, fsid):
+        self.client = client
+        self.ioctx = ioctx
+        self.fsid = fsid
+        self.users = 0
+        self.stale = False
+
+    def close(self):
+        """Close the IoCtx and shut the client down; never raises."""
+        for step in (self.ioctx.close, self.client.shutdown):
+            try:
+                step()
+            except Exception:  # closing a dead client may fail; nothing to do
+                LOG.debug("error while closing a rados handle", exc_info=True)
+
+
+class RadosConnection:
+    """The lazily opened, shared, self-healing connection of one site.
+
+    :param site: site name, used in error messages.
+    :param opts: the site's option group (``conf[site]``).
+    :param rados_module: the ``rados`` module or a fake with its interface.
+    :param execute: the blocking-call runner from ``make_executor``.
+    """
+
+    def __init__(self, site, opts, rados_module, execute):
+        self.site = site
+        self._opts = opts
+        self._rados = rados_module
+        self._execute = execute
+        self._lock = threading.Lock()
+        self._handle = None
+        # Threads that queued behind a failed connect reuse its verdict
+        # instead of each waiting out another connect timeout in turn.
+        self._failed_at = None
+        self._failure = None
+
+    # -- public --------------------------------------------------------
+    def run(self, operation, *args):
+        """Run ``operation(handle, *args)`` as one blocking call.
+
+        The whole operation runs inside ``execute`` (one trip to the
+        eventlet thread pool, not one per librados call).  Errors raised by
+        the operation that are edgevol errors pass through; librados and
+        librbd errors become ``BackendUnavailable`` (and the handle is
+        dropped) or ``DriverError``.
+        """
+        handle = self._acquire()
+        try:
+            return self._execute(operation, handle, *args)
+        except exception.EdgevolError:
+            raise
+        except Exception as exc:
+            if is_unavailable(exc, self._rados):
+                self._invalidate(handle)
+                raise self.unavailable("%s: %s" % (
+                    _describe(operation), exc)) from exc
+            raise exception.DriverError(reason="%s on site %s failed: %s" % (
+                _describe(operation), self.site, exc)) from exc
+        finally:
+            self._release(handle)
+
+    def close(self):
+        """Drop the current handle; it closes once no call is using it."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+            if handle is None:
+                return
+            handle.stale = True
+            idle = handle.users == 0
+        if idle:
+            self._execute(handle.close)
+
+    def unavailable(self, reason):
+        return exception.BackendUnavailable(site=self.site, reason=reason)
+
+    # -- handle bookkeeping --------------------------------------------
+    def _acquire(self):
+        asked_at = time.monotonic()
+        with self._lock:
+            if self._handle is None:
+                if self._failed_at is not None and self._failed_at > asked_at:
+                    raise self.unavailable(self._failure)
+                try:
+                    self._handle = self._execute(self._connect)
+                except exception.BackendUnavailable as exc:
+                    self._failed_at = time.monotonic()
+                    self._failure = exc.kwargs.get("reason", str(exc))
+                    raise
+                self._failed_at = self._failure = None
+            self._handle.users += 1
+            return self._handle
+
+    def _release(self, handle):
+        with self._lock:
+            handle.users -= 1
+            idle_and_stale = handle.stale and handle.users == 0
+        if idle_and_stale:
+            self._execute(handle.close)
+
+    def _invalidate(self, handle):
+        with self._lock:
+            handle.stale = True
+            if self._handle is handle:
+                self._handle = None
+
+    # -- connecting (runs inside execute) ------------------------------
+    def _connect(self):
+        opts = self._opts
+        try:
+            client = self._rados.Rados(conffile=opts.ceph_conf,
+                                       rados_id=opts.rbd_user,
+                                       clustername=opts.cluster_name)
+        except self._rados.Error as exc:
+            raise self.unavailable("cannot read %s: %s" % (opts.ceph_conf,
+                                                           exc)) from exc
+        try:
+            return self._open(client)
+        except BaseException:
+            _shutdown_quietly(client)
+            raise
+
+    def _open(self, client):
+        opts = self._opts
+        # The op timeouts bound every later call; connect(timeout=) alone
+        # only bounds the first monitor session, and mon_command(timeout=)
+        # alone was measured to hang anyway.
+        try:
+            for name, value in (
+                    ("rados_osd_op_timeout", opts.rados_op_timeout),
+                    ("rados_mon_op_timeout", opts.rados_op_timeout),
+                    ("client_mount_timeout", opts.rados_connect_timeout)):
+                client.conf_set(name, str(value))
+        except self._rados.Error as exc:
+            raise self.unavailable("cannot configure the client: %s" %
+                                   exc) from exc
+        try:
+            client.connect(timeout=opts.rados_connect_timeout)
+        except self._rados.Error as exc:
+            raise self.unavailable(self._connect_failure(client, exc)) from exc
+        try:
+            ioctx = client.open_ioctx(opts.rbd_pool)
+        except self._rados.ObjectNotFound as exc:
+            raise self.unavailable("pool '%s' does not exist" %
+                                   opts.rbd_pool) from exc
+        except self._rados.Error as exc:
+            raise self.unavailable("cannot open pool '%s': %s" % (
+                opts.rbd_pool, exc)) from exc
+        try:
+            fsid = client.get_fsid()
+        except self._rados.Error as exc:
+            ioctx.close()
+            raise self.unavailable("cannot read the cluster fsid: %s" %
+                                   exc) from exc
+        LOG.info("site %s: connected to cluster %s as client.%s, pool %s",
+                 self.site, fsid, opts.rbd_user, opts.rbd_pool)
+        return PoolHandle(client, ioctx, fsid)
+
+    def _connect_failure(self, client, exc):
+        opts = self._opts
+        try:
+            mon_host = client.conf_get("mon_host")
+        except Exception:  # only for the message
+            mon_host = "?"
+        code = abs(_errno_of(exc) or 0)
+        if code == errno.ETIMEDOUT:
+            what = "no answer within %ss" % opts.rados_connect_timeout
+        elif code in (errno.ENOENT, errno.EACCES, errno.EPERM):
+            what = ("authentication as client.%s failed (key missing or "
+                    "rejected)" % opts.rbd_user)
+        else:
+            what = str(exc)
+        return "cannot connect to monitors %s (%s): %s" % (
+            mon_host, opts.ceph_conf, what)
+
+
+def _shutdown_quietly(client):
+    try:
+        client.shutdown()
+    except Exception:  # a half-initialised client may refuse; nothing to do
+        LOG.debug("error shutting down a failed rados client", exc_info=True)
+
+
+def _describe(operation):
+    return getattr(operation, "__name__", "operation").strip("_").replace(
+        "_", " ")

@@ -1,0 +1,125 @@
+"""Volume images in a site's pool: create, remove, inspect.
+
+Each public function is one driver operation.  It runs as a single
+blocking call (``RadosConnection.run``) and receives the ``rbd`` module and
+a ``PoolHandle``; librbd errors it does not turn into edgevol errors itself
+are translated by the connection.
+"""
+
+import logging
+
+from edgevol import exception
+
+LOG = logging.getLogger(__name__)
+
+GiB = 1024 ** 3
+
+
+def image_name(volume_id):
+    """The RBD image of a volume; the id alone finds it after a crash."""
+    return "volume-%s" % volume_id
+
+
+def features(rbd):
+    """Features of a new volume image, as in Cinder's RBD driver.
+
+    layering: COW clones from snapshots and Glance images; exclusive-lock:
+    one writer at a time (and needed by the next two); object-map and
+    fast-diff: cheap ``du``, diff-based backups and fast flatten/remove of
+    sparse images; deep-flatten: a clone can drop its parent even when the
+    clone has snapshots.
+    """
+    return (rbd.RBD_FEATURE_LAYERING | rbd.RBD_FEATURE_EXCLUSIVE_LOCK
+            | rbd.RBD_FEATURE_OBJECT_MAP | rbd.RBD_FEATURE_FAST_DIFF
+            | rbd.RBD_FEATURE_DEEP_FLATTEN)
+
+
+def create(rbd, handle, name, size_gib):
+    """Create ``name`` thin, or accept an existing image of the same size."""
+    size = size_gib * GiB
+    try:
+        rbd.RBD().create(handle.ioctx, name, size, old_format=False,
+                         features=features(rbd))
+        return
+    except rbd.ImageExists:
+        pass
+    existing = _size_or_none(rbd, handle, name)
+    if existing is None:
+        # Listed but not openable: an earlier create died half way (it
+        # writes the id object and directory entry before the header).
+        # Nobody can have data in it, so finish the job from scratch.
+        LOG.warning("image %s is incomplete; re-creating it", name)
+        try:
+            rbd.RBD().remove(handle.ioctx, name)
+        except rbd.ImageNotFound:
+            pass  # measured: remove cleans the leftovers, then says ENOENT
+        rbd.RBD().create(handle.ioctx, name, size, old_format=False,
+                         features=features(rbd))
+        return
+    if existing != size:
+        raise exception.DriverError(reason=(
+            "image %s already exists with %d bytes, not the requested %d "
+            "GiB; it is left untouched" % (name, existing, size_gib)))
+    LOG.info("image %s already exists with the requested size", name)
+
+
+def remove(rbd, handle, name):
+    """Remove ``name`` completely, or leave it as it was.
+
+    librbd's remove checks for watchers and snapshots before it deletes
+    any object, so a refusal leaves the image intact; it is translated
+    into ``VolumeIsBusy`` naming who holds it.
+    """
+    try:
+        rbd.RBD().remove(handle.ioctx, name)
+    except rbd.ImageNotFound:
+        LOG.info("image %s is already gone", name)
+    except rbd.ImageBusy as exc:
+        raise exception.VolumeIsBusy(name=name, reason=_busy_reason(
+            rbd, handle, name)) from exc
+    except rbd.ImageHasSnapshots as exc:
+        raise exception.VolumeIsBusy(name=name, reason=(
+            "it has snapshots: %s" % _snapshot_names(rbd, handle, name))
+        ) from exc
+
+
+def exists(rbd, handle, name):
+    """True if ``name`` exists and opens."""
+    return _size_or_none(rbd, handle, name) is not None
+
+
+def watchers(rbd, handle, name):
+    """Clients that have ``name`` open, as ``client.<id> at <addr>``."""
+    # A read-only open registers no watch of its own, so the list holds
+    # only the other clients.
+    with rbd.Image(handle.ioctx, name, read_only=True) as image:
+        return ["client.%s at %s" % (w["id"], w["addr"])
+                for w in image.watchers_list()]
+
+
+def _size_or_none(rbd, handle, name):
+    try:
+        with rbd.Image(handle.ioctx, name, read_only=True) as image:
+            return image.size()
+    except rbd.ImageNotFound:
+        return None
+
+
+def _busy_reason(rbd, handle, name):
+    try:
+        holders = watchers(rbd, handle, name)
+    except rbd.ImageNotFound:
+        return "it was busy and is now gone"
+    if not holders:
+        # The watch went away between remove and the listing (a client
+        # that just closed it, or a dead one whose watch timed out).
+        return "it was open by a client that has just closed it; retry"
+    return "it is open by %s" % ", ".join(holders)
+
+
+def _snapshot_names(rbd, handle, name):
+    try:
+        with rbd.Image(handle.ioctx, name, read_only=True) as image:
+            return ", ".join(s["name"] for s in image.list_snaps()) or "?"
+    except rbd.ImageNotFound:
+        return "?"
