@@ -134,7 +134,7 @@ class Stack(fixtures.Fixture):
             stderr=open(os.path.join(self.dir, name + ".err"), "w"))
         return self.processes[name]
 
-    def signal(self, binary, site=None, signo=signal.SIGTERM):
+    def send_signal(self, binary, site, signo):
         self.processes[self._name(binary, site)].send_signal(signo)
 
     def stop(self, binary, site=None, signo=signal.SIGTERM, timeout=20):

@@ -165,7 +165,7 @@ class CrashRecoveryTest(StackTestCase):
     def test_killed_volume_manager_leaves_nothing_in_creating(self):
         # Freeze site1's manager so creates queue up for it, let the
         # scheduler place them, then kill it for real and restart it.
-        self.stack.signal("edgevol-volume", "site1", signal.SIGSTOP)
+        self.stack.send_signal("edgevol-volume", "site1", signal.SIGSTOP)
         ids = []
         for _ in range(5):
             response = self.api.create_volume(availability_zone="site1")
@@ -179,7 +179,7 @@ class CrashRecoveryTest(StackTestCase):
                      ["os-vol-host-attr:host"] for i in ids]
             return all(hosts)
         stack_fixture.wait_for(all_placed, 10, what="placement")
-        self.stack.signal("edgevol-volume", "site1", signal.SIGKILL)
+        self.stack.send_signal("edgevol-volume", "site1", signal.SIGKILL)
         self.stack.stop("edgevol-volume", "site1", signal.SIGKILL)
         self.stack.start("edgevol-volume", "site1")
         for volume_id in ids:
