@@ -99,8 +99,9 @@ def render(fsid, mon_host, port_range, paths, objectstore, size_bytes,
            client_keyrings):
     """ceph.conf text.
 
-    ``paths`` holds base_dir, log_dir, run_dir; ``client_keyrings`` maps a
-    client name without ``client.`` to its keyring path.
+    ``paths`` holds base_dir, log_dir, run_dir and mgr_module_dir;
+    ``client_keyrings`` maps a client name without ``client.`` to its
+    keyring path.
     """
     global_options = {"fsid": fsid, "mon_host": mon_host,
                       "ms_bind_port_min": str(port_range[0]),
@@ -112,6 +113,7 @@ def render(fsid, mon_host, port_range, paths, objectstore, size_bytes,
            "mon_cluster_log_file": "%s/$cluster.log" % paths["log_dir"]}
     mon.update(_daemon_files(paths))
     mgr = {"mgr_data": "%s/mgr/$cluster-$id" % paths["base_dir"],
+           "mgr_module_path": paths["mgr_module_dir"],
            "keyring": "$mgr_data/keyring"}
     mgr.update(_daemon_files(paths))
     text = _section("global", global_options)

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 
@@ -92,11 +93,11 @@ def wait_until(predicate, timeout, interval=0.05):
         time.sleep(interval)
 
 
-def terminate(pid, timeout=10.0):
-    """SIGTERM ``pid``, SIGKILL it after ``timeout``; True once it is dead."""
+def terminate(pid, timeout=10.0, signum=signal.SIGTERM):
+    """Send ``signum``, SIGKILL after ``timeout``; True once it is dead."""
     if not is_alive(pid):
         return True
-    _signal(pid, signal.SIGTERM)
+    _signal(pid, signum)
     if wait_until(lambda: not is_alive(pid), timeout):
         return True
     _signal(pid, signal.SIGKILL)
@@ -110,24 +111,24 @@ def _signal(pid, signum):
         pass
 
 
-def stop_pid_file(pid_file, timeout=10.0):
+def stop_pid_file(pid_file, timeout=10.0, signum=signal.SIGTERM):
     """Stop the process named by ``pid_file`` and remove the file."""
-    return stop_pid_files([pid_file], timeout)
+    return stop_pid_files([pid_file], timeout, signum)
 
 
-def stop_pid_files(pid_files, timeout=10.0):
+def stop_pid_files(pid_files, timeout=10.0, signum=signal.SIGTERM):
     """Stop the processes named by ``pid_files`` together.
 
-    All get SIGTERM at once so that their shutdowns overlap; a file is
+    All get ``signum`` at once so that their shutdowns overlap; a file is
     removed once its process is dead.  True if all are dead.
     """
     pids = {path: read_pid(path) for path in pid_files}
     for pid in pids.values():
         if is_alive(pid):
-            _signal(pid, signal.SIGTERM)
+            _signal(pid, signum)
     all_dead = True
     for path, pid in pids.items():
-        if pid and not terminate(pid, timeout):
+        if pid and not terminate(pid, timeout, signum):
             all_dead = False
             continue
         remove_file(path)
@@ -174,6 +175,47 @@ def port_answers(port, host="127.0.0.1", timeout=0.5):
         return False
 
 
+def listening_pid(port, host="127.0.0.1"):
+    """PID of the process listening on TCP ``host:port``, or None.
+
+    Read from /proc (the socket's inode, then whose fd it is), so that a
+    helper like epmd, which its starter never names, can be stopped by PID.
+    """
+    inode = _listening_inode(port, host)
+    if inode is None:
+        return None
+    target = "socket:[%s]" % inode
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _has_fd(int(entry), target):
+            return int(entry)
+    return None
+
+
+def _listening_inode(port, host):
+    wanted = "%s:%04X" % ("".join(reversed(
+        ["%02X" % int(part) for part in host.split(".")])), port)
+    try:
+        with open("/proc/net/tcp") as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                # State 0A is LISTEN.
+                if fields[1] == wanted and fields[3] == "0A":
+                    return fields[9]
+    except OSError:
+        pass
+    return None
+
+
+def _has_fd(pid, target):
+    fd_dir = "/proc/%d/fd" % pid
+    try:
+        return any(os.readlink(os.path.join(fd_dir, fd)) == target
+                   for fd in os.listdir(fd_dir))
+    except OSError:
+        return False
+
+
 def rss_kib(pid):
     """Resident set size of ``pid`` in KiB (0 if unknown)."""
     try:
@@ -196,3 +238,22 @@ def log_tail(path, lines=20):
     except OSError:
         return "(no log at %s)" % path
     return "\n".join(text.splitlines()[-lines:])
+
+
+def run_parallel(steps):
+    """Run independent callables in threads; re-raise the first failure."""
+    errors = []
+
+    def call(step):
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]

@@ -1,0 +1,125 @@
+"""Files the development environment writes for edgevol and its users.
+
+``edgevol.conf`` for the services, and what the real clients need:
+a ``clouds.yaml`` and an ``openrc`` under which both ``cinder`` and
+``openstack`` work unchanged against the noauth API.
+
+Why the client environment looks the way it does (measured with
+python-cinderclient 9.10 and python-openstackclient 10.5):
+
+- ``OS_AUTH_TYPE`` is read by both CLIs.  ``noauth`` (cinderclient's own
+  keystoneauth plugin) breaks ``openstack`` (the plugin lacks keystoneauth
+  state and returns no endpoint data); ``none`` and ``admin_token`` break
+  ``cinder`` (option clash on ``--os-endpoint``).  So it stays unset.
+- cinderclient also reads ``OS_AUTH_SYSTEM``: ``noauth`` there, with
+  ``OS_USER_ID``, ``CINDER_PROJECT_ID`` and ``CINDER_ENDPOINT``, makes it
+  send ``X-Auth-Token: user:project``.  (``OS_PROJECT_ID`` would leak into
+  the openstack CLI's auth plugin, which rejects it.)
+- ``openstack`` takes its cloud from ``OS_CLOUD`` in
+  ``OS_CLIENT_CONFIG_FILE``: the ``admin_token`` plugin sends the same
+  ``user:project`` token; ``block_storage_endpoint_override`` lets
+  openstacksdk discover the API without a service catalog.
+"""
+
+import os
+import shlex
+
+USER = "admin"
+PROJECT = "admin"
+CLOUD = "edgevol"
+
+
+def render_edgevol_conf(values):
+    """edgevol.conf text.
+
+    ``values``: transport_url, state_dir, sites (dicts with name, ceph_conf,
+    user, secret_uuid), db_url, concurrency_backend, api_port.
+    """
+    lines = [
+        "# Written by edgevol-dev; rewritten by every `edgevol-dev up`.",
+        "[DEFAULT]",
+        "transport_url = %s" % values["transport_url"],
+        "state_path = %s" % values["state_dir"],
+        "enabled_sites = %s" % ",".join(s["name"] for s in values["sites"]),
+        "auth_strategy = noauth",
+        "report_interval = 2",
+        "service_down_time = 10",
+        "concurrency_backend = %s" % values["concurrency_backend"],
+        "debug = false",
+        "",
+        "[api]",
+        "host = 127.0.0.1",
+        "port = %d" % values["api_port"],
+        "",
+        "[database]",
+        "connection = %s" % values["db_url"],
+        "",
+        "[oslo_messaging_rabbit]",
+        "# Everything runs on loopback: the kernel closes a dead process's",
+        "# sockets at once, so RabbitMQ and the clients notice without",
+        "# heartbeats.  Without them no heartbeat thread runs per",
+        "# connection (none to race with eventlet, none to keep short-lived",
+        "# commands like edgevol-manage alive or log errors as they exit).",
+        "heartbeat_timeout_threshold = 0",
+    ]
+    for site in values["sites"]:
+        lines += [
+            "",
+            "[%s]" % site["name"],
+            "availability_zone = %s" % site["name"],
+            "ceph_conf = %s" % site["ceph_conf"],
+            "rbd_user = %s" % site["user"],
+            "rbd_pool = volumes",
+            "rbd_secret_uuid = %s" % site["secret_uuid"],
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_clouds_yaml(endpoint):
+    """clouds.yaml for the openstack CLI: admin and an unprivileged demo."""
+    text = "clouds:\n"
+    for cloud, user, project in ((CLOUD, USER, PROJECT),
+                                 (CLOUD + "-demo", "demo", "demo")):
+        text += (
+            "  %s:\n"
+            "    auth_type: admin_token\n"
+            "    auth:\n"
+            "      endpoint: %s\n"
+            "      token: \"%s:%s\"\n"
+            "    block_storage_endpoint_override: %s\n"
+            "    volume_api_version: \"3\"\n" % (cloud, endpoint, user,
+                                                project, endpoint))
+    return text
+
+
+def client_env(endpoint, clouds_yaml):
+    """Environment under which ``cinder`` and ``openstack`` both work."""
+    return {
+        "OS_AUTH_SYSTEM": "noauth",
+        "OS_USER_ID": USER,
+        "CINDER_PROJECT_ID": PROJECT,
+        "CINDER_ENDPOINT": endpoint,
+        "OS_VOLUME_API_VERSION": "3",
+        "OS_CLIENT_CONFIG_FILE": clouds_yaml,
+        "OS_CLOUD": CLOUD,
+    }
+
+
+def render_openrc(env):
+    lines = ["# edgevol development environment (written by edgevol-dev up).",
+             "# Source it, then use `cinder ...` or `openstack volume ...`.",
+             "unset OS_AUTH_TYPE OS_AUTH_PLUGIN OS_PROJECT_ID OS_PROJECT_NAME"
+             " OS_AUTH_URL OS_TOKEN OS_ENDPOINT"]
+    lines += ["export %s=%s" % (key, shlex.quote(value))
+              for key, value in env.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_file(path, text, mode=0o644):
+    """Write ``text`` atomically (readers never see half a file)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)

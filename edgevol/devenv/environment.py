@@ -1,0 +1,206 @@
+"""The whole local environment: Ceph sites, RabbitMQ, PostgreSQL, services.
+
+Everything lives under one state directory; what ``up`` was asked for is
+recorded in ``<state>/devenv.json`` so that ``status`` and ``down`` act on
+the same pieces without repeating the options.
+"""
+
+import dataclasses
+import json
+import logging
+import os
+import shutil
+
+from edgevol.devenv import ceph
+from edgevol.devenv import config
+from edgevol.devenv import postgres
+from edgevol.devenv import processes
+from edgevol.devenv import rabbitmq
+from edgevol.devenv import services
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_SITES = ("central", "site1", "site2")
+API_PORT = 8776
+# Sites per environment; instance N uses Ceph port blocks 10N..10N+9, below
+# the blocks that throwaway test sites use (100 and up).
+MAX_SITES = 10
+MAX_INSTANCE = 9
+
+
+def repo_dir():
+    """The directory holding the edgevol package (the repository)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.dirname(package)
+
+
+def default_state_dir():
+    return os.environ.get("EDGEVOL_STATE_DIR") or os.path.join(
+        repo_dir(), ".edgevol-dev")
+
+
+@dataclasses.dataclass
+class Settings:
+    """What ``up`` was asked for."""
+    sites: list = dataclasses.field(default_factory=lambda: list(
+        DEFAULT_SITES))
+    db: str = "sqlite"
+    instance: int = 0
+    concurrency_backend: str = "threading"
+    infra_only: bool = False
+    objectstore: str = "memstore"
+    osd_size_gib: int = 20
+
+    def validate(self):
+        if not self.sites or len(self.sites) > MAX_SITES:
+            raise ValueError("give 1 to %d sites" % MAX_SITES)
+        if len(set(self.sites)) != len(self.sites):
+            raise ValueError("site names must be unique")
+        for site in self.sites:
+            if not site.replace("-", "").replace("_", "").isalnum():
+                raise ValueError("bad site name %r" % site)
+        if not 0 <= self.instance <= MAX_INSTANCE:
+            raise ValueError("instance must be 0..%d" % MAX_INSTANCE)
+
+
+class DevEnvironment:
+    """The pieces of one environment and how to start, stop, describe it."""
+
+    def __init__(self, state_dir, settings=None):
+        self.state_dir = os.path.abspath(state_dir)
+        self.settings = settings or self.recorded_settings() or Settings()
+        instance = self.settings.instance
+        self.api_port = API_PORT + 100 * instance
+        self.rabbitmq = rabbitmq.RabbitMQ(self._path("rabbitmq"), instance)
+        self.postgres = postgres.PostgreSQL(self._path("postgresql"),
+                                            instance)
+        self.config_file = self._path("edgevol.conf")
+        self.clouds_yaml = self._path("clouds.yaml")
+        self.status_file = self._path("status.json")
+        self.openrc = os.path.join(repo_dir(), "openrc")
+
+    def _path(self, *parts):
+        return os.path.join(self.state_dir, *parts)
+
+    @property
+    def endpoint(self):
+        return "http://127.0.0.1:%d/v3" % self.api_port
+
+    # -- pieces ----------------------------------------------------------
+    def ceph_sites(self):
+        base = 10 * self.settings.instance
+        return [ceph.CephSite(name, self._path("ceph", name), base + position,
+                              objectstore=self.settings.objectstore,
+                              osd_size_gib=self.settings.osd_size_gib)
+                for position, name in enumerate(self.settings.sites)]
+
+    def services(self):
+        if self.settings.infra_only:
+            return []
+        return services.all_services(self.state_dir, self.settings.sites)
+
+    def db_url(self):
+        if self.settings.db == "postgresql":
+            return self.postgres.url
+        return "sqlite:///%s" % self._path("edgevol.sqlite")
+
+    # -- settings ----------------------------------------------------------
+    def recorded_settings(self):
+        try:
+            with open(self._path("devenv.json")) as f:
+                return Settings(**json.load(f))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _record_settings(self):
+        config.write_file(self._path("devenv.json"), json.dumps(
+            dataclasses.asdict(self.settings), indent=1) + "\n")
+
+    # -- up --------------------------------------------------------------
+    def up(self):
+        """Start whatever is not running; leave running pieces alone."""
+        self.settings.validate()
+        self._stop_dropped_sites()
+        self._record_settings()
+        self.start_infrastructure()
+        self.write_config()
+        services.manage(self.config_file, "db", "sync")
+        if not self.settings.infra_only:
+            self.start_services()
+
+    def start_infrastructure(self):
+        """Ceph sites, RabbitMQ and (if chosen) PostgreSQL, in parallel."""
+        steps = [site.start for site in self.ceph_sites()]
+        steps.append(self.rabbitmq.start)
+        if self.settings.db == "postgresql":
+            steps.append(self.postgres.start)
+        processes.run_parallel(steps)
+
+    def write_config(self):
+        sites = [site.info() for site in self.ceph_sites()]
+        text = config.render_edgevol_conf({
+            "transport_url": self.rabbitmq.transport_url,
+            "state_dir": self.state_dir, "sites": sites,
+            "db_url": self.db_url(), "api_port": self.api_port,
+            "concurrency_backend": self.settings.concurrency_backend})
+        # It holds the RabbitMQ password.
+        config.write_file(self.config_file, text, mode=0o600)
+        config.write_file(self.clouds_yaml,
+                          config.render_clouds_yaml(self.endpoint))
+
+    def start_services(self):
+        started = [service.start(self.config_file)
+                   for service in self.services()]
+        LOG.info("started %d edgevol service(s)", sum(started))
+        services.wait_ready(self.services(), self.config_file, self.api_port,
+                            self.settings.sites)
+        config.write_file(self.openrc, config.render_openrc(
+            self.client_env()))
+
+    def client_env(self):
+        return config.client_env(self.endpoint, self.clouds_yaml)
+
+    def _stop_dropped_sites(self):
+        """Stop sites a previous ``up`` started that are no longer wanted."""
+        recorded = self.recorded_settings()
+        if not recorded:
+            return
+        wanted = set(self.settings.sites)
+        for site in DevEnvironment(self.state_dir, recorded).ceph_sites():
+            if site.name not in wanted:
+                LOG.info("removing site %s", site.name)
+                site.destroy()
+
+    # -- down --------------------------------------------------------------
+    def down(self):
+        """Stop everything this environment started, then delete its state."""
+        for service in services.all_services(self.state_dir,
+                                             self.settings.sites):
+            service.stop()
+        processes.run_parallel([site.stop for site in self._all_ceph_sites()])
+        self.rabbitmq.stop()
+        self.postgres.destroy()
+        self._remove_openrc()
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def _all_ceph_sites(self):
+        """The recorded sites plus any other site directory found."""
+        sites = {site.name: site for site in self.ceph_sites()}
+        ceph_dir = self._path("ceph")
+        if os.path.isdir(ceph_dir):
+            for name in os.listdir(ceph_dir):
+                if name not in sites:
+                    # Its own site.json knows its ports; stop needs only PIDs.
+                    sites[name] = ceph.CephSite(name, os.path.join(ceph_dir,
+                                                                   name), 0)
+        return list(sites.values())
+
+    def _remove_openrc(self):
+        """Remove the repository's openrc if it describes this environment."""
+        try:
+            with open(self.openrc) as f:
+                ours = self.clouds_yaml in f.read()
+        except OSError:
+            return
+        if ours:
+            processes.remove_file(self.openrc)

@@ -1,0 +1,161 @@
+"""edgevol's own services as detached processes, and waiting for them.
+
+Each service is a console script of this installation, started in a new
+session with its output in ``<state>/logs/<name>.out`` and its oslo.log
+file in ``<state>/logs/<name>.log``; its PID lives in ``<state>/pids``.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from edgevol.devenv import processes
+
+VOLUME_BACKEND = "rbd"
+MANAGE_TIMEOUT = 60
+
+
+class ServiceError(Exception):
+    """A service did not start or did not become ready."""
+
+
+def console_script(name):
+    """Path of a console script of the running interpreter's environment."""
+    path = os.path.join(os.path.dirname(sys.executable), name)
+    if os.path.exists(path):
+        return path
+    found = shutil.which(name)
+    if not found:
+        raise ServiceError("%s is not installed (run tools/install.sh)" % name)
+    return found
+
+
+class Service:
+    """One edgevol process: its command line, log and PID files."""
+
+    def __init__(self, state_dir, binary, site=None):
+        self.binary = binary
+        self.site = site
+        self.name = binary if site is None else "%s-%s" % (binary, site)
+        self.pid_file = os.path.join(state_dir, "pids", self.name + ".pid")
+        self.log_file = os.path.join(state_dir, "logs", self.name + ".log")
+        self.out_file = os.path.join(state_dir, "logs", self.name + ".out")
+
+    def argv(self, config_file):
+        argv = [console_script(self.binary), "--config-file", config_file,
+                "--log-file", self.log_file]
+        if self.site is not None:
+            argv += ["--site", self.site]
+        return argv
+
+    def start(self, config_file):
+        """Start unless running; True if it was started now."""
+        if self.is_running():
+            return False
+        processes.spawn_detached(self.argv(config_file), self.out_file,
+                                 self.pid_file)
+        return True
+
+    def stop(self, timeout=20):
+        return processes.stop_pid_file(self.pid_file, timeout)
+
+    def pid(self):
+        return processes.read_pid(self.pid_file)
+
+    def is_running(self):
+        return processes.is_alive(self.pid())
+
+    def log_tail(self, lines=25):
+        tails = []
+        for path in (self.out_file, self.log_file):
+            if os.path.exists(path):
+                tails.append("--- %s\n%s" % (path, processes.log_tail(
+                    path, lines)))
+        return "\n".join(tails) or "(no log yet)"
+
+
+def all_services(state_dir, sites):
+    """The API, the scheduler and one volume manager per site, in order."""
+    return ([Service(state_dir, "edgevol-api"),
+             Service(state_dir, "edgevol-scheduler")]
+            + [Service(state_dir, "edgevol-volume", site) for site in sites])
+
+
+def volume_host(site):
+    return "%s@%s" % (site, VOLUME_BACKEND)
+
+
+def manage(config_file, *args, timeout=MANAGE_TIMEOUT):
+    """Run ``edgevol-manage --config-file C ARGS``; return its stdout."""
+    argv = [console_script("edgevol-manage"), "--config-file",
+            config_file] + list(args)
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True,
+                                timeout=timeout, stdin=subprocess.DEVNULL,
+                                check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ServiceError("edgevol-manage %s timed out" % " ".join(
+            args)) from exc
+    if result.returncode != 0:
+        raise ServiceError("edgevol-manage %s failed:\n%s" % (
+            " ".join(args), (result.stderr + result.stdout).strip()[-3000:]))
+    return result.stdout
+
+
+def api_healthy(api_port, timeout=2):
+    url = "http://127.0.0.1:%d/healthcheck" % api_port
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def services_up(config_file):
+    """{(binary, host): state} from ``edgevol-manage service list``."""
+    rows = json.loads(manage(config_file, "service", "list", "--json"))
+    return {(row["binary"], row["host"]): row["state"] for row in rows}
+
+
+def _missing(config_file, sites):
+    """Services the database does not (yet) show as up."""
+    states = services_up(config_file)
+    missing = []
+    if not any(binary == "edgevol-scheduler" and state == "up"
+               for (binary, _), state in states.items()):
+        missing.append("edgevol-scheduler")
+    for site in sites:
+        if states.get(("edgevol-volume", volume_host(site))) != "up":
+            missing.append("edgevol-volume-%s" % site)
+    return missing
+
+
+def wait_ready(services, config_file, api_port, sites, timeout=90):
+    """Wait for /healthcheck and every service ``up``; explain failures."""
+    deadline = time.monotonic() + timeout
+    missing = ["edgevol-api"]
+    while time.monotonic() < deadline:
+        _fail_if_dead(services)
+        if api_healthy(api_port):
+            missing = _missing(config_file, sites)
+            if not missing:
+                return
+        time.sleep(0.5)
+    by_name = {service.name: service for service in services}
+    details = "\n".join("%s (pid %s):\n%s" % (
+        name, by_name[name].pid(), by_name[name].log_tail())
+        for name in missing if name in by_name)
+    raise ServiceError("not ready after %ds: %s\n%s" % (
+        timeout, ", ".join(missing), details))
+
+
+def _fail_if_dead(services):
+    for service in services:
+        if not service.is_running():
+            raise ServiceError("%s exited:\n%s" % (service.name,
+                                                   service.log_tail()))

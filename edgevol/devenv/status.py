@@ -1,0 +1,98 @@
+"""What runs in an environment: the ``status --json`` document.
+
+Functional tests read the same document from ``<state>/status.json`` (named
+by ``EDGEVOL_DEV_STATUS``) to find the Ceph sites, RabbitMQ and PostgreSQL.
+"""
+
+import json
+
+from edgevol.devenv import config
+from edgevol.devenv import services
+
+
+def collect(env):
+    """The status dict of ``env`` (a DevEnvironment), checked live."""
+    settings = env.settings
+    sites = [_site(site) for site in env.ceph_sites()]
+    service_rows = [_service(service) for service in env.services()]
+    rabbit_running = env.rabbitmq.is_running()
+    document = {
+        "api": {"endpoint": env.endpoint,
+                "healthy": (not settings.infra_only
+                            and services.api_healthy(env.api_port))},
+        "config_file": env.config_file,
+        "state_dir": env.state_dir,
+        "transport_url": env.rabbitmq.transport_url,
+        "rabbitmq": {"running": rabbit_running, "pid": env.rabbitmq.pid(),
+                     "port": env.rabbitmq.port},
+        "database": {"backend": settings.db, "connection": env.db_url()},
+        "postgresql": _postgresql(env),
+        "sites": sites,
+        "services": service_rows,
+        "env": env.client_env(),
+        "openrc": env.openrc if not settings.infra_only else None,
+        "infra_only": settings.infra_only,
+        "instance": settings.instance,
+        "concurrency_backend": settings.concurrency_backend,
+    }
+    document["up"] = (rabbit_running
+                      and all(site["running"] for site in sites)
+                      and all(row["running"] for row in service_rows)
+                      and (document["postgresql"] or {}).get("running", True)
+                      and (settings.infra_only or document["api"]["healthy"]))
+    return document
+
+
+def _site(ceph_site):
+    info = ceph_site.info()
+    info.update({"availability_zone": ceph_site.name,
+                 "running": ceph_site.is_running(),
+                 "pids": ceph_site.pids(),
+                 "objectstore": ceph_site.objectstore})
+    return info
+
+
+def _service(service):
+    return {"name": service.name, "pid": service.pid(),
+            "running": service.is_running(), "log_file": service.log_file}
+
+
+def _postgresql(env):
+    if env.settings.db != "postgresql":
+        return None
+    pg = env.postgres
+    return {"url": pg.url, "running": pg.is_running(), "port": pg.port,
+            "citest_url": pg.citest_url}
+
+
+def write(env, document):
+    config.write_file(env.status_file, json.dumps(document, indent=1) + "\n")
+
+
+def summary(document):
+    """Human-readable status lines."""
+    lines = ["state dir: %s" % document["state_dir"]]
+    for site in document["sites"]:
+        lines.append("ceph %-10s %-8s fsid %s  %s" % (
+            site["name"], _word(site["running"]), site["fsid"],
+            site["ceph_conf"]))
+    lines.append("rabbitmq        %s  %s" % (
+        _word(document["rabbitmq"]["running"]),
+        document["transport_url"].split("@")[-1]))
+    if document["postgresql"]:
+        lines.append("postgresql      %s  %s" % (
+            _word(document["postgresql"]["running"]),
+            document["postgresql"]["url"]))
+    lines.append("database        %s" % document["database"]["connection"])
+    for row in document["services"]:
+        lines.append("%-24s %s  pid %s" % (row["name"], _word(row["running"]),
+                                            row["pid"]))
+    if not document["infra_only"]:
+        lines.append("api             %s  %s" % (
+            "healthy" if document["api"]["healthy"] else "NOT healthy",
+            document["api"]["endpoint"]))
+    return "\n".join(lines)
+
+
+def _word(running):
+    return "running" if running else "STOPPED"
