@@ -1,0 +1,27 @@
+# edgevol developer entry points (Debian 12, root or sudo).
+#   make run     install what is missing, start the local environment
+#   make stop    stop it and delete its state
+#   make status  what runs where
+#   make test    THE test command: unit + functional, ends with "N passed, N failed"
+# Extra edgevol-dev options: make run DEV_ARGS="--db postgresql"
+
+VENV := .venv
+DEV := $(VENV)/bin/edgevol-dev
+DEV_ARGS ?=
+
+.PHONY: install run stop status test
+
+install:
+	tools/install.sh
+
+run: install
+	$(DEV) up $(DEV_ARGS)
+
+stop:
+	@if [ -x $(DEV) ]; then $(DEV) down; else echo "nothing to stop"; fi
+
+status:
+	@$(DEV) status $(DEV_ARGS)
+
+test:
+	tools/run-tests.sh

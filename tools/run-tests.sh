@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# THE test command (`make test`).  Installs what is missing, runs the unit
+# tests, starts the test infrastructure (three Ceph sites, RabbitMQ,
+# PostgreSQL) next to any development environment, runs the functional
+# tests on SQLite, again on PostgreSQL, and the smoke tests under eventlet;
+# stops the infrastructure and ends with ONE line: "N passed, N failed"
+# (", N skipped" appended when tests were skipped).
+# Exit status: non-zero if a test failed, a run crashed or ran no test.
+set -uo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+STATE_DIR="$REPO/.edgevol-test"
+# Instance 1: its own ports, so `make test` runs beside `make run`.
+INSTANCE=1
+export EDGEVOL_DEV_STATUS="$STATE_DIR/status.json"
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+RUN_ERRORS=0
+
+log() { echo "run-tests.sh: $*" >&2; }
+
+stop_infrastructure() {
+    edgevol-dev down --state-dir "$STATE_DIR" >/dev/null 2>&1 || true
+}
+
+finish() {
+    stop_infrastructure
+    trap - EXIT
+    local line="$PASSED passed, $((FAILED + RUN_ERRORS)) failed"
+    if [ "$SKIPPED" -gt 0 ]; then line="$line, $SKIPPED skipped"; fi
+    echo "$line"
+    if [ "$FAILED" -gt 0 ] || [ "$RUN_ERRORS" -gt 0 ]; then exit 1; fi
+    exit 0
+}
+
+next_stream() {
+    cat .stestr/next-stream 2>/dev/null || echo 0
+}
+
+# stats_value NAME: the number on subunit-stats' "NAME tests:" line.
+stats_value() {
+    awk -v key="$1 tests:" 'index($0, key) == 1 {print $NF}' "$STATS_FILE"
+}
+
+# run_suite LABEL TEST_PATH [FILTER]: one stestr run, counted.
+# STESTR_OPTS: extra global stestr options.
+run_suite() {
+    local label="$1" test_path="$2" before
+    shift 2
+    log "== $label"
+    before="$(next_stream)"
+    # shellcheck disable=SC2086  # STESTR_OPTS is a list of words
+    stestr --test-path "$test_path" ${STESTR_OPTS:-} run "$@"
+    if [ "$(next_stream)" = "$before" ]; then
+        # Nothing recorded: discovery or import failed before any test ran.
+        log "$label: stestr recorded no run (see the errors above)"
+        RUN_ERRORS=$((RUN_ERRORS + 1))
+        return
+    fi
+    stestr last --subunit | subunit-stats > "$STATS_FILE" 2>/dev/null
+    local total passed failed skipped
+    total="$(stats_value Total)"; passed="$(stats_value Passed)"
+    failed="$(stats_value Failed)"; skipped="$(stats_value Skipped)"
+    PASSED=$((PASSED + ${passed:-0}))
+    FAILED=$((FAILED + ${failed:-0}))
+    SKIPPED=$((SKIPPED + ${skipped:-0}))
+    log "$label: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+    if [ "${total:-0}" = 0 ] || [ "${passed:-0}" = 0 ]; then
+        log "$label: no test ran"
+        RUN_ERRORS=$((RUN_ERRORS + 1))
+    fi
+}
+
+if ! tools/install.sh; then
+    log "tools/install.sh failed"
+    RUN_ERRORS=1
+    finish
+fi
+export PATH="$REPO/.venv/bin:$PATH"
+STATS_FILE="$(mktemp)"
+trap 'rm -f "$STATS_FILE"; finish' EXIT
+
+run_suite "unit" ./edgevol/tests/unit
+
+log "== starting the test infrastructure in $STATE_DIR"
+if ! edgevol-dev up --infra-only --db postgresql --state-dir "$STATE_DIR" \
+        --instance "$INSTANCE"; then
+    log "the test infrastructure did not start"
+    RUN_ERRORS=$((RUN_ERRORS + 1))
+    exit 1
+fi
+
+# Functional test classes start expensive fixtures (Ceph sites, service
+# stacks) in setUpClass: keep each class in one worker.
+export STESTR_OPTS=--parallel-class
+run_suite "functional (SQLite)" ./edgevol/tests/functional
+EDGEVOL_TEST_DB=postgresql \
+    run_suite "functional (PostgreSQL)" ./edgevol/tests/functional
+EDGEVOL_TEST_CONCURRENCY=eventlet \
+    run_suite "smoke (eventlet)" ./edgevol/tests/functional smoke
