@@ -1,0 +1,93 @@
+"""Build the API's WSGI application, middlewares included, in code.
+
+``loadapp(conf)`` is the one way to get the app: the console script, the
+WSGI module for uwsgi/gunicorn and the tests all call it. Tests pass
+``apis`` (in-memory fakes of the business layer); everyone else gets the
+real one.
+"""
+
+import typing
+
+from oslo_middleware import cors
+from oslo_middleware import healthcheck
+from oslo_middleware import http_proxy_to_wsgi
+
+from edgevol.api import faults
+from edgevol.api import microversions as mv
+from edgevol.api import middleware
+from edgevol.api import router
+from edgevol import policy
+
+CORS_ALLOW_HEADERS = ["X-Auth-Token", "X-Openstack-Request-Id",
+                      "X-Identity-Status", "X-Roles", "X-Service-Catalog",
+                      "X-User-Id", "X-Project-Id", mv.HEADER]
+CORS_EXPOSE_HEADERS = ["X-Auth-Token", "X-Openstack-Request-Id",
+                       "X-Subject-Token", "X-Service-Token", mv.HEADER]
+CORS_ALLOW_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"]
+
+
+class APIs(typing.NamedTuple):
+    """The business layer the handlers call."""
+
+    volumes: typing.Any
+    types: typing.Any
+    services: typing.Any
+    quotas: typing.Any
+
+
+def build_apis(conf):
+    """The real business layer (database, RPC to scheduler and sites)."""
+    from edgevol import quota
+    from edgevol import services
+    from edgevol.volume import api as volume_api
+
+    volumes = volume_api.VolumeAPI(conf)
+    # Share the volume API's type API, so a type change made through the
+    # API also refreshes the default type that creates use.
+    return APIs(volumes=volumes, types=volumes.types,
+                services=services.ServiceAPI(conf),
+                quotas=quota.QuotaAPI(conf))
+
+
+def _auth(conf, application):
+    if conf.auth_strategy == "keystone":
+        from keystonemiddleware import auth_token
+        return auth_token.filter_factory(
+            {}, oslo_config_config=conf)(
+                middleware.KeystoneContext(application))
+    return middleware.NoAuth(application)
+
+
+def _not_found(environ, start_response):
+    return faults.respond(start_response, 404, "Not found.")
+
+
+def loadapp(conf, apis=None):
+    """The API as a WSGI application.
+
+    :param conf: parsed ConfigOpts with edgevol's options registered.
+    :param apis: ``APIs`` to serve; default ``build_apis(conf)``.
+    """
+    policy.init(conf)
+    application = router.Router(conf, apis or build_apis(conf))
+    application = _auth(conf, application)
+    application = middleware.PublicPaths(
+        application, healthcheck.Healthcheck(_not_found, conf))
+    # NOTE: the order matters. A request meets these from the bottom of the
+    # list up: the request id first (every answer, even a crash's, carries
+    # it), then proxy headers (so links use the client's scheme and host),
+    # CORS, the fault guard, and only then the public paths and auth.
+    cors.set_defaults(allow_headers=CORS_ALLOW_HEADERS,
+                      expose_headers=CORS_EXPOSE_HEADERS,
+                      allow_methods=CORS_ALLOW_METHODS)
+    conf.register_opts(cors.CORS_OPTS, group="cors")
+    conf.register_opts(http_proxy_to_wsgi.OPTS, group="oslo_middleware")
+    for wrap, enabled in (
+            (faults.FaultWrapper, True),
+            (lambda app: cors.CORS(app, conf), bool(conf.cors.allowed_origin)),
+            (lambda app: http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf),
+             conf.oslo_middleware.enable_proxy_headers_parsing),
+            (middleware.RequestId, True)):
+        if enabled:
+            application = wrap(application)
+    return application

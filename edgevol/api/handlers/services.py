@@ -1,0 +1,51 @@
+"""/os-services: list (admin) and enable/disable (admin)."""
+
+from edgevol.api import faults
+from edgevol.api.handlers import common
+from edgevol.api.request import Response
+from edgevol.api.schemas import services as schemas
+from edgevol.api import validation
+from edgevol.api.views import services as views
+from edgevol.policies import services as rules
+from edgevol import policy
+
+# action -> (schema, disabled, status shown, answer has disabled_reason)
+ACTIONS = {
+    "enable": (validation.Schema(schemas.enable_disable), False, "enabled",
+               True),
+    "disable": (validation.Schema(schemas.enable_disable), True, "disabled",
+                False),
+    "disable-log-reason": (validation.Schema(schemas.disable_log_reason),
+                           True, "disabled", True),
+}
+
+
+def index(req):
+    """GET /os-services (admin) -> 200; filters ``host``, ``binary``."""
+    policy.authorize(req.context, rules.INDEX, common.own_target(req))
+    query = req.params
+    # ``service`` is the name ``binary`` had before; ``binary`` wins.
+    binary = query.get("binary") or query.get("service") or None
+    services = req.apis.services.get_all(
+        req.context, host=query.get("host") or None, binary=binary)
+    return Response(200, views.index(req, services))
+
+
+def update(req):
+    """PUT /os-services/{enable|disable|disable-log-reason} (admin) -> 200.
+
+    404 for other actions and for an unknown host/binary pair.
+    """
+    action = req.urlargs["action"]
+    if action not in ACTIONS:
+        raise faults.NotFound("Unknown action %s; valid: %s." %
+                              (action, ", ".join(sorted(ACTIONS))))
+    schema, disabled, status, with_reason = ACTIONS[action]
+    policy.authorize(req.context, rules.UPDATE, common.own_target(req))
+    body = req.json_body()
+    schema.validate(body)
+    service = req.apis.services.set_disabled(
+        req.context, host=body["host"],
+        binary=body.get("binary") or body["service"], disabled=disabled,
+        reason=body.get("disabled_reason", "").strip() or None)
+    return Response(200, views.update(body, service, status, with_reason))

@@ -1,0 +1,228 @@
+"""/volumes: create, list, show, update, delete, summary."""
+
+from edgevol.api import faults
+from edgevol.api.handlers import common
+from edgevol.api import microversions as mv
+from edgevol.api import params
+from edgevol.api.request import Response
+from edgevol.api.schemas import volumes as schemas
+from edgevol.api import validation
+from edgevol.api.views import volumes as views
+from edgevol.policies import volumes as rules
+from edgevol import policy
+
+CREATE_SCHEMA = validation.Versioned(
+    (mv.BASE_VERSION, schemas.create),
+    (mv.GROUP_VOLUME, schemas.create_v313))
+UPDATE_SCHEMA = validation.Versioned((mv.BASE_VERSION, schemas.update))
+
+LIST_FILTERS = frozenset({"name", "status", "metadata", "availability_zone",
+                          "bootable", "project_id"})
+"""Filters volume lists support (Cinder's configurable resource filters).
+
+Before 3.31 any other query parameter is ignored, as Cinder ignores
+filters it is not configured for; from 3.31 on it is a 400.
+"""
+LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
+                           "sort_dir", "all_tenants"})
+
+_FALSE_BEFORE_3_2 = ("false", "False")
+
+# Sources a volume could be made from; none is supported yet, and creating
+# an empty volume instead would silently lose what the user asked for.
+_UNSUPPORTED_SOURCES = (
+    ("snapshot_id", "a snapshot"),
+    ("source_volid", "another volume"),
+    ("imageRef", "an image"),
+    ("image_id", "an image"),
+    ("consistencygroup_id", "a consistency group"),
+    ("group_id", "a volume group"),
+)
+
+
+_own = common.own_target
+
+
+def visibility(req):
+    """What optional volume attributes the caller may see, once a request."""
+    ctx, target = req.context, _own(req)
+    return views.Visibility(
+        host=policy.check(ctx, rules.HOST_ATTRIBUTE, target),
+        migration=policy.check(ctx, rules.MIG_STATUS_ATTRIBUTE, target),
+        tenant=policy.check(ctx, rules.TENANT_ATTRIBUTE, target),
+        admin=ctx.is_admin)
+
+
+def _refuse_unsupported(volume, body, version):
+    for field, what in _UNSUPPORTED_SOURCES:
+        # Before 3.13 group_id is an unknown key, ignored like any other.
+        if field == "group_id" and version < mv.GROUP_VOLUME:
+            continue
+        if volume.get(field):
+            raise faults.BadRequest(
+                "Creating a volume from %s (%s) is not supported." %
+                (what, field))
+    if body.get("OS-SCH-HNT:scheduler_hints"):
+        raise faults.BadRequest("Scheduler hints are not supported.")
+
+
+def _pick(values, name, legacy_name):
+    """The value of ``name`` or its v1 alias; ``None`` when neither."""
+    return values[name] if name in values else values.get(legacy_name)
+
+
+def create(req):
+    """POST /volumes -> 202 with the volume (status ``creating``).
+
+    400 bad body or zone, 403 policy, 404 unknown type, 413 over quota,
+    503 no live volume service anywhere.
+    """
+    ctx = req.context
+    policy.authorize(ctx, rules.CREATE, _own(req))
+    body = req.json_body()
+    CREATE_SCHEMA.validate(body, req.version)
+    volume = body["volume"]
+    _refuse_unsupported(volume, body, req.version)
+    multiattach = params.to_bool(volume.get("multiattach") or False,
+                                 "multiattach")
+    if multiattach:
+        policy.authorize(ctx, rules.MULTIATTACH, _own(req))
+    created = req.apis.volumes.create(
+        ctx,
+        size=params.to_int(volume["size"], "size", minimum=1,
+                           maximum=2 ** 31 - 1),
+        name=_pick(volume, "name", "display_name"),
+        description=_pick(volume, "description", "display_description"),
+        # An empty string means "not given", as in Cinder.
+        availability_zone=volume.get("availability_zone") or None,
+        volume_type=volume.get("volume_type") or None,
+        metadata=volume.get("metadata") or None,
+        multiattach=multiattach)
+    return Response(202, views.show(req, created, visibility(req)))
+
+
+def show(req):
+    """GET /volumes/{volume_id} -> 200; 404 also for names (clients then
+    look the name up with ``GET /volumes/detail?name=``)."""
+    ctx = req.context
+    volume = req.apis.volumes.get(ctx, req.urlargs["volume_id"])
+    policy.authorize(ctx, rules.GET, {"project_id": volume["project_id"],
+                                      "user_id": volume["user_id"]})
+    return Response(200, views.show(req, volume, visibility(req)))
+
+
+def update(req):
+    """PUT /volumes/{volume_id} -> 200: name, description, metadata.
+
+    ``metadata`` replaces all of the volume's metadata, as in Cinder.
+    """
+    ctx = req.context
+    volume_id = req.urlargs["volume_id"]
+    policy.authorize(ctx, rules.UPDATE, _own(req))
+    body = req.json_body()
+    UPDATE_SCHEMA.validate(body, req.version)
+    values = body["volume"]
+    changes = {}
+    for name, legacy_name in (("name", "display_name"),
+                              ("description", "display_description")):
+        if name in values or legacy_name in values:
+            changes[name] = _pick(values, name, legacy_name)
+    if "metadata" in values:
+        req.apis.volumes.set_metadata(ctx, volume_id, values["metadata"],
+                                      replace=True)
+    volume = req.apis.volumes.update(ctx, volume_id, **changes)
+    return Response(200, views.show(req, volume, visibility(req)))
+
+
+def delete(req):
+    """DELETE /volumes/{volume_id} -> 202; ``cascade``; ``force`` (3.23).
+
+    409 when the volume's status does not allow deletion.
+    """
+    ctx = req.context
+    cascade = params.get_bool(req.params, "cascade")
+    force = (params.get_bool(req.params, "force")
+             if req.version >= mv.VOLUME_DELETE_FORCE else False)
+    policy.authorize(ctx, rules.DELETE, _own(req))
+    if force:
+        policy.authorize(ctx, rules.FORCE_DELETE, _own(req))
+    req.apis.volumes.delete(ctx, req.urlargs["volume_id"], cascade=cascade,
+                            force=force)
+    return Response(202)
+
+
+def _list_args(req, strict):
+    """(filters, all_tenants) of a list request; see ``LIST_FILTERS``."""
+    query = req.params
+    unknown = sorted(k for k in query
+                     if k not in LIST_FILTERS and k not in LIST_CONTROLS)
+    if unknown and strict:
+        raise faults.BadRequest("Invalid filters %s are found in query "
+                                "options." % ", ".join(unknown))
+    filters = {k: v for k, v in query.items() if k in LIST_FILTERS}
+    if "bootable" in filters:
+        if req.version >= mv.VOLUME_LIST_BOOTABLE:
+            filters["bootable"] = params.to_bool(filters["bootable"],
+                                                 "bootable")
+        else:
+            filters["bootable"] = filters["bootable"] not in _FALSE_BEFORE_3_2
+    if "metadata" in filters:
+        filters["metadata"] = params.literal_dict(filters["metadata"],
+                                                  "metadata")
+    all_tenants = params.get_bool(query, "all_tenants")
+    if all_tenants or "project_id" in filters:
+        allowed = policy.check(req.context, rules.GET_ALL_TENANTS, _own(req))
+        # Without the right, all_tenants is ignored as in Cinder:
+        # python-cinderclient sends it on every lookup by name.
+        all_tenants = all_tenants and allowed
+        if not allowed and filters.get("project_id") not in (
+                None, req.context.project_id):
+            raise faults.HTTPError(
+                403, "Listing the volumes of another project is not "
+                "allowed.")
+    return filters, all_tenants
+
+
+def _list(req, detailed):
+    ctx = req.context
+    policy.authorize(ctx, rules.GET_ALL, _own(req))
+    filters, all_tenants = _list_args(
+        req, strict=req.version >= mv.RESOURCE_FILTER)
+    page = params.Page(req.params, req.conf.api.max_limit)
+    sort = params.sort_keys(req.params)
+    volumes = []
+    if page.size:
+        # ``offset`` (Cinder 3.0) skips rows after the marker; the business
+        # layer pages by marker, so the skipped rows are read and dropped.
+        volumes = req.apis.volumes.get_all(
+            ctx, filters=filters, marker=page.marker,
+            limit=page.size + page.offset, sort=sort,
+            all_tenants=all_tenants)[page.offset:]
+    path = ("volumes", "detail") if detailed else ("volumes",)
+    seen = visibility(req) if detailed else None
+    return Response(200, views.index(req, volumes, page.size, path, seen))
+
+
+def index(req):
+    """GET /volumes -> 200: ids, names and links."""
+    return _list(req, detailed=False)
+
+
+def detail(req):
+    """GET /volumes/detail -> 200: full volumes; filters, sort, paging."""
+    return _list(req, detailed=True)
+
+
+def summary(req):
+    """GET /volumes/summary (3.12) -> 200: count and total GiB."""
+    if req.version < mv.VOLUME_SUMMARY:
+        raise faults.NotFound("The volume summary needs microversion %s." %
+                              str(mv.VOLUME_SUMMARY))
+    ctx = req.context
+    policy.authorize(ctx, rules.GET_ALL, _own(req))
+    # Cinder ignores unsupported filters here at every microversion.
+    filters, all_tenants = _list_args(req, strict=False)
+    volumes = req.apis.volumes.get_all(ctx, filters=filters,
+                                       all_tenants=all_tenants)
+    return Response(200, views.volume_summary(
+        len(volumes), sum(volume["size"] for volume in volumes)))

@@ -1,0 +1,192 @@
+"""The route table of the v3 API, and the WSGI app that dispatches it.
+
+``ROUTES`` maps each URL template (relative to ``/v3``) to its methods and
+handlers; it is the whole API at a glance. A known URL with another method
+is a 405 with ``Allow``. Every path is also served under a project prefix,
+``/v3/{project_id}/...`` (Keystone catalogs often carry one; Cinder made it
+optional in 3.67).
+"""
+
+import time
+
+from oslo_log import log as logging
+
+from edgevol.api import faults
+from edgevol.api.handlers import availability_zones
+from edgevol.api.handlers import quotas
+from edgevol.api.handlers import services
+from edgevol.api.handlers import volume_metadata
+from edgevol.api.handlers import volume_types
+from edgevol.api.handlers import volumes
+from edgevol.api import microversions as mv
+from edgevol.api import request as api_request
+
+LOG = logging.getLogger(__name__)
+
+# NOTE: path parameters match any one segment, never a pattern: a 404 for
+# a malformed id must come from the resource's handler, which says what
+# was not found, rather than from the router.
+ROUTES = {
+    "/volumes": {"GET": volumes.index, "POST": volumes.create},
+    "/volumes/detail": {"GET": volumes.detail},
+    "/volumes/summary": {"GET": volumes.summary},
+    "/volumes/{volume_id}": {"GET": volumes.show, "PUT": volumes.update,
+                             "DELETE": volumes.delete},
+    "/volumes/{volume_id}/metadata": {"GET": volume_metadata.index,
+                                      "POST": volume_metadata.create,
+                                      "PUT": volume_metadata.update_all},
+    "/volumes/{volume_id}/metadata/{key}": {
+        "GET": volume_metadata.show, "PUT": volume_metadata.update,
+        "DELETE": volume_metadata.delete},
+    "/os-availability-zone": {"GET": availability_zones.index},
+    "/types": {"GET": volume_types.index, "POST": volume_types.create},
+    "/types/default": {"GET": volume_types.show_default},
+    "/types/{type_id}": {"GET": volume_types.show,
+                         "PUT": volume_types.update,
+                         "DELETE": volume_types.delete},
+    "/types/{type_id}/extra_specs": {
+        "GET": volume_types.extra_specs_index,
+        "POST": volume_types.extra_specs_create},
+    "/types/{type_id}/extra_specs/{key}": {
+        "GET": volume_types.extra_spec_show,
+        "PUT": volume_types.extra_spec_update,
+        "DELETE": volume_types.extra_spec_delete},
+    "/os-services": {"GET": services.index},
+    "/os-services/{action}": {"PUT": services.update},
+    "/limits": {"GET": quotas.limits},
+    "/os-quota-sets/{project_id}": {"GET": quotas.show, "PUT": quotas.update,
+                                    "DELETE": quotas.delete},
+    "/os-quota-sets/{project_id}/defaults": {"GET": quotas.defaults},
+}
+
+PREFIX = "/v3/"
+
+
+class RouteMap:
+    """Templates indexed by segment count; literal segments win over
+    parameters (``/volumes/detail`` before ``/volumes/{volume_id}``)."""
+
+    def __init__(self, declarations):
+        self._by_length = {}
+        for template, methods in declarations.items():
+            segments = tuple(template.strip("/").split("/"))
+            params = sum(1 for s in segments if s.startswith("{"))
+            self._by_length.setdefault(len(segments), []).append(
+                (params, segments, methods))
+        for candidates in self._by_length.values():
+            candidates.sort(key=lambda item: item[0])
+
+    def match(self, parts):
+        """(methods, url arguments) for the path segments, or None."""
+        for _, segments, methods in self._by_length.get(len(parts), ()):
+            args = {}
+            for template, part in zip(segments, parts, strict=True):
+                if template[0] == "{":
+                    args[template[1:-1]] = part
+                elif template != part:
+                    break
+            else:
+                return methods, args
+        return None
+
+
+def decode_path(environ):
+    """PATH_INFO as text: WSGI hands over UTF-8 bytes as latin-1."""
+    try:
+        return environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise faults.BadRequest("The URL path is not valid UTF-8.") from None
+
+
+class Router:
+    """The authenticated v3 API: negotiate, route, run, answer."""
+
+    def __init__(self, conf, apis, declarations=None):
+        self.conf = conf
+        self.apis = apis
+        self.routes = RouteMap(declarations or ROUTES)
+
+    def __call__(self, environ, start_response):
+        started = time.monotonic()
+        version = None
+        try:
+            version = _negotiate(environ)
+            req = api_request.Request(environ, decode_path(environ),
+                                      self.apis, self.conf)
+            req.version = version
+            response = self._resolve(req)(req)
+            status = response.status
+            result = send(start_response, response,
+                          mv.response_headers(version))
+        except Exception as error:  # noqa: BLE001 - mapped to a fault
+            status, message, headers = faults.to_fault(error)
+            if version is not None:
+                headers = headers + mv.response_headers(version)
+            result = faults.respond(start_response, status, message, headers)
+        LOG.info("%s %s -> %d (%.1f ms)", environ["REQUEST_METHOD"],
+                 environ.get("PATH_INFO"), status,
+                 (time.monotonic() - started) * 1000)
+        return result
+
+    def _resolve(self, req):
+        """The handler for the request; sets url arguments and project."""
+        if not req.path.startswith(PREFIX):
+            raise faults.NotFound("No API at %s." % req.path)
+        parts = req.path[len(PREFIX):].rstrip("/").split("/")
+        project = req.context.project_id
+        found = None
+        # A leading segment equal to the caller's project is the prefix,
+        # even when it looks like a collection name.
+        if len(parts) > 1 and parts[0] == project:
+            found = self.routes.match(parts[1:])
+            if found:
+                req.url_project_id = parts[0]
+        if found is None:
+            found = self.routes.match(parts)
+        if found is None and len(parts) > 1:
+            found = self.routes.match(parts[1:])
+            if found:
+                req.url_project_id = parts[0]
+        if found is None:
+            raise faults.NotFound("No API at %s." % req.path)
+        methods, req.urlargs = found
+        if req.method not in methods:
+            raise faults.HTTPError(
+                405, "The method specified is not allowed for this "
+                "resource.", [("Allow", ", ".join(sorted(methods)))])
+        _check_url_project(req)
+        return methods[req.method]
+
+
+def _negotiate(environ):
+    try:
+        return mv.negotiate(environ)
+    except ValueError as error:
+        raise faults.BadRequest(
+            "Invalid %s header: %s" % (mv.HEADER, error)) from None
+    except mv.VersionNotAcceptable as error:
+        raise faults.HTTPError(406, str(error)) from None
+
+
+def _check_url_project(req):
+    """A project in the URL must be the caller's, unless an admin calls."""
+    url_project = req.url_project_id
+    ctx = req.context
+    if (url_project is not None and url_project != ctx.project_id
+            and not ctx.is_admin):
+        raise faults.HTTPError(
+            403, "Project %s in the URL is not the project of the "
+            "request's credentials." % url_project)
+
+
+def send(start_response, response, extra_headers=()):
+    """Write a handler's Response as WSGI."""
+    headers = list(extra_headers) + response.headers
+    if response.body is None:
+        body = b""
+    else:
+        body = api_request.encode_json(response.body)
+        headers.append(("Content-Type", "application/json"))
+    headers.append(("Content-Length", str(len(body))))
+    start_response(faults.status_line(response.status), headers)
+    return [body]

@@ -1,0 +1,76 @@
+"""Request bodies of /volumes and /volumes/{id}/metadata."""
+
+import copy
+
+from edgevol.api.schemas import parameter_types as types
+
+create = {
+    "type": "object",
+    "properties": {
+        "volume": {
+            "type": "object",
+            "properties": {
+                "size": types.volume_size,
+                "name": types.optional_name,
+                "description": types.optional_name,
+                # v1 names, still sent by old clients.
+                "display_name": types.optional_name,
+                "display_description": types.optional_name,
+                # Either a name or an id; resolved by the volume API.
+                "volume_type": types.optional_name,
+                "availability_zone": types.optional_name,
+                "metadata": types.string_map_or_null,
+                "multiattach": types.optional_boolean,
+                "snapshot_id": types.optional_uuid,
+                "source_volid": types.optional_uuid,
+                "consistencygroup_id": types.optional_uuid,
+                "imageRef": types.optional_name,
+                "image_id": types.optional_name,
+            },
+            "required": ["size"],
+            # Until 3.53 Cinder ignores keys it does not know (old clients
+            # sent user_id, status, ...); so does edgevol.
+            "additionalProperties": True,
+        },
+        "OS-SCH-HNT:scheduler_hints": {"type": ["object", "null"]},
+    },
+    "required": ["volume"],
+    "additionalProperties": False,
+}
+
+create_v313 = copy.deepcopy(create)
+create_v313["properties"]["volume"]["properties"]["group_id"] = {
+    "type": ["string", "null"], "maxLength": 255}
+
+update = {
+    "type": "object",
+    "properties": {
+        "volume": {
+            "type": "object",
+            "properties": {
+                "name": types.optional_name,
+                "description": types.optional_name,
+                "display_name": types.optional_name,
+                "display_description": types.optional_name,
+                "metadata": types.string_map,
+            },
+            "additionalProperties": False,
+        },
+    },
+    "required": ["volume"],
+    "additionalProperties": False,
+}
+
+metadata = {
+    "type": "object",
+    "properties": {"metadata": types.string_map},
+    "required": ["metadata"],
+    "additionalProperties": False,
+}
+
+metadata_item = {
+    "type": "object",
+    "properties": {"meta": types.single_item_map("the one key and value")},
+    "required": ["meta"],
+    "additionalProperties": False,
+}

@@ -1,0 +1,1 @@
+"""Response bodies: Cinder's shapes built from the business layer's dicts."""

@@ -1,0 +1,42 @@
+"""Volume type bodies and extra specs."""
+
+USER_VISIBLE_EXTRA_SPECS = frozenset({
+    "RESKEY:availability_zones", "multiattach", "replication_enabled"})
+"""Extra specs every user may read (Cinder shows these to non-admins so
+they can pick a type); the rest describe backends and are admins' only."""
+
+
+def visible_specs(specs, all_specs):
+    if all_specs:
+        return dict(specs)
+    return {k: v for k, v in specs.items() if k in USER_VISIBLE_EXTRA_SPECS}
+
+
+def detail(vtype, all_specs):
+    body = {
+        "id": vtype["id"],
+        "name": vtype["name"],
+        "description": vtype["description"],
+        "is_public": vtype["is_public"],
+        "os-volume-type-access:is_public": vtype["is_public"],
+        "extra_specs": visible_specs(vtype["extra_specs"], all_specs),
+    }
+    if all_specs:
+        body["qos_specs_id"] = None
+    return body
+
+
+def show(vtype, all_specs):
+    return {"volume_type": detail(vtype, all_specs)}
+
+
+def index(vtypes, all_specs):
+    return {"volume_types": [detail(t, all_specs) for t in vtypes]}
+
+
+def extra_specs(specs):
+    return {"extra_specs": specs}
+
+
+def extra_spec(key, value):
+    return {key: value}

@@ -1,0 +1,95 @@
+"""Volume bodies, per microversion and per what the caller may see."""
+
+import typing
+
+from edgevol.api import microversions as mv
+from edgevol.api.views import common
+
+
+class Visibility(typing.NamedTuple):
+    """Which optional attributes the caller may see (decided by policy)."""
+
+    host: bool
+    migration: bool
+    tenant: bool
+    admin: bool
+
+
+def detail(req, volume, seen):
+    version = req.version
+    body = {
+        "id": volume["id"],
+        "name": volume["name"],
+        "description": volume["description"],
+        "size": volume["size"],
+        "status": volume["status"],
+        "availability_zone": volume["availability_zone"],
+        "created_at": common.isotime(volume["created_at"]),
+        "updated_at": common.isotime(volume["updated_at"]),
+        # Attachments arrive with the attachments API; until then no
+        # volume is ever attached.
+        "attachments": [],
+        "bootable": "true" if volume["bootable"] else "false",
+        "encrypted": volume["encrypted"],
+        "multiattach": volume["multiattach"],
+        "metadata": volume["metadata"],
+        "volume_type": volume["volume_type_name"],
+        "user_id": volume["user_id"],
+        "snapshot_id": None,
+        "source_volid": None,
+        "consistencygroup_id": None,
+        "replication_status": "disabled",
+        "links": common.resource_links(req, "volumes", volume["id"]),
+    }
+    if volume.get("status_reason"):
+        body["status_reason"] = volume["status_reason"]
+    if seen.host:
+        body["os-vol-host-attr:host"] = volume["host"]
+    if seen.tenant:
+        body["os-vol-tenant-attr:tenant_id"] = volume["project_id"]
+    if seen.migration:
+        body["os-vol-mig-status-attr:migstat"] = volume["migration_status"]
+        body["os-vol-mig-status-attr:name_id"] = None
+    if seen.admin:
+        body["migration_status"] = volume["migration_status"]
+    if version >= mv.GROUP_VOLUME:
+        body["group_id"] = None
+    if seen.admin and version >= mv.VOLUME_DETAIL_PROVIDER_ID:
+        # RBD volumes have no provider id; Cinder's RBD driver sets none.
+        body["provider_id"] = None
+    return body
+
+
+def summary(req, volume):
+    return {"id": volume["id"], "name": volume["name"],
+            "links": common.resource_links(req, "volumes", volume["id"])}
+
+
+def show(req, volume, seen):
+    return {"volume": detail(req, volume, seen)}
+
+
+def index(req, volumes, page_size, collection_path, seen=None):
+    """A list; ``seen`` is given for ``/volumes/detail`` only."""
+    if seen is None:
+        items = [summary(req, volume) for volume in volumes]
+    else:
+        items = [detail(req, volume, seen) for volume in volumes]
+    body = {"volumes": items}
+    links = common.next_link(req, collection_path, volumes, page_size)
+    if links:
+        body["volumes_links"] = links
+    return body
+
+
+def volume_summary(count, total_size):
+    return {"volume-summary": {"total_count": count,
+                               "total_size": total_size}}
+
+
+def metadata(values):
+    return {"metadata": values}
+
+
+def metadata_item(key, value):
+    return {"meta": {key: value}}

@@ -1,0 +1,62 @@
+"""edgevol-api: the Cinder v3 compatible REST API on a threaded server.
+
+cheroot serves the WSGI app with ``[api] threads`` workers on
+``[api] host:port``; SIGTERM or SIGINT stops accepting, lets requests in
+flight finish (up to the server's shutdown timeout) and exits.
+"""
+
+import signal
+import threading
+
+from oslo_log import log as logging
+
+from edgevol.cmd import common
+
+LOG = logging.getLogger(__name__)
+
+SHUTDOWN_TIMEOUT = 10
+"""Seconds requests in flight get to finish after a stop signal."""
+LISTEN_BACKLOG = 128
+"""Pending connections the kernel queues; benchmarks open dozens at once."""
+
+
+def build_server(conf, application):
+    from cheroot import wsgi
+    return wsgi.Server(
+        (conf.api.host, conf.api.port), application,
+        numthreads=conf.api.threads, server_name="edgevol-api",
+        request_queue_size=LISTEN_BACKLOG,
+        shutdown_timeout=SHUTDOWN_TIMEOUT)
+
+
+def _stop_on_signals(server):
+    def handler(signum, _frame):
+        LOG.info("Signal %d received; stopping.", signum)
+        # stop() joins the worker threads: run it outside the handler, which
+        # interrupts the thread that is serving.
+        threading.Thread(target=server.stop, name="api-stop").start()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def main():
+    conf = common.prepare("edgevol-api")
+    from edgevol.api import deploy
+    from edgevol.db import session as db_session
+    from edgevol import rpc
+
+    db_session.configure(conf)
+    server = build_server(conf, deploy.loadapp(conf))
+    _stop_on_signals(server)
+    server.prepare()
+    LOG.info("edgevol-api listening on http://%s:%d/ with %d threads "
+             "(auth: %s).", conf.api.host, server.bind_addr[1],
+             conf.api.threads, conf.auth_strategy)
+    try:
+        server.serve()
+    finally:
+        server.stop()
+        rpc.cleanup()
+        db_session.get_engine().dispose()
+    LOG.info("edgevol-api stopped.")

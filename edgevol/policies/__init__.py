@@ -1,0 +1,26 @@
+"""Default policy rules, one module per resource.
+
+``list_rules`` is the ``oslo.policy.policies`` entry point (namespace
+``edgevol``) that oslopolicy-sample-generator reads to write
+``etc/edgevol/policy.yaml.sample``.
+"""
+
+import itertools
+
+from edgevol.policies import availability_zones
+from edgevol.policies import base
+from edgevol.policies import quotas
+from edgevol.policies import services
+from edgevol.policies import volume_types
+from edgevol.policies import volumes
+
+
+def list_rules():
+    return list(itertools.chain(
+        base.list_rules(),
+        volumes.list_rules(),
+        volume_types.list_rules(),
+        availability_zones.list_rules(),
+        services.list_rules(),
+        quotas.list_rules(),
+    ))

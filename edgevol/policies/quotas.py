@@ -1,0 +1,29 @@
+"""Quota set and limits rules."""
+
+from edgevol.policies import base
+
+SHOW = "volume_extension:quotas:show"
+UPDATE = "volume_extension:quotas:update"
+DELETE = "volume_extension:quotas:delete"
+USED_LIMITS = "limits_extension:used_limits"
+
+_ONE = "/os-quota-sets/{project_id}"
+
+rules = [
+    base.documented(SHOW, base.ADMIN_OR_OWNER,
+                    "Show a project's quotas (and usage) or the defaults.",
+                    [("GET", _ONE), ("GET", _ONE + "/defaults"),
+                     ("GET", _ONE + "?usage=True")]),
+    base.documented(UPDATE, base.ADMIN, "Change a project's quotas.",
+                    [("PUT", _ONE)]),
+    base.documented(DELETE, base.ADMIN,
+                    "Reset a project's quotas to the defaults.",
+                    [("DELETE", _ONE)]),
+    base.documented(USED_LIMITS, base.ADMIN_OR_OWNER,
+                    "Show the caller's limits and usage.",
+                    [("GET", "/limits")]),
+]
+
+
+def list_rules():
+    return rules

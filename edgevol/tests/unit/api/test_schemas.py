@@ -1,0 +1,158 @@
+"""Every request body is checked: junk is a 400 naming the field, never 500."""
+
+import json
+
+from edgevol.api import request as api_request
+from edgevol.api import router
+from edgevol.tests.unit.api import base
+
+RAW_JUNK = [b"", b"not json", b"{", b"[]", b"null", b"1", b'"text"', b"{}",
+            b'{"unexpected": 1}', b"\xff\xfe\xfd", b"[" * 100000,
+            b'{"a": NaN}']
+
+LONG = "x" * 256
+UUID = "11111111-2222-3333-4444-555555555555"
+
+VOLUME_CREATE = [{"volume": junk} for junk in (
+    None, [], "s", {}, {"size": 0}, {"size": -1}, {"size": 1.5},
+    {"size": "0"}, {"size": "1.5"}, {"size": True}, {"size": 2 ** 31},
+    {"size": "99999999999"}, {"size": "2147483648"}, {"size": None},
+    {"size": []}, {"size": 1, "name": LONG}, {"size": 1, "name": 5},
+    {"size": 1, "description": LONG}, {"size": 1, "metadata": {"k": 1}},
+    {"size": 1, "metadata": {LONG: "v"}}, {"size": 1, "metadata": {"k": LONG}},
+    {"size": 1, "metadata": {"bad/key": "v"}}, {"size": 1, "metadata": []},
+    {"size": 1, "multiattach": "perhaps"},
+    {"size": 1, "availability_zone": 1}, {"size": 1, "volume_type": {}},
+    {"size": 1, "snapshot_id": "not-a-uuid"},
+    {"size": 1, "source_volid": 7})] + [
+    {"volume": {"size": 1}, "extra": 1},
+    {"volume": {"size": 1}, "OS-SCH-HNT:scheduler_hints": "x"}]
+
+VOLUME_UPDATE = [{"volume": junk} for junk in (
+    None, [], {"size": 2}, {"name": 1}, {"name": LONG}, {"metadata": None},
+    {"metadata": {"a": 1}}, {"status": "available"})] + [{}]
+
+METADATA = [{"metadata": None}, {"metadata": []}, {"metadata": {"a": 1}},
+            {"meta": {"a": "b"}}, {"metadata": {"a": "b"}, "x": 1},
+            {"metadata": {"a": {"b": "c"}}}]
+
+METADATA_ITEM = [{"meta": {}}, {"meta": {"a": 1}}, {"meta": None},
+                 {"metadata": {"a": "b"}}, {"meta": {"a": "1", "b": "2"}}]
+
+TYPE_CREATE = [{"volume_type": junk} for junk in (
+    {}, {"name": ""}, {"name": "   "}, {"name": LONG}, {"name": None},
+    {"name": "x", "extra_specs": {"a": 1}},
+    {"name": "x", "extra_specs": None},
+    {"name": "x", "os-volume-type-access:is_public": "maybe"},
+    {"name": "x", "bogus": 1}, {"name": "x", "description": LONG})]
+
+TYPE_UPDATE = [{"volume_type": junk} for junk in (
+    {}, {"name": ""}, {"is_public": "maybe"}, {"extra_specs": {}},
+    {"description": 5}, [])]
+
+EXTRA_SPECS = [{"extra_specs": None}, {"extra_specs": {"a": 1}},
+               {"extra_specs": {"a": {"b": "c"}}}, {"a": "b"},
+               {"extra_specs": {"bad key!": "x"}}]
+
+EXTRA_SPEC_ITEM = [{}, {"a": 1}, {"a": "b", "c": "d"}, {"bad key!": "x"},
+                   {"a": None}]
+
+SERVICE = [{}, {"host": "h"}, {"binary": "b"}, {"host": "", "binary": "b"},
+           {"host": 1, "binary": "b"}, {"host": "h", "binary": "b", "x": 1},
+           {"host": LONG, "binary": "b"}]
+
+SERVICE_REASON = SERVICE + [
+    {"host": "site1@rbd", "binary": "edgevol-volume"},
+    {"host": "site1@rbd", "binary": "edgevol-volume",
+     "disabled_reason": "   "},
+    {"host": "site1@rbd", "binary": "edgevol-volume",
+     "disabled_reason": LONG}]
+
+QUOTA = [{"quota_set": junk} for junk in (
+    None, [], {"volumes": -2}, {"volumes": "x"}, {"volumes": 1.5},
+    {"backups": 1}, {"volumes": 2 ** 31}, {"volumes": True},
+    {"volumes": "-5"}, {"volumes": None})] + [{"quotas": {}}]
+
+
+class SchemaTest(base.APITestCase):
+    def setUp(self):
+        super().setUp()
+        volume = self.create_volume(metadata={"a": "1"})
+        gold = self.call("POST", "/v3/types", {"volume_type": {
+            "name": "gold", "extra_specs": {"a": "1"}}},
+            token=base.ADMIN).json["volume_type"]
+        v, t = volume["id"], gold["id"]
+        self.targets = [
+            ("POST", "/v3/volumes", VOLUME_CREATE),
+            ("PUT", "/v3/volumes/%s" % v, VOLUME_UPDATE),
+            ("POST", "/v3/volumes/%s/metadata" % v, METADATA),
+            ("PUT", "/v3/volumes/%s/metadata" % v, METADATA),
+            ("PUT", "/v3/volumes/%s/metadata/a" % v, METADATA_ITEM),
+            ("POST", "/v3/types", TYPE_CREATE),
+            ("PUT", "/v3/types/%s" % t, TYPE_UPDATE),
+            ("POST", "/v3/types/%s/extra_specs" % t, EXTRA_SPECS),
+            ("PUT", "/v3/types/%s/extra_specs/a" % t, EXTRA_SPEC_ITEM),
+            ("PUT", "/v3/os-services/enable", SERVICE),
+            ("PUT", "/v3/os-services/disable", SERVICE),
+            ("PUT", "/v3/os-services/disable-log-reason", SERVICE_REASON),
+            ("PUT", "/v3/os-quota-sets/p1", QUOTA),
+        ]
+
+    def test_every_body_taking_route_is_covered(self):
+        routes = router.RouteMap(router.ROUTES)
+        covered = set()
+        for method, path, _ in self.targets:
+            methods, _ = routes.match(path[len("/v3/"):].split("/"))
+            covered.add(methods[method])
+        expected = {handler for methods in router.ROUTES.values()
+                    for method, handler in methods.items()
+                    if method in ("POST", "PUT")}
+        self.assertEqual(expected, covered)
+
+    def test_junk_bodies_are_400_at_every_microversion(self):
+        for method, path, bodies in self.targets:
+            for version in ("3.0", "latest"):
+                for body in bodies:
+                    response = self.call(method, path, raw=json.dumps(
+                        body).encode(), token=base.ADMIN, version=version,
+                        headers={"Content-Type": "application/json"})
+                    self.fault(response, 400)
+
+    def test_raw_junk_is_400(self):
+        for method, path, _ in self.targets:
+            for raw in RAW_JUNK:
+                response = self.call(
+                    method, path, raw=raw, token=base.ADMIN,
+                    headers={"Content-Type": "application/json"})
+                self.fault(response, 400)
+
+    def test_messages_name_the_field(self):
+        response = self.call("POST", "/v3/volumes",
+                             {"volume": {"size": 1, "name": 5}})
+        self.assertIn("volume.name", self.fault(response, 400))
+        response = self.call("POST", "/v3/volumes", {"volume": {}})
+        self.assertIn("'size' is a required property",
+                      self.fault(response, 400))
+
+    def test_other_media_types_are_415(self):
+        response = self.call("POST", "/v3/volumes", raw=b"size=1",
+                             headers={"Content-Type":
+                                      "application/x-www-form-urlencoded"})
+        self.fault(response, 415)
+
+    def test_no_content_type_is_read_as_json(self):
+        response = self.call("POST", "/v3/volumes",
+                             raw=b'{"volume": {"size": 1}}')
+        self.assertEqual(202, response.status_int)
+
+    def test_too_large_is_413(self):
+        raw = b" " * (api_request.MAX_BODY_BYTES + 1)
+        response = self.call("POST", "/v3/volumes", raw=raw,
+                             headers={"Content-Type": "application/json"})
+        self.assertIn("overLimit", response.json)
+        self.fault(response, 413)
+
+    def test_bad_content_length_is_400(self):
+        response = self.call("POST", "/v3/volumes", raw=b"{}",
+                             headers={"Content-Length": "ten"})
+        self.fault(response, 400)
