@@ -48,6 +48,11 @@ class Request:
             query = self.environ.get("QUERY_STRING", "")
             self._params = dict(urllib.parse.parse_qsl(
                 query, keep_blank_values=True)) if query else {}
+            if "\x00" in "".join(self._params) + "".join(
+                    self._params.values()):
+                # Values reach the database, which refuses NUL characters.
+                raise faults.BadRequest("NUL characters are not allowed in "
+                                        "query parameters.")
         return self._params
 
     def header(self, name, default=None):

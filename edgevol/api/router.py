@@ -93,9 +93,13 @@ class RouteMap:
 def decode_path(environ):
     """PATH_INFO as text: WSGI hands over UTF-8 bytes as latin-1."""
     try:
-        return environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
     except UnicodeError:
         raise faults.BadRequest("The URL path is not valid UTF-8.") from None
+    if "\x00" in path:
+        # Path segments are ids and names the database looks up.
+        raise faults.BadRequest("NUL characters are not allowed in the URL.")
+    return path
 
 
 class Router:

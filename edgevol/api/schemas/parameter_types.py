@@ -14,14 +14,18 @@ boolean = {
 
 optional_boolean = {"anyOf": [boolean, {"type": "null"}]}
 
+NO_NUL = "^[^\x00]*$"
+"""Strings end up in the database; PostgreSQL refuses NUL characters."""
+
 name = {"type": "string", "minLength": 1, "maxLength": 255,
-        "pattern": r"\S"}
+        "pattern": "^[^\x00]*[^\\s\x00][^\x00]*$"}
 """A name with at least one visible character (types)."""
 
 name_or_null = dict(name, type=["string", "null"])
 """The same or null (an update that keeps the name)."""
 
-optional_name = {"type": ["string", "null"], "maxLength": 255}
+optional_name = {"type": ["string", "null"], "maxLength": 255,
+                 "pattern": NO_NUL}
 """A volume's name or description: may be empty or null."""
 
 optional_uuid = {
@@ -47,7 +51,8 @@ string_map = {
     # string values; numbers and nested objects are refused, not coerced.
     "type": "object",
     "patternProperties": {
-        key_pattern: {"type": "string", "maxLength": 255},
+        key_pattern: {"type": "string", "maxLength": 255,
+                      "pattern": NO_NUL},
     },
     "additionalProperties": False,
 }

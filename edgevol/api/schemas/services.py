@@ -1,10 +1,15 @@
 """Request bodies of PUT /os-services/{enable,disable,disable-log-reason}."""
 
+from edgevol.api.schemas import parameter_types as types
+
+_text = {"type": "string", "minLength": 1, "maxLength": 255,
+         "pattern": types.NO_NUL}
+
 _host_binary = {
-    "host": {"type": "string", "minLength": 1, "maxLength": 255},
-    "binary": {"type": "string", "minLength": 1, "maxLength": 255},
+    "host": _text,
+    "binary": _text,
     # The name before ``binary``; Cinder still accepts it.
-    "service": {"type": "string", "minLength": 1, "maxLength": 255},
+    "service": _text,
 }
 
 enable_disable = {
@@ -17,9 +22,7 @@ enable_disable = {
 
 disable_log_reason = {
     "type": "object",
-    "properties": dict(_host_binary, disabled_reason={
-        "type": "string", "minLength": 1, "maxLength": 255,
-        "pattern": r"\S"}),
+    "properties": dict(_host_binary, disabled_reason=types.name),
     "required": ["host", "disabled_reason"],
     "anyOf": [{"required": ["binary"]}, {"required": ["service"]}],
     "additionalProperties": False,

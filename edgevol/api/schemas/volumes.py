@@ -39,8 +39,8 @@ create = {
 }
 
 create_v313 = copy.deepcopy(create)
-create_v313["properties"]["volume"]["properties"]["group_id"] = {
-    "type": ["string", "null"], "maxLength": 255}
+create_v313["properties"]["volume"]["properties"]["group_id"] = (
+    types.optional_name)
 
 update = {
     "type": "object",

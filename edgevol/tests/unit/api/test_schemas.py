@@ -24,7 +24,8 @@ VOLUME_CREATE = [{"volume": junk} for junk in (
     {"size": 1, "multiattach": "perhaps"},
     {"size": 1, "availability_zone": 1}, {"size": 1, "volume_type": {}},
     {"size": 1, "snapshot_id": "not-a-uuid"},
-    {"size": 1, "source_volid": 7})] + [
+    {"size": 1, "source_volid": 7}, {"size": 1, "name": "a\x00b"},
+    {"size": 1, "metadata": {"k": "v\x00"}})] + [
     {"volume": {"size": 1}, "extra": 1},
     {"volume": {"size": 1}, "OS-SCH-HNT:scheduler_hints": "x"}]
 
@@ -40,7 +41,7 @@ METADATA_ITEM = [{"meta": {}}, {"meta": {"a": 1}}, {"meta": None},
                  {"metadata": {"a": "b"}}, {"meta": {"a": "1", "b": "2"}}]
 
 TYPE_CREATE = [{"volume_type": junk} for junk in (
-    {}, {"name": ""}, {"name": "   "}, {"name": LONG}, {"name": None},
+    {}, {"name": ""}, {"name": "   "}, {"name": "\x00"}, {"name": " \x00 "}, {"name": LONG}, {"name": None},
     {"name": "x", "extra_specs": {"a": 1}},
     {"name": "x", "extra_specs": None},
     {"name": "x", "os-volume-type-access:is_public": "maybe"},
@@ -58,6 +59,7 @@ EXTRA_SPEC_ITEM = [{}, {"a": 1}, {"a": "b", "c": "d"}, {"bad key!": "x"},
                    {"a": None}]
 
 SERVICE = [{}, {"host": "h"}, {"binary": "b"}, {"host": "", "binary": "b"},
+           {"host": "h\x00", "binary": "b"},
            {"host": 1, "binary": "b"}, {"host": "h", "binary": "b", "x": 1},
            {"host": LONG, "binary": "b"}]
 
@@ -151,6 +153,11 @@ class SchemaTest(base.APITestCase):
                              headers={"Content-Type": "application/json"})
         self.assertIn("overLimit", response.json)
         self.fault(response, 413)
+
+    def test_nul_characters_in_urls_are_400(self):
+        for path in ("/v3/types/%00", "/v3/volumes/detail?name=a%00b",
+                     "/v3/volumes?sort=name%00"):
+            self.fault(self.call("GET", path), 400)
 
     def test_bad_content_length_is_400(self):
         response = self.call("POST", "/v3/volumes", raw=b"{}",

@@ -1,5 +1,6 @@
 """Version discovery answers without a token, with links clients follow."""
 
+from oslo_middleware import cors
 from oslo_middleware import http_proxy_to_wsgi
 import webob
 
@@ -66,3 +67,23 @@ class ProxyHeadersTest(base.APITestCase):
         self.assertIn({"rel": "self",
                        "href": "https://volumes.example.org/v3/"},
                       entry["links"])
+
+
+class CorsTest(base.APITestCase):
+    def setUp(self):
+        super().setUp()
+        conf = edgevol_fixtures.make_conf()
+        conf.register_opts(cors.CORS_OPTS, group="cors")
+        conf.set_override("allowed_origin", ["https://dashboard.example"],
+                          group="cors")
+        self.app = deploy.loadapp(conf, apis=fakes.make_apis())
+
+    def test_preflight_allows_the_microversion_header(self):
+        response = self.call("OPTIONS", "/v3/volumes", token=None, headers={
+            "Origin": "https://dashboard.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "OpenStack-API-Version"})
+        self.assertEqual("https://dashboard.example",
+                         response.headers["Access-Control-Allow-Origin"])
+        self.assertIn("OpenStack-API-Version",
+                      response.headers["Access-Control-Allow-Headers"])
