@@ -94,9 +94,16 @@ def _welcome(env, elapsed):
         % sites[0],
         "  openstack volume list",
         "",
-        "Logs: %s/logs   Status: edgevol-dev status   Stop: make stop"
-        % env.state_dir,
+        "Logs: %s/logs   Status: %s   Stop: %s" % (
+            env.state_dir, _command(env, "status"), _command(env, "down")),
     ])
+
+
+def _command(env, name):
+    """How to run ``edgevol-dev NAME`` for this environment."""
+    if env.state_dir == environment.default_state_dir():
+        return {"down": "make stop", "status": "make status"}[name]
+    return "edgevol-dev %s --state-dir %s" % (name, env.state_dir)
 
 
 def cmd_down(env):

@@ -77,7 +77,11 @@ class DevEnvironment:
         self.config_file = self._path("edgevol.conf")
         self.clouds_yaml = self._path("clouds.yaml")
         self.status_file = self._path("status.json")
-        self.openrc = os.path.join(repo_dir(), "openrc")
+        # The repository's openrc belongs to the default environment; others
+        # (tests, side-by-side instances) keep theirs in their state dir.
+        self.openrc = (os.path.join(repo_dir(), "openrc")
+                       if self.state_dir == default_state_dir()
+                       else self._path("openrc"))
 
     def _path(self, *parts):
         return os.path.join(self.state_dir, *parts)
@@ -149,11 +153,14 @@ class DevEnvironment:
                           config.render_clouds_yaml(self.endpoint))
 
     def start_services(self):
-        started = [service.start(self.config_file)
-                   for service in self.services()]
-        LOG.info("started %d edgevol service(s)", sum(started))
+        started_at = {}
+        for service in self.services():
+            now = services.utcnow()
+            if service.start(self.config_file):
+                started_at[service.name] = now
+        LOG.info("started %s", ", ".join(started_at) or "nothing")
         services.wait_ready(self.services(), self.config_file, self.api_port,
-                            self.settings.sites)
+                            self.settings.sites, started_at)
         config.write_file(self.openrc, config.render_openrc(
             self.client_env()))
 
@@ -174,9 +181,10 @@ class DevEnvironment:
     # -- down --------------------------------------------------------------
     def down(self):
         """Stop everything this environment started, then delete its state."""
-        for service in services.all_services(self.state_dir,
-                                             self.settings.sites):
-            service.stop()
+        # Together: each takes seconds to shut down gracefully.
+        processes.stop_pid_files(
+            [service.pid_file for service in services.all_services(
+                self.state_dir, self.settings.sites)], timeout=20)
         processes.run_parallel([site.stop for site in self._all_ceph_sites()])
         self.rabbitmq.stop()
         self.postgres.destroy()

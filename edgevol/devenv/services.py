@@ -5,6 +5,7 @@ session with its output in ``<state>/logs/<name>.out`` and its oslo.log
 file in ``<state>/logs/<name>.log``; its PID lives in ``<state>/pids``.
 """
 
+import datetime
 import json
 import os
 import shutil
@@ -116,33 +117,60 @@ def api_healthy(api_port, timeout=2):
         return False
 
 
-def services_up(config_file):
-    """{(binary, host): state} from ``edgevol-manage service list``."""
-    rows = json.loads(manage(config_file, "service", "list", "--json"))
-    return {(row["binary"], row["host"]): row["state"] for row in rows}
+def utcnow():
+    """Naive UTC, as the services table stores its heartbeats."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-def _missing(config_file, sites):
-    """Services the database does not (yet) show as up."""
-    states = services_up(config_file)
-    missing = []
-    if not any(binary == "edgevol-scheduler" and state == "up"
-               for (binary, _), state in states.items()):
-        missing.append("edgevol-scheduler")
+def service_rows(config_file):
+    """Rows of ``edgevol-manage service list --json``."""
+    return json.loads(manage(config_file, "service", "list", "--json"))
+
+
+def _expected(sites):
+    """Service name -> (binary, host or None for any host)."""
+    expected = {"edgevol-scheduler": ("edgevol-scheduler", None)}
     for site in sites:
-        if states.get(("edgevol-volume", volume_host(site))) != "up":
-            missing.append("edgevol-volume-%s" % site)
-    return missing
+        expected["edgevol-volume-%s" % site] = ("edgevol-volume",
+                                                volume_host(site))
+    return expected
 
 
-def wait_ready(services, config_file, api_port, sites, timeout=90):
-    """Wait for /healthcheck and every service ``up``; explain failures."""
+def _is_ready(rows, binary, host, since):
+    """An ``up`` row whose heartbeat is not older than ``since``.
+
+    A service restarted just now still has its previous life's row, "up"
+    until service_down_time passes: only a newer heartbeat counts.
+    """
+    for row in rows:
+        if row["binary"] != binary or (host and row["host"] != host):
+            continue
+        if row["state"] != "up":
+            continue
+        heartbeat = datetime.datetime.fromisoformat(str(row["updated_at"]))
+        if since is None or heartbeat >= since:
+            return True
+    return False
+
+
+def _missing(config_file, sites, started_at):
+    rows = service_rows(config_file)
+    return [name for name, (binary, host) in _expected(sites).items()
+            if not _is_ready(rows, binary, host, started_at.get(name))]
+
+
+def wait_ready(services, config_file, api_port, sites, started_at,
+               timeout=90):
+    """Wait for /healthcheck and every service ``up``; explain failures.
+
+    ``started_at``: service name -> when this run started it (UTC).
+    """
     deadline = time.monotonic() + timeout
     missing = ["edgevol-api"]
     while time.monotonic() < deadline:
         _fail_if_dead(services)
         if api_healthy(api_port):
-            missing = _missing(config_file, sites)
+            missing = _missing(config_file, sites, started_at)
             if not missing:
                 return
         time.sleep(0.5)
