@@ -41,7 +41,8 @@ METADATA_ITEM = [{"meta": {}}, {"meta": {"a": 1}}, {"meta": None},
                  {"metadata": {"a": "b"}}, {"meta": {"a": "1", "b": "2"}}]
 
 TYPE_CREATE = [{"volume_type": junk} for junk in (
-    {}, {"name": ""}, {"name": "   "}, {"name": "\x00"}, {"name": " \x00 "}, {"name": LONG}, {"name": None},
+    {}, {"name": ""}, {"name": "   "}, {"name": "\x00"},
+    {"name": " \x00 "}, {"name": LONG}, {"name": None},
     {"name": "x", "extra_specs": {"a": 1}},
     {"name": "x", "extra_specs": None},
     {"name": "x", "os-volume-type-access:is_public": "maybe"},
