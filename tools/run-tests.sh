@@ -11,8 +11,6 @@ set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 STATE_DIR="$REPO/.edgevol-test"
-# Instance 1: its own ports, so `make test` runs beside `make run`.
-INSTANCE=1
 export EDGEVOL_DEV_STATUS="$STATE_DIR/status.json"
 
 PASSED=0
@@ -34,6 +32,30 @@ finish() {
     echo "$line"
     if [ "$FAILED" -gt 0 ] || [ "$RUN_ERRORS" -gt 0 ]; then exit 1; fi
     exit 0
+}
+
+listening() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The test infrastructure's instance (port offset): never 0, which is
+# `make run`'s; the first whose ports are free, so that the test runs of
+# several checkouts on one machine do not meet; EDGEVOL_TEST_INSTANCE wins.
+pick_instance() {
+    if [ -n "${EDGEVOL_TEST_INSTANCE:-}" ]; then
+        echo "$EDGEVOL_TEST_INSTANCE"; return
+    fi
+    local instance port busy
+    for instance in 1 2 3 4 5 6 7 8 9; do
+        busy=0
+        # RabbitMQ, its distribution port, PostgreSQL, first Ceph mon.
+        for port in $((5672 + 100 * instance)) $((25672 + 100 * instance)) \
+                $((5433 + 100 * instance)) $((17000 + 240 * instance)); do
+            if listening "$port"; then busy=1; break; fi
+        done
+        if [ "$busy" = 0 ]; then echo "$instance"; return; fi
+    done
+    echo 1
 }
 
 next_stream() {
@@ -86,8 +108,13 @@ trap 'rm -f "$STATS_FILE"; finish' EXIT
 run_suite "unit" ./edgevol/tests/unit
 
 log "== starting the test infrastructure in $STATE_DIR"
+INSTANCE_ARGS=()
+if [ ! -f "$STATE_DIR/devenv.json" ]; then
+    # Else a previous run's infrastructure is still there: reuse it as is.
+    INSTANCE_ARGS=(--instance "$(pick_instance)")
+fi
 if ! edgevol-dev up --infra-only --db postgresql --state-dir "$STATE_DIR" \
-        --instance "$INSTANCE"; then
+        "${INSTANCE_ARGS[@]}"; then
     log "the test infrastructure did not start"
     RUN_ERRORS=$((RUN_ERRORS + 1))
     exit 1
