@@ -28,6 +28,10 @@ LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
 
 _FALSE_BEFORE_3_2 = ("false", "False")
 
+_SORT_ALIASES = {"display_name": "name", "display_description": "description"}
+"""Cinder sorts by its column names too; python-cinderclient sends
+``sort=display_name:asc`` for ``--sort name:asc``."""
+
 # Sources a volume could be made from; none is supported yet, and creating
 # an empty volume instead would silently lose what the user asked for.
 _UNSUPPORTED_SOURCES = (
@@ -189,7 +193,8 @@ def _list(req, detailed):
     filters, all_tenants = _list_args(
         req, strict=req.version >= mv.RESOURCE_FILTER)
     page = params.Page(req.params, req.conf.api.max_limit)
-    sort = params.sort_keys(req.params)
+    sort = [(_SORT_ALIASES.get(key, key), direction)
+            for key, direction in params.sort_keys(req.params) or ()] or None
     volumes = []
     if page.size:
         # ``offset`` (Cinder 3.0) skips rows after the marker; the business

@@ -175,6 +175,9 @@ class ListTest(base.APITestCase):
                          self.names("/v3/volumes?sort=size:asc,name"))
         self.assertEqual(["v4", "v3", "v2", "v1", "v0"],
                          self.names("/v3/volumes?sort_key=size"))
+        # python-cinderclient's ``--sort name:asc``.
+        self.assertEqual(["v0", "v1", "v2", "v3", "v4"],
+                         self.names("/v3/volumes?sort=display_name:asc"))
         for query, word in (("sort=size:up", "direction"),
                             ("sort=size&sort_key=name", "sort_key"),
                             ("sort=colour", "colour"),
