@@ -1,6 +1,7 @@
 """Option lists for oslo-config-generator (namespace ``edgevol``)."""
 
 from edgevol.conf import api
+from edgevol.conf import compute
 from edgevol.conf import core
 from edgevol.conf import quota
 from edgevol.conf import scheduler
@@ -18,4 +19,5 @@ def list_opts():
         (quota.GROUP, quota.opts),
         (scheduler.GROUP, scheduler.opts),
         (SITE_GROUP_EXAMPLE, site.opts),
+        (compute.GROUP, compute.opts),
     ]

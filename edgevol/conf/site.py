@@ -19,8 +19,14 @@ opts = [
                     "service; its keyring is found through ceph_conf."),
     cfg.StrOpt("rbd_pool", default="volumes",
                help="Pool holding this site's volumes."),
+    cfg.StrOpt("compute_rbd_user", default="compute",
+               help="cephx user (without 'client.') the compute hosts of "
+                    "this site open volumes as; connection info names it as "
+                    "auth_username. Its key lives on the compute hosts, "
+                    "never in connection info."),
     cfg.StrOpt("rbd_secret_uuid",
-               help="libvirt secret UUID compute hosts use for rbd_user."),
+               help="libvirt secret UUID compute hosts keep the key of "
+                    "compute_rbd_user under."),
     cfg.IntOpt("rados_connect_timeout", default=5, min=1,
                help="Seconds to connect to the site's cluster."),
     cfg.IntOpt("rados_op_timeout", default=10, min=1,

@@ -55,8 +55,8 @@ reply.  Each method says whether it is safe to repeat; the ones that are
 must reach the same end state whether they ran zero, one or more times
 before.
 
-Operations not here yet (snapshots, clones, images, attachments, backups,
-extend) will be added as further abstract methods with the same
+Operations not here yet (snapshots, clones, images, backups, extend)
+will be added as further abstract methods with the same
 conventions; a driver that lacks one then fails to instantiate instead of
 failing at run time.
 """
@@ -212,4 +212,67 @@ class VolumeDriver(abc.ABC):
             answer is unknown: never guess False).
         :raises DriverError: any other failure.
         Idempotent: yes (read only).
+        """
+
+    # -- attachments -----------------------------------------------------
+    @abc.abstractmethod
+    def initialize_connection(self, volume, connector):
+        """Tell a compute host how to open the volume itself.
+
+        Called by the volume manager when an attachment gets its host's
+        connector.  The answer is stored with the attachment and handed to
+        the host; it must never contain a secret: the host authenticates
+        with a key it holds itself (for RBD: its own site's cephx keyring).
+
+        :param volume: dict with at least ``id``; also read:
+            ``attach_mode`` ("rw" or "ro"; absent or None means "rw"),
+            which the manager copies from the attachment, and
+            ``encryption_key_id`` (set means encrypted).
+        :param connector: the host's os-brick style connector (``host``,
+            ``ip``, ``initiator``, ``platform``, ``os_type``,
+            ``multipath``, ``do_local_attach``, ...).  A driver that exports
+            per host uses it; RBD does not need it.
+        :returns: dict ``{"driver_volume_type": "rbd", "data": data}``,
+            Cinder's RBD connection info, where ``data`` has exactly:
+
+            ``name`` (str)
+                ``<pool>/volume-<id>``.
+            ``hosts`` (list of str), ``ports`` (list of str)
+                one entry per monitor, same order; its msgr v1 address, or
+                its v2 one if it has no v1 address.
+            ``mon_host`` (str)
+                every address of every monitor in Ceph's ``mon_host``
+                syntax (``[v2:h:p,v1:h:p],[...]``); not in Cinder.
+            ``cluster_name`` (str), ``auth_enabled`` (True),
+            ``auth_username`` (str)
+                the cephx user compute hosts of the site use.
+            ``secret_type`` ("ceph"), ``secret_uuid`` (str or None)
+                the libvirt secret holding that user's key on the host.
+            ``volume_id`` (str), ``discard`` (True),
+            ``encrypted`` (bool), ``access_mode`` ("rw" or "ro")
+
+            and never ``keyring`` or any other key material.
+        :raises DriverError: the volume does not exist on the backend, or
+            ``attach_mode`` is not "rw" or "ro".
+        :raises BackendUnavailable: the backend cannot be reached.
+        Idempotent: yes; the backend is not changed, and repeated calls
+        return equal answers while the site's monitors stay the same.
+        """
+
+    @abc.abstractmethod
+    def terminate_connection(self, volume, connector):
+        """Undo ``initialize_connection`` for one host.
+
+        Called when an attachment is deleted, after the host has stopped
+        using the volume.  RBD exports nothing per host, so it has nothing
+        to undo and never contacts the cluster: a detach succeeds while
+        the site's cluster is down.
+
+        :param volume: dict with at least ``id``.
+        :param connector: the connector given to ``initialize_connection``.
+        :returns: None.
+        :raises BackendUnavailable: only from a driver that keeps per-host
+            state on its backend (RBD keeps none).
+        Idempotent: yes; a volume or connection that does not exist counts
+        as terminated.
         """

@@ -17,6 +17,7 @@ import uuid
 from edgevol import exception
 from edgevol.conf import site as site_conf
 from edgevol.drivers import base
+from edgevol.drivers import rbd_attach
 
 GiB = 1024 ** 3
 
@@ -30,6 +31,9 @@ class FakeBackend:
     ``total_gib``/``used_gib`` set the reported capacity (thin: creating a
     volume uses nothing).  ``open_volume``/``close_volume`` play a client
     that has an image open; ``available = False`` plays a dead cluster.
+    ``monitors`` is what connection info lists; ``connections`` maps an
+    image name to the connector hosts it was initialized for and not yet
+    terminated, so a test can see that a detach reached the driver.
     """
 
     def __init__(self, total_gib=100.0, used_gib=0.0):
@@ -39,6 +43,9 @@ class FakeBackend:
         self.available = True
         self.images = {}        # image name -> size in GiB
         self.watchers = {}      # image name -> list of client names
+        self.monitors = [rbd_attach.Monitor("a", (
+            ("v2", "127.0.0.1:3300"), ("v1", "127.0.0.1:6789")))]
+        self.connections = {}   # image name -> set of connector hosts
         self.lock = threading.Lock()
 
     def open_volume(self, volume_id, client="client.fake at 127.0.0.1:0/1"):
@@ -143,3 +150,24 @@ class FakeDriver(base.VolumeDriver):
         self._check()
         with self.backend.lock:
             return _name(volume["id"]) in self.backend.images
+
+    def initialize_connection(self, volume, connector):
+        self._check()
+        name = _name(volume["id"])
+        with self.backend.lock:
+            if name not in self.backend.images:
+                raise exception.DriverError(reason=(
+                    "image %s does not exist; there is nothing to attach"
+                    % name))
+            info = rbd_attach.connection_info(
+                volume, self._opts.rbd_pool, self.backend.monitors,
+                self._opts)
+            self.backend.connections.setdefault(name, set()).add(
+                connector.get("host"))
+        return info
+
+    def terminate_connection(self, volume, connector):
+        # Like RBD, it needs no backend: a detach works while it is off.
+        with self.backend.lock:
+            hosts = self.backend.connections.get(_name(volume["id"]), set())
+            hosts.discard(connector.get("host"))

@@ -5,9 +5,10 @@ The driver class only wires concerns together; each lives in its module:
 * ``rbd_connection``: the site's one shared connection, timeouts, the
   threading/eventlet switch and the translation of librados errors;
 * ``rbd_volumes``: volume images (create, remove, exists, watchers);
-* ``rbd_capacity``: what the pool holds and can still take.
+* ``rbd_capacity``: what the pool holds and can still take;
+* ``rbd_attach``: connection info for compute hosts.
 
-Snapshots and clones, images, attachments and backups will be modules of
+Snapshots and clones, images and backups will be modules of
 their own beside these, each called from a thin method here.
 """
 
@@ -16,6 +17,7 @@ import logging
 from edgevol.conf import core as core_conf
 from edgevol.conf import site as site_conf
 from edgevol.drivers import base
+from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_capacity
 from edgevol.drivers import rbd_connection
 from edgevol.drivers import rbd_volumes
@@ -56,6 +58,8 @@ class RBDDriver(base.VolumeDriver):
         execute = rbd_connection.make_executor(conf.concurrency_backend)
         self._conn = rbd_connection.RadosConnection(
             site, self._opts, rados_module, execute)
+        self._attachments = rbd_attach.RBDAttachments(
+            site, self._opts, self._conn, rbd_module)
 
     # -- life cycle ------------------------------------------------------
     def do_setup(self):
@@ -131,3 +135,10 @@ class RBDDriver(base.VolumeDriver):
 
     def _image_exists(self, handle, name):
         return rbd_volumes.exists(self._rbd, handle, name)
+
+    # -- attachments -----------------------------------------------------
+    def initialize_connection(self, volume, connector):
+        return self._attachments.initialize_connection(volume, connector)
+
+    def terminate_connection(self, volume, connector):
+        self._attachments.terminate_connection(volume, connector)

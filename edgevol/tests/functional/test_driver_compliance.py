@@ -11,6 +11,7 @@ capacity against ``ceph df``, and how fast a dead cluster is reported.
 
 import contextlib
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -35,6 +36,10 @@ CAPABILITY_KEYS = {
     "free_capacity_gb", "provisioned_capacity_gb",
     "thin_provisioning_support", "max_over_subscription_ratio",
     "reserved_percentage", "multiattach"}
+# What a compute host sends (os-brick's keys).
+CONNECTOR = {"host": "compute-1", "ip": "127.0.0.1", "platform": "x86_64",
+             "os_type": "linux", "multipath": False, "do_local_attach": False}
+SECRET_UUID = "b57e76f9-1a03-4e06-ae8d-93ce25495b1f"
 
 
 def new_volume(size=1):
@@ -162,6 +167,64 @@ class ComplianceTests:
             self.assertRaises(exception.BackendUnavailable, call, *args)
         driver.close()
 
+    # -- attachments -------------------------------------------------------
+    def test_connection_info_is_cinders_rbd_shape(self):
+        self.conf.set_override("rbd_secret_uuid", SECRET_UUID,
+                               group=self.driver.site)
+        volume = self.created()
+        info = self.driver.initialize_connection(volume, CONNECTOR)
+        self.assertEqual(["data", "driver_volume_type"], sorted(info))
+        self.assertEqual("rbd", info["driver_volume_type"])
+        hosts, ports, mon_host = self.expected_monitors()
+        self.assertEqual({
+            "name": "volumes/volume-%s" % volume["id"],
+            "hosts": hosts, "ports": ports, "mon_host": mon_host,
+            "cluster_name": "ceph", "auth_enabled": True,
+            "auth_username": "compute", "secret_type": "ceph",
+            "secret_uuid": SECRET_UUID, "volume_id": volume["id"],
+            "discard": True, "encrypted": False, "access_mode": "rw",
+        }, info["data"])
+        self.assertEqual(info, json.loads(json.dumps(info)))
+
+    def test_connection_info_follows_mode_and_encryption(self):
+        volume = self.created()
+        data = self.driver.initialize_connection(
+            dict(volume, attach_mode="ro", encryption_key_id="key-1"),
+            CONNECTOR)["data"]
+        self.assertEqual(("ro", True), (data["access_mode"],
+                                        data["encrypted"]))
+        self.assertRaises(exception.DriverError,
+                          self.driver.initialize_connection,
+                          dict(volume, attach_mode="wo"), CONNECTOR)
+
+    def test_initialize_connection_is_idempotent(self):
+        volume = self.created()
+        self.assertEqual(
+            self.driver.initialize_connection(volume, CONNECTOR),
+            self.driver.initialize_connection(volume, CONNECTOR))
+
+    def test_initialize_connection_of_a_missing_volume_fails(self):
+        exc = self.assertRaises(exception.DriverError,
+                                self.driver.initialize_connection,
+                                new_volume(), CONNECTOR)
+        self.assertNotIsInstance(exc, exception.BackendUnavailable)
+
+    def test_terminate_connection_is_idempotent(self):
+        volume = self.created()
+        self.driver.initialize_connection(volume, CONNECTOR)
+        self.driver.terminate_connection(volume, CONNECTOR)
+        self.driver.terminate_connection(volume, CONNECTOR)
+        self.driver.terminate_connection(new_volume(), CONNECTOR)
+        self.assertTrue(self.driver.volume_exists(volume))
+
+    def test_dead_backend_refuses_attach_but_not_detach(self):
+        driver = self.dead_driver()
+        self.assertRaises(exception.BackendUnavailable,
+                          driver.initialize_connection, new_volume(),
+                          CONNECTOR)
+        driver.terminate_connection(new_volume(), CONNECTOR)
+        driver.close()
+
 
 class FakeDriverCompliance(ComplianceTests, testtools.TestCase):
 
@@ -189,6 +252,10 @@ class FakeDriverCompliance(ComplianceTests, testtools.TestCase):
         backend = fake.FakeBackend()
         backend.available = False
         return fake.FakeDriver(self.conf, "fake1", fake_backend=backend)
+
+    def expected_monitors(self):
+        return (["127.0.0.1"], ["6789"],
+                "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]")
 
 
 class RBDDriverCompliance(ComplianceTests, testtools.TestCase):
@@ -253,7 +320,21 @@ class RBDDriverCompliance(ComplianceTests, testtools.TestCase):
                                   rados_op_timeout=timeout)
         return rbd_driver.RBDDriver(conf, dead["name"])
 
+    def expected_monitors(self):
+        # The site's one monitor as the development environment made it:
+        # hosts/ports its v1 address (Cinder's), mon_host both.
+        return (["127.0.0.1"], [str(self.site["mon_v1_port"])],
+                self.site["mon_host"])
+
     # -- Ceph only -------------------------------------------------------
+    def test_connection_info_holds_no_key(self):
+        text = json.dumps(self.driver.initialize_connection(self.created(),
+                                                            CONNECTOR))
+        for keyring in (self.site["compute_keyring"], self.site["keyring"]):
+            with open(keyring) as f:
+                key = re.search(r"key\s*=\s*(\S+)", f.read()).group(1)
+            self.assertNotIn(key, text)
+
     def test_image_lands_in_its_own_cluster_only(self):
         if len(self.sites) < 2:
             self.skipTest("needs two sites")

@@ -69,7 +69,8 @@ class FakeCluster:
     """One cluster: pools of images plus knobs and counters for tests.
 
     ``fail`` maps an operation name ("create", "remove", "open", "df",
-    "pool_stats", "stat") to an exception raised the next time it runs.
+    "pool_stats", "stat", "mon_dump") to an exception raised the next time
+    it runs.
     ``incomplete`` holds names whose create died half way: they exist for
     ``create`` but not for ``open``, as on real Ceph.
     """
@@ -88,6 +89,13 @@ class FakeCluster:
                        "stored": 0, "max_avail": 19 * GiB,
                        "quota_bytes": 0}}]}
         self.df_ret = 0
+        self.monmap = {"epoch": 1, "mons": [{
+            "rank": 0, "name": "a",
+            "public_addrs": {"addrvec": [
+                {"type": "v2", "addr": "127.0.0.1:1", "nonce": 0},
+                {"type": "v1", "addr": "127.0.0.1:2", "nonce": 0}]},
+            "addr": "127.0.0.1:2/0"}]}
+        self.mon_dumps = 0
         # Tests may set events to hold a call inside the "cluster".
         self.block_connect = None
         self.block_create = None
@@ -145,6 +153,10 @@ class FakeRados:
 
     def mon_command(self, cmd, inbuf, timeout=0):
         self._require_connected()
+        if json.loads(cmd)["prefix"] == "mon dump":
+            self.cluster.check("mon_dump")
+            self.cluster.mon_dumps += 1
+            return 0, json.dumps(self.cluster.monmap).encode(), "dumped"
         self.cluster.check("df")
         assert json.loads(cmd)["prefix"] == "df"
         if self.cluster.df_ret:

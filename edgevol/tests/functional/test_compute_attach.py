@@ -1,0 +1,225 @@
+"""A compute host opens a volume from connection info alone, on real Ceph.
+
+The RBD driver of the first site produces the connection info; a stand-in
+of the attachments API (``tests/unit/compute/fake_api.py``) hands it to
+``edgevol-compute``, run as a separate process with the site's ceph.conf
+and the compute user's keyring, exactly as on a compute host.  QEMU's
+``qemu-io`` opens the same volume through an ``rbd:`` filename built from
+the same connection info, and each side reads back what the other wrote.
+The compute keyring of the second site is then shown to be useless
+against the first: cephx refuses it before any data is reachable.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+
+import fixtures
+import testtools
+from testtools import content
+
+from edgevol.compute import connection
+from edgevol.compute import errors
+from edgevol.compute import volume_io
+from edgevol.drivers import rbd as rbd_driver
+from edgevol.tests.functional import ceph_env
+from edgevol.tests.unit.compute import fake_api
+
+MiB = 1024 ** 2
+TIMEOUT = 60
+CONNECTOR = {"host": "compute-1", "ip": "127.0.0.1", "platform": "x86_64",
+             "os_type": "linux", "multipath": False, "do_local_attach": False}
+
+
+class ComputeAttachTest(testtools.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.modules = ceph_env.import_bindings()
+        cls.site_set = ceph_env.SiteSet.acquire(count=2)
+        try:
+            cls.sites = cls.site_set.sites
+            cls.site = cls.sites[0]
+            conf = ceph_env.make_conf(cls.sites)
+            cls.driver = rbd_driver.RBDDriver(conf, cls.site["name"])
+            cls.driver.do_setup()
+            cls.api = fake_api.FakeAttachmentsAPI(cls.driver).start()
+        except BaseException:
+            cls.site_set.release()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.stop()
+        cls.driver.close()
+        cls.site_set.release()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.volume = {"id": str(uuid.uuid4()), "size": 1}
+        self.driver.create_volume(self.volume)
+        self.addCleanup(self.driver.delete_volume, self.volume)
+        self.api.add_volume(self.volume["id"], self.site["availability_zone"])
+        tmp = self.useFixture(fixtures.TempDir()).path
+        self.config = os.path.join(tmp, "edgevol-compute.conf")
+        with open(self.config, "w") as f:
+            f.write("\n".join([
+                "[compute]",
+                "host = compute-1",
+                "availability_zone = %s" % self.site["availability_zone"],
+                "endpoint = %s" % self.api.endpoint,
+                "auth_token = user:project",
+                # The keyring is found through the site's ceph.conf.
+                "ceph_conf = %s" % self.site["ceph_conf"],
+                "rbd_user = %s" % self.site["compute_user"],
+                "state_dir = %s" % os.path.join(tmp, "state"), ""]))
+
+    # -- helpers -----------------------------------------------------------
+    def agent(self, *args):
+        """Run edgevol-compute; returns (exit status, stdout)."""
+        result = subprocess.run(
+            [sys.executable, "-m", "edgevol.cmd.compute", "--config-file",
+             self.config] + list(args), capture_output=True, text=True,
+            timeout=TIMEOUT)
+        self.addDetail("agent %s" % " ".join(args[:1]), content.text_content(
+            result.stdout + result.stderr))
+        return result.returncode, result.stdout.strip(), result.stderr
+
+    def attach(self, *args):
+        code, out, err = self.agent("attach", self.volume["id"], *args)
+        self.assertEqual(0, code, err)
+
+    def qemu_io(self, filename, *commands):
+        """Run qemu-io commands on ``filename``; returns (status, output)."""
+        if shutil.which("qemu-io") is None:
+            self.skipTest("qemu-io (Debian qemu-utils) is not installed")
+        argv = ["qemu-io", "-f", "raw"]
+        for command in commands:
+            argv += ["-c", command]
+        result = subprocess.run(argv + [filename], capture_output=True,
+                                text=True, timeout=TIMEOUT)
+        output = result.stdout + result.stderr
+        self.addDetail("qemu-io", content.text_content(output))
+        return result.returncode, output
+
+    def connection_data(self):
+        info = self.driver.initialize_connection(self.volume, CONNECTOR)
+        return connection.rbd_data(info)
+
+    def qemu_filename(self, data, keyring):
+        return connection.qemu_filename(data, connection.client_options(
+            data, keyring, 5, 10))
+
+    # -- QEMU and the agent see the same data -----------------------------
+    def test_qemu_writes_the_agent_reads(self):
+        self.attach()
+        code, filename = self.agent("qemu-filename", self.volume["id"])[:2]
+        self.assertEqual(0, code)
+        # The agent found the same keyring through ceph.conf that the
+        # development environment made for the compute user.
+        self.assertEqual(self.qemu_filename(
+            self.connection_data(), self.site["compute_keyring"]), filename)
+        code, output = self.qemu_io(filename, "write -P 0xab 0 1M")
+        self.assertEqual(0, code, output)
+        self.assertIn("wrote 1048576/1048576 bytes at offset 0", output)
+        self.assertEqual((0, "OK: 1048576 bytes at 0 are all 0xab"),
+                         self.agent("verify", self.volume["id"], "--pattern",
+                                    "0xab", "--length", "1M")[:2])
+        self.assertEqual(
+            (0, hashlib.sha256(b"\xab" * MiB).hexdigest()),
+            self.agent("read", self.volume["id"], "--length", "1M")[:2])
+        # One byte past what QEMU wrote is still zero.
+        self.assertEqual(
+            (1, "MISMATCH at offset 1048576: 0x00, expected 0xab"),
+            self.agent("verify", self.volume["id"], "--pattern", "0xab",
+                       "--length", "2M")[:2])
+
+    def test_the_agent_writes_qemu_reads(self):
+        self.attach()
+        self.assertEqual(0, self.agent(
+            "write", self.volume["id"], "--pattern", "0x5a", "--offset", "3M",
+            "--length", "5M")[0])
+        filename = self.qemu_filename(self.connection_data(),
+                                      self.site["compute_keyring"])
+        code, output = self.qemu_io(filename, "read -P 0x5a 3M 5M",
+                                    "read -P 0x00 0 3M")
+        self.assertEqual(0, code, output)
+        self.assertNotIn("verification failed", output)
+        code, output = self.qemu_io(filename, "read -P 0x5a 2M 2M")
+        self.assertEqual(1, code, output)
+        self.assertIn("Pattern verification failed", output)
+
+    def test_cinder_style_v1_hosts_and_ports_suffice(self):
+        # A consumer that ignores mon_host (Nova, os-brick) gets there with
+        # Cinder's v1 list alone, through librados and through QEMU.
+        data = dict(self.connection_data())
+        del data["mon_host"]
+        options = connection.client_options(
+            data, self.site["compute_keyring"], 5, 10)
+        with volume_io.open_volume(data, options, False,
+                                   self.modules) as image:
+            volume_io.write_pattern(image, 0x11, 0, 4096)
+        code, output = self.qemu_io(
+            connection.qemu_filename(data, options), "read -P 0x11 0 4k")
+        self.assertEqual(0, code, output)
+
+    # -- modes and detach ------------------------------------------------
+    def test_read_only_attachment_refuses_writes(self):
+        self.attach("--mode", "ro")
+        code, _, err = self.agent("write", self.volume["id"], "--pattern",
+                                  "1", "--length", "4k")
+        self.assertEqual(2, code)
+        self.assertIn("attached read-only", err)
+        self.assertEqual(0, self.agent("verify", self.volume["id"],
+                                       "--pattern", "0", "--length",
+                                       "4k")[0])
+
+    def test_detach_forgets_the_attachment(self):
+        self.attach()
+        self.assertEqual(1, len([a for a in self.api.attachments.values()
+                                 if a["volume_id"] == self.volume["id"]]))
+        self.assertEqual(0, self.agent("detach", self.volume["id"])[0])
+        self.assertEqual([], [a for a in self.api.attachments.values()
+                              if a["volume_id"] == self.volume["id"]])
+        code, _, err = self.agent("read", self.volume["id"], "--length", "1")
+        self.assertEqual(2, code)
+        self.assertIn("not attached", err)
+
+    # -- least privilege ---------------------------------------------------
+    def test_another_sites_compute_key_is_refused_by_cephx(self):
+        if len(self.sites) < 2:
+            self.skipTest("needs two sites")
+        data = self.connection_data()
+        foreign = self.sites[1]["compute_keyring"]
+        options = connection.client_options(data, foreign, 5, 10)
+        exc = self.assertRaises(errors.DataPathError, self._open, data,
+                                options)
+        self.assertIn("cephx refused client.compute", str(exc))
+        code, output = self.qemu_io(self.qemu_filename(data, foreign),
+                                    "read 0 4k")
+        self.assertEqual(1, code, output)
+        self.assertIn("error connecting: Permission denied", output)
+
+    def _open(self, data, options):
+        with volume_io.open_volume(data, options, True, self.modules):
+            pass
+
+    def test_compute_key_reaches_only_the_volumes_pool(self):
+        rados, _ = self.modules
+        client = rados.Rados(rados_id=self.site["compute_user"])
+        for key, value in connection.client_options(
+                self.connection_data(), self.site["compute_keyring"], 5,
+                10).items():
+            client.conf_set(key, value)
+        client.connect(timeout=5)
+        self.addCleanup(client.shutdown)
+        for pool in ("images", "backups"):
+            ioctx = client.open_ioctx(pool)
+            self.addCleanup(ioctx.close)
+            self.assertRaises(rados.PermissionError, ioctx.write_full,
+                              "compute-probe", b"x")
