@@ -35,12 +35,12 @@ _SORT_ALIASES = {"display_name": "name", "display_description": "description"}
 # Sources a volume could be made from; none is supported yet, and creating
 # an empty volume instead would silently lose what the user asked for.
 _UNSUPPORTED_SOURCES = (
-    ("snapshot_id", "a snapshot"),
-    ("source_volid", "another volume"),
-    ("imageRef", "an image"),
-    ("image_id", "an image"),
-    ("consistencygroup_id", "a consistency group"),
-    ("group_id", "a volume group"),
+    ("snapshot_id", "from a snapshot"),
+    ("source_volid", "from another volume"),
+    ("imageRef", "from an image"),
+    ("image_id", "from an image"),
+    ("consistencygroup_id", "in a consistency group"),
+    ("group_id", "in a volume group"),
 )
 
 
@@ -64,7 +64,7 @@ def _refuse_unsupported(volume, body, version):
             continue
         if volume.get(field):
             raise faults.BadRequest(
-                "Creating a volume from %s (%s) is not supported." %
+                "Creating a volume %s (%s) is not supported." %
                 (what, field))
     if body.get("OS-SCH-HNT:scheduler_hints"):
         raise faults.BadRequest("Scheduler hints are not supported.")
