@@ -5,6 +5,7 @@ by ``EDGEVOL_DEV_STATUS``) to find the Ceph sites, RabbitMQ and PostgreSQL.
 """
 
 import json
+import os
 
 from edgevol.devenv import config
 from edgevol.devenv import services
@@ -16,10 +17,14 @@ def collect(env):
     sites = [_site(site) for site in env.ceph_sites()]
     service_rows = [_service(service) for service in env.services()]
     rabbit_running = env.rabbitmq.is_running()
+    # Only our own API process counts (another environment may hold the
+    # port).
+    api_running = any(row["running"] for row in service_rows
+                      if row["name"] == "edgevol-api")
     document = {
         "api": {"endpoint": env.endpoint,
-                "healthy": (not settings.infra_only
-                            and services.api_healthy(env.api_port))},
+                "healthy": api_running and services.api_healthy(
+                    env.api_port)},
         "config_file": env.config_file,
         "state_dir": env.state_dir,
         "transport_url": env.rabbitmq.transport_url,
@@ -71,14 +76,16 @@ def write(env, document):
 
 def summary(document):
     """Human-readable status lines."""
-    lines = ["state dir: %s" % document["state_dir"]]
+    lines = ["state dir: %s%s" % (
+        document["state_dir"],
+        "" if os.path.isdir(document["state_dir"]) else " (nothing there)")]
     for site in document["sites"]:
         lines.append("ceph %-10s %-8s fsid %s  %s" % (
             site["name"], _word(site["running"]), site["fsid"],
             site["ceph_conf"]))
-    lines.append("rabbitmq        %s  %s" % (
+    lines.append("rabbitmq        %s  127.0.0.1:%d" % (
         _word(document["rabbitmq"]["running"]),
-        document["transport_url"].split("@")[-1]))
+        document["rabbitmq"]["port"]))
     if document["postgresql"]:
         lines.append("postgresql      %s  %s" % (
             _word(document["postgresql"]["running"]),
