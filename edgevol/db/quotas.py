@@ -45,28 +45,33 @@ def charge(session, project_id, deltas):
     """Add ``deltas`` ({resource: n}) to usage inside ``session``'s
     transaction; positive deltas are refused beyond the limit.
 
+    One guarded UPDATE per resource, the limit read by a subquery in the
+    same statement: nothing is read before the write lock is needed.
     The usage rows must exist (``ensure_usage_rows``) before the caller's
     transaction starts: creating them inside it would wait on the very
     write lock SQLite has given that transaction.
     """
-    limits = None
     for resource, delta in sorted(deltas.items()):
-        if delta == 0:
-            continue
-        if delta > 0 and limits is None:
+        if delta != 0 and not _try_charge(session, project_id, resource,
+                                          delta):
             limits = _limits(session, project_id)
-        limit = limits.get(resource, -1) if delta > 0 else -1
-        if not _try_charge(session, project_id, resource, delta, limit):
             in_use = _usages(session, project_id).get(resource, 0)
             raise exception.OverQuota(resource=resource, requested=delta,
-                                      in_use=in_use, limit=limit)
+                                      in_use=in_use,
+                                      limit=limits.get(resource, -1))
 
 
-def _try_charge(session, project_id, resource, delta, limit):
+def _try_charge(session, project_id, resource, delta):
     statement = sa.update(USAGES).where(
         USAGES.c.project_id == project_id, USAGES.c.resource == resource)
-    if limit >= 0:
-        statement = statement.where(USAGES.c.in_use + delta <= limit)
+    if delta > 0:
+        override = (sa.select(QUOTAS.c.hard_limit)
+                    .where(QUOTAS.c.project_id == project_id,
+                           QUOTAS.c.resource == resource)
+                    .scalar_subquery())
+        limit = sa.func.coalesce(override, _defaults.get(resource, -1))
+        statement = statement.where(sa.or_(
+            limit < 0, USAGES.c.in_use + delta <= limit))
     # Usage never goes below zero, even if a release is replayed.
     new_value = sa.case((USAGES.c.in_use + delta < 0, 0),
                         else_=USAGES.c.in_use + delta)

@@ -10,10 +10,12 @@ import threading
 
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
-import sqlalchemy as sa
+
+from edgevol.db import sqlite
 
 _lock = threading.Lock()
 _facade = None
+_serialize_writers = False
 
 
 def register_opts(conf):
@@ -22,7 +24,7 @@ def register_opts(conf):
 
 def configure(conf=None, connection=None):
     """(Re)build the facade for ``connection`` or ``conf.database``."""
-    global _facade
+    global _facade, _serialize_writers
     settings = {}
     if conf is not None:
         settings = {k: v for k, v in conf.database.items()
@@ -33,50 +35,11 @@ def configure(conf=None, connection=None):
     facade.configure(**settings)
     engine = facade.writer.get_engine()
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _tune_sqlite)
-        _replace_begin_listener(engine)
+        sqlite.tune(engine)
     with _lock:
         _facade = facade
+        _serialize_writers = engine.dialect.name == "sqlite"
     return engine
-
-
-def _tune_sqlite(dbapi_connection, _record):
-    # WAL lets readers run beside the one writer (API, scheduler and every
-    # volume manager share the file); NORMAL is crash-safe under WAL and
-    # saves an fsync per commit; the busy timeout makes writers queue
-    # instead of failing with "database is locked".
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-_writing = threading.local()
-
-
-def _replace_begin_listener(engine):
-    """Make writer transactions on SQLite ``BEGIN IMMEDIATE``.
-
-    oslo.db emits a deferred ``BEGIN`` for every transaction. A deferred
-    transaction that reads before it writes cannot upgrade to the write
-    lock once another connection has committed: SQLite answers "database
-    is locked" at once, without the busy wait. Writers therefore take the
-    write lock up front and queue on busy_timeout; readers stay deferred.
-    """
-    for listener in list(engine.dispatch.begin):
-        if listener.__name__ == "_sqlite_emit_begin":
-            sa.event.remove(engine, "begin", listener)
-    sa.event.listen(engine, "begin", _sqlite_begin)
-
-
-def _sqlite_begin(connection):
-    if "in_transaction" not in connection.info:
-        immediate = getattr(_writing, "depth", 0) > 0
-        connection.execute(sa.text("BEGIN IMMEDIATE" if immediate
-                                   else "BEGIN"))
-        connection.info["in_transaction"] = True
 
 
 def _current():
@@ -91,12 +54,9 @@ def reader(context):
 
 @contextlib.contextmanager
 def writer(context):
-    _writing.depth = getattr(_writing, "depth", 0) + 1
-    try:
+    with sqlite.writing(_serialize_writers):
         with _current().writer.using(context) as session:
             yield session
-    finally:
-        _writing.depth -= 1
 
 
 def get_engine():

@@ -73,7 +73,7 @@ def update(context, type_id, values):
                                     **values))
     except db_exc.DBDuplicateEntry:
         raise exception.VolumeTypeExists(name=values.get("name"))
-    return get(context, type_id)
+    return get(context, row["id"])
 
 
 def delete(context, type_id):

@@ -18,18 +18,25 @@ SORT_KEYS = {"created_at", "updated_at", "id", "name", "size", "status",
 _SORT_COLUMNS = {"name": "display_name"}
 
 
-def _row_to_dict(row, metadata, type_name):
+def _row_to_dict(row, metadata, type_name=None):
     volume = dict(row)
     volume["name"] = volume.pop("display_name")
     volume["description"] = volume.pop("display_description")
     volume["metadata"] = metadata
-    volume["volume_type_name"] = type_name
+    volume.setdefault("volume_type_name", type_name)
     volume["encrypted"] = False
     return volume
 
 
+def _select_volumes():
+    """Volume rows with their type's name (``volume_type_name``)."""
+    return sa.select(*VOLUMES.c, TYPES.c.name.label("volume_type_name")) \
+        .select_from(VOLUMES.outerjoin(
+            TYPES, TYPES.c.id == VOLUMES.c.volume_type_id))
+
+
 def _load(session, rows):
-    """Turn volume rows into dicts carrying metadata and type name."""
+    """Turn rows of ``_select_volumes`` into dicts carrying metadata."""
     if not rows:
         return []
     ids = [row["id"] for row in rows]
@@ -38,35 +45,33 @@ def _load(session, rows):
             sa.select(METADATA.c.volume_id, METADATA.c.key, METADATA.c.value)
             .where(METADATA.c.volume_id.in_(ids))):
         metadata[volume_id][key] = value
-    type_ids = {row["volume_type_id"] for row in rows}
-    names = dict(session.execute(
-        sa.select(TYPES.c.id, TYPES.c.name).where(TYPES.c.id.in_(type_ids))
-    ).all())
-    return [_row_to_dict(row, metadata[row["id"]],
-                         names.get(row["volume_type_id"])) for row in rows]
+    return [_row_to_dict(row, metadata[row["id"]]) for row in rows]
 
 
-def create(context, values, metadata, reservations):
+def create(context, values, metadata, reservations, type_name):
     """Insert a volume and charge its quota in one transaction.
 
     :param reservations: {resource: delta} charged with guarded
         increments; raises OverQuota (and inserts nothing) when one fails.
+    :param type_name: name of ``values["volume_type_id"]``, for the result.
     """
     now = transitions.utcnow()
     row = dict(values, created_at=now, updated_at=now, deleted=False)
+    # Every writer waits for this one: it does no reads it can avoid.
     with db_session.writer(context) as session:
         quotas.charge(session, row["project_id"], reservations)
-        session.execute(sa.insert(VOLUMES).values(**row))
+        inserted = session.execute(sa.insert(VOLUMES).values(**row)
+                                   .returning(*VOLUMES.c)).mappings().one()
         if metadata:
             session.execute(sa.insert(METADATA), [
                 {"volume_id": row["id"], "key": k, "value": v}
                 for k, v in metadata.items()])
-        return _load(session, [_select_one(session, row["id"])])[0]
+    return _row_to_dict(inserted, dict(metadata), type_name)
 
 
 def _select_one(session, volume_id, project_id=None):
-    query = sa.select(VOLUMES).where(VOLUMES.c.id == volume_id,
-                                     VOLUMES.c.deleted == sa.false())
+    query = _select_volumes().where(VOLUMES.c.id == volume_id,
+                                    VOLUMES.c.deleted == sa.false())
     if project_id is not None:
         query = query.where(VOLUMES.c.project_id == project_id)
     row = session.execute(query).mappings().first()
@@ -141,7 +146,7 @@ def _after(columns, marker_row):
 
 def get_all(context, filters=None, marker=None, limit=None, sort=None):
     query = _filtered(
-        sa.select(VOLUMES).where(VOLUMES.c.deleted == sa.false()), filters)
+        _select_volumes().where(VOLUMES.c.deleted == sa.false()), filters)
     with db_session.reader(context) as session:
         query = _paginated(session, query, marker, limit, sort)
         return _load(session, session.execute(query).mappings().all())
@@ -195,12 +200,15 @@ def delete_metadata(context, volume_id, key, project_id=None):
 
 def transition(context, volume_id, event, values=None, where=(),
                guard_reason=None):
-    """Apply a state transition (see ``edgevol.states``); returns the row."""
+    """Apply a state transition (see ``edgevol.states``).
+
+    :returns: the volume's columns after the change, as a dict (without
+        metadata: callers that show a volume read it again).
+    """
     with db_session.writer(context) as session:
-        row = transitions.apply(session, VOLUMES, volume_id, event,
-                                values=values, where=where,
-                                guard_reason=guard_reason)
-        return _load(session, [row])[0]
+        return dict(transitions.apply(session, VOLUMES, volume_id, event,
+                                      values=values, where=where,
+                                      guard_reason=guard_reason))
 
 
 def finish_delete(context, volume_id):
@@ -237,7 +245,7 @@ def get_by_host_and_status(context, host_prefix, statuses):
     """Live volumes of a site's backend (``site@backend``) in ``statuses``."""
     with db_session.reader(context) as session:
         rows = session.execute(
-            sa.select(VOLUMES).where(
+            _select_volumes().where(
                 VOLUMES.c.deleted == sa.false(),
                 VOLUMES.c.status.in_(sorted(statuses)),
                 sa.or_(VOLUMES.c.host == host_prefix,
@@ -249,7 +257,7 @@ def get_by_host_and_status(context, host_prefix, statuses):
 def get_unscheduled(context, status):
     """Volumes in ``status`` that no scheduler has placed yet."""
     with db_session.reader(context) as session:
-        rows = session.execute(sa.select(VOLUMES).where(
+        rows = session.execute(_select_volumes().where(
             VOLUMES.c.deleted == sa.false(), VOLUMES.c.status == status,
             VOLUMES.c.host.is_(None))).mappings().all()
         return _load(session, rows)

@@ -70,6 +70,7 @@ class SchedulerManager:
             return
         self.volume_rpc.create_volume(context, host, volume_id,
                                       request_spec, filter_properties)
+        LOG.debug("Volume %s placed on %s", volume_id, host)
 
     @staticmethod
     def _fail(context, volume_id, reason):

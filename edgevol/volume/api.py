@@ -88,7 +88,7 @@ class VolumeAPI:
             "availability_zone": zone, "volume_type_id": vtype["id"],
             "bootable": False,
             "multiattach": bool(multiattach) or _type_multiattach(vtype),
-        }, metadata or {}, {"volumes": 1, "gigabytes": size})
+        }, metadata or {}, {"volumes": 1, "gigabytes": size}, vtype["name"])
         self._schedule(context, volume, vtype)
         return volume
 

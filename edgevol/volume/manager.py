@@ -89,11 +89,10 @@ class VolumeManager:
 
     def create_volume(self, context, volume_id, request_spec,
                       filter_properties):
-        try:
-            volume = db_volumes.get(context.elevated(), volume_id)
-        except exception.VolumeNotFound:
-            LOG.info("Volume %s was deleted before it was created", volume_id)
-            return
+        # The request spec carries all the driver needs; the final
+        # compare-and-swap (and _create_overtaken) settles any race with a
+        # delete, so the row need not be read first.
+        volume = {"id": volume_id, "size": request_spec["size"]}
         self._create(context, volume, request_spec, filter_properties)
 
     def delete_volume(self, context, volume_id):
@@ -105,6 +104,7 @@ class VolumeManager:
 
     # --- operations ----------------------------------------------------
     def _create(self, context, volume, request_spec, filter_properties):
+        LOG.debug("Creating volume %s", volume["id"])
         try:
             self._ensure_driver()
             self.driver.create_volume(volume)
@@ -119,6 +119,8 @@ class VolumeManager:
                                           "status_reason": None})
         except (exception.InvalidStatus, exception.NotFound) as error:
             self._create_overtaken(context, volume, error)
+            return
+        LOG.debug("Volume %s is available", volume["id"])
 
     def _create_overtaken(self, context, volume, error):
         """The row left ``creating`` while the image was being made.

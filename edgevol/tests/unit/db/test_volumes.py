@@ -29,7 +29,8 @@ def make_volume(ctx, project_id="p1", size=1, status=states.CREATING,
            "bootable": False, "multiattach": False}
     row.update(values)
     return volumes.create(ctx, row, metadata or {},
-                          {"volumes": 1, "gigabytes": size})
+                          {"volumes": 1, "gigabytes": size},
+                          type_name="__DEFAULT__")
 
 
 class DBTestCase(testtools.TestCase):
