@@ -37,6 +37,12 @@ opts = [
                       "total capacity (thin provisioning)."),
     cfg.IntOpt("reserved_percentage", default=0, min=0, max=100,
                help="Percentage of the site's capacity kept free."),
+    cfg.IntOpt("rbd_max_clone_depth", default=5, min=0,
+               help="Most parent links a volume may read through (a clone "
+                    "of a volume or snapshot is 1, a clone of that clone "
+                    "2, ...). A new clone deeper than this is created as a "
+                    "clone anyway and then flattened in the background. 0 "
+                    "flattens every clone."),
 ]
 
 

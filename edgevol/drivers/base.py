@@ -20,13 +20,32 @@ not write the database even by accident.  Keys a driver may read:
     a crash.
 ``size``
     Size in GiB (int, >= 1).
+``source_volid``
+    Optional: the volume a clone was made from (``create_cloned_volume``).
 
 Later operations add keys (``snapshot_id``, ``encryption_key_id`` ...);
 a driver ignores keys it does not know.
 
+*Snapshots* are plain dicts too: ``id`` (UUID, str), ``volume_id`` (the
+volume it was taken of) and ``volume_size`` (that volume's size in GiB
+when it was taken).  For RBD a snapshot is
+``volume-<volume_id>@snapshot-<id>``.
+
 *Model updates* are dicts of volume fields the manager saves after the
 call (for example a provider location).  ``{}`` means "nothing to save".
-Drivers return them and never save anything themselves.
+Drivers return them and never save anything themselves.  One key is a
+hint, not a field, and the manager pops it before saving:
+``needs_flatten`` (``NEEDS_FLATTEN``), see ``create_volume_from_snapshot``.
+
+*Copy-on-write and deferred deletion*: volumes made from a snapshot or
+another volume share unchanged data with their source, so the source's
+data may outlive the source.  Deleting a volume or a snapshot never waits
+for, copies or breaks the volumes made from it: it is gone for the user at
+once, and its data is removed by the driver when the last volume that
+reads it goes (``delete_volume``, ``flatten_volume``).  Whatever a crash or
+a race leaves is removed by ``purge_deleted``, which the manager runs
+periodically.  After every volume and snapshot of a family is deleted, in
+any order, the backend holds nothing of it.
 
 *Errors* come from ``edgevol.exception``:
 
@@ -55,13 +74,16 @@ reply.  Each method says whether it is safe to repeat; the ones that are
 must reach the same end state whether they ran zero, one or more times
 before.
 
-Operations not here yet (snapshots, clones, images, backups, extend)
-will be added as further abstract methods with the same
-conventions; a driver that lacks one then fails to instantiate instead of
-failing at run time.
+Operations not here yet (images, backups) will be added as further
+abstract methods with the same conventions; a driver that lacks one then
+fails to instantiate instead of failing at run time.
 """
 
 import abc
+
+#: Model update key: the new volume works now but reads through too many
+#: parents; the manager should run ``flatten_volume`` in the background.
+NEEDS_FLATTEN = "needs_flatten"
 
 
 class VolumeDriver(abc.ABC):
@@ -181,22 +203,38 @@ class VolumeDriver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def delete_volume(self, volume):
-        """Delete the volume and its data.
+    def delete_volume(self, volume, cascade=False):
+        """Delete the volume; its data goes when nothing reads it any more.
 
-        The volume is either deleted completely or left exactly as it was;
-        never half deleted.  For RBD an image that a client has open (it
-        holds a watch on the image header) is refused.
+        For the user the volume is gone when the call returns
+        (``volume_exists`` is False, its name is free).  Volumes cloned
+        from it, or from its snapshots, keep working: the data they still
+        read stays on the backend, out of the user's sight, and goes when
+        the last of them is deleted or flattened (RBD: the image moves to
+        the pool's trash, its snapshots to the trash namespace; see
+        ``edgevol.drivers.rbd_trash``).  An image that a client has open
+        (it holds a watch on the image header) is refused.
 
-        :param volume: dict with at least ``id``.
+        :param volume: dict with at least ``id``; if ``source_volid`` is
+            set, a hidden snapshot that an interrupted
+            ``create_cloned_volume`` of this volume left on the source is
+            removed too.
+        :param cascade: also delete the volume's snapshots.  Without it a
+            volume with snapshots is refused; the API lets a user delete
+            such a volume only with ``cascade``.
         :returns: None.
         :raises VolumeIsBusy: the volume is open by a client (the message
             names the watchers, e.g. their client id and address), or it
-            has dependents that must go first.  The volume is unchanged.
+            has snapshots and ``cascade`` is False (the message names
+            them).  Both are checked before anything changes, so the
+            volume is unchanged.
         :raises BackendUnavailable: the backend cannot be reached; the
-            volume may or may not be gone, and calling again is safe.
+            volume may or may not be gone (with ``cascade``, some of its
+            snapshots may be), and calling again is safe.
         :raises DriverError: any other failure.
         Idempotent: yes; a volume that does not exist counts as deleted.
+        A call interrupted at any point is finished by calling it again
+        (and ``purge_deleted``).
         """
 
     @abc.abstractmethod
@@ -275,4 +313,183 @@ class VolumeDriver(abc.ABC):
             state on its backend (RBD keeps none).
         Idempotent: yes; a volume or connection that does not exist counts
         as terminated.
+        """
+
+    # -- snapshots -------------------------------------------------------
+    @abc.abstractmethod
+    def create_snapshot(self, snapshot):
+        """Take a point-in-time snapshot of a volume, also while it is in use.
+
+        A snapshot of a volume open by a client is crash-consistent: it
+        holds exactly the writes the client had completed (RBD asks the
+        client holding the image's exclusive lock to take it).
+
+        :param snapshot: dict with ``id``, ``volume_id``, ``volume_size``.
+        :returns: a model update dict for the snapshot, possibly empty.
+        :raises DriverError: the volume does not exist, or the backend
+            refused.
+        :raises BackendUnavailable: the backend cannot be reached; the
+            snapshot may or may not exist, and calling again is safe.
+        Idempotent: yes; an existing snapshot of that id is kept as it is
+        (it is not re-taken).
+        """
+
+    @abc.abstractmethod
+    def delete_snapshot(self, snapshot):
+        """Delete a snapshot; volumes made from it keep working.
+
+        Never flattens anything and never fails because of volumes cloned
+        from the snapshot: the snapshot is gone for the user at once, its
+        data stays while such a volume reads it (RBD: clone v2 moves the
+        snapshot to the image's trash namespace) and goes with the last of
+        them.  Works while the volume is in use.
+
+        :param snapshot: dict with ``id`` and ``volume_id``.
+        :returns: None.
+        :raises BackendUnavailable: the backend cannot be reached; calling
+            again is safe.
+        :raises DriverError: any other failure.
+        Idempotent: yes; a snapshot (or volume) that does not exist counts
+        as deleted.
+        """
+
+    @abc.abstractmethod
+    def revert_to_snapshot(self, volume, snapshot):
+        """Make the volume's content that of one of its snapshots.
+
+        Any snapshot of the volume, not only the latest; the snapshots
+        themselves are all kept.  The volume keeps its current size: if it
+        was extended after the snapshot, the part past the snapshot's size
+        reads as zeros.
+
+        :param volume: dict with ``id`` and ``size`` (its current size).
+        :param snapshot: dict with ``id`` and ``volume_id`` (== volume's).
+        :returns: None.
+        :raises VolumeIsBusy: a client has the volume open (the message
+            names it); the volume is unchanged.
+        :raises DriverError: the volume or the snapshot does not exist.
+        :raises BackendUnavailable: the backend cannot be reached; the
+            volume may be half reverted, and calling again is the way to
+            finish it.
+        Idempotent: yes.
+        """
+
+    @abc.abstractmethod
+    def extend_volume(self, volume, new_size_gib):
+        """Grow the volume to ``new_size_gib``, also while it is in use.
+
+        A client that has the volume open sees the new size without
+        reopening it (RBD notifies every client watching the image).
+
+        :param volume: dict with at least ``id``.
+        :param new_size_gib: the new size in GiB (int).
+        :returns: None.
+        :raises DriverError: the volume does not exist, or it is larger
+            than ``new_size_gib`` (a volume is never shrunk; unchanged).
+        :raises BackendUnavailable: the backend cannot be reached; calling
+            again is safe.
+        Idempotent: yes; a volume that already has the size is unchanged.
+        """
+
+    # -- clones ----------------------------------------------------------
+    @abc.abstractmethod
+    def create_volume_from_snapshot(self, volume, snapshot):
+        """Create a volume holding the snapshot's data, in O(1).
+
+        A copy-on-write clone on the snapshot's site: its cost does not
+        depend on how much data the snapshot holds.  A volume larger than
+        the snapshot is grown; the part past the snapshot reads as zeros.
+
+        Clones of clones form chains, and each link costs reads.  The
+        *depth* of a volume is the number of parents its reads may go
+        through: 0 for a volume created empty, 1 for a clone of a volume
+        or snapshot of depth 0, one more per further clone; parents that
+        were deleted but still serve clones count too.  When the new
+        volume's depth exceeds the site's ``rbd_max_clone_depth``, it is
+        created anyway (usable at once) and the call returns
+        ``{"needs_flatten": True}``; the manager then runs
+        ``flatten_volume`` in the background.
+
+        :param volume: dict with ``id`` and ``size`` (GiB, >= the size of
+            the snapshot's volume when the snapshot was taken).
+        :param snapshot: dict with ``id``, ``volume_id``, ``volume_size``.
+        :returns: a model update dict, possibly ``{"needs_flatten": True}``.
+        :raises DriverError: the snapshot does not exist, ``size`` is too
+            small for it, or a different volume of that id exists (left
+            untouched).
+        :raises BackendUnavailable: the backend cannot be reached; calling
+            again is safe.
+        Idempotent: yes; an existing clone of the snapshot is kept (grown
+        if an interrupted call did not get that far).
+        """
+
+    @abc.abstractmethod
+    def create_cloned_volume(self, volume, source_volume):
+        """Create a volume holding the source volume's current data, in O(1).
+
+        Like ``create_volume_from_snapshot`` from a snapshot that nobody
+        sees: the source shows no new snapshot, may be in use, and may be
+        deleted before or after the clone; nothing of the hidden snapshot
+        is left once the clone is deleted or flattened.  Same depth rule
+        and ``needs_flatten`` hint.
+
+        :param volume: dict with ``id`` and ``size`` (GiB, >= the
+            source's size).
+        :param source_volume: dict with at least ``id``, on the same site.
+        :returns: a model update dict, possibly ``{"needs_flatten": True}``.
+        :raises DriverError: the source does not exist, ``size`` is
+            smaller than the source, or a different volume of that id
+            exists (left untouched).
+        :raises BackendUnavailable: the backend cannot be reached; calling
+            again is safe, and so is ``delete_volume`` of the new volume
+            (with ``source_volid`` set) to roll it back.
+        Idempotent: yes.
+        """
+
+    @abc.abstractmethod
+    def flatten_volume(self, volume, progress_cb=None):
+        """Copy into the volume all the data it reads from its parents.
+
+        Afterwards the volume has no parent (depth 0) and its former
+        parent's data is released if nothing else reads it (see
+        ``delete_volume``).  The cost is the data the parents hold (RBD:
+        the allocated objects); the call returns when the copy is done, so
+        the manager runs it in a background thread, reporting progress.
+        The volume stays usable meanwhile, also by a client that has it
+        open.
+
+        :param volume: dict with at least ``id``.
+        :param progress_cb: optional callable taking the percentage done
+            (int, 0-100), called each time it grows and last with 100.  It
+            is called from the thread running the copy (a native thread
+            under eventlet), so it must be thread safe and quick: record
+            the value and report it from elsewhere.  An exception it raises
+            is logged, does not stop the copy, and ends the reporting.
+        :returns: None.
+        :raises DriverError: the volume does not exist, or the copy failed
+            (the volume still works through its parents).
+        :raises BackendUnavailable: the backend cannot be reached; calling
+            again is safe and continues with what is left.
+        Idempotent: yes; a volume without a parent is unchanged (progress
+        reports 100 at once).
+        """
+
+    # -- deferred deletion -------------------------------------------------
+    @abc.abstractmethod
+    def purge_deleted(self):
+        """Remove deleted data that no volume reads any more.
+
+        ``delete_volume`` and ``flatten_volume`` release what they can
+        themselves; this finishes what a crash or a race between two
+        deletes left behind.  The volume manager calls it when it starts
+        and then periodically (every few report intervals); it only reads
+        when there is nothing to do.
+
+        :returns: dict with ``purged`` (backend names removed by this call)
+            and ``pending`` (backend names of deleted volumes whose data
+            still serves clones).
+        :raises BackendUnavailable: the backend cannot be reached.
+        :raises DriverError: the backend could not even be listed (one
+            item that cannot be removed yet is logged and skipped).
+        Idempotent: yes.
         """

@@ -17,7 +17,9 @@ import uuid
 from edgevol import exception
 from edgevol.conf import site as site_conf
 from edgevol.drivers import base
+from edgevol.drivers import fake_images
 from edgevol.drivers import rbd_attach
+from edgevol.drivers import rbd_clones
 
 GiB = 1024 ** 3
 
@@ -31,6 +33,9 @@ class FakeBackend:
     ``total_gib``/``used_gib`` set the reported capacity (thin: creating a
     volume uses nothing).  ``open_volume``/``close_volume`` play a client
     that has an image open; ``available = False`` plays a dead cluster.
+    ``images`` maps a volume's image name to a ``fake_images.Image`` (with
+    its snapshots and data); ``trash`` holds, by image id, the images of
+    deleted volumes that still serve clones.
     ``monitors`` is what connection info lists; ``connections`` maps an
     image name to the connector hosts it was initialized for and not yet
     terminated, so a test can see that a detach reached the driver.
@@ -41,7 +46,8 @@ class FakeBackend:
         self.total_gib = total_gib
         self.used_gib = used_gib
         self.available = True
-        self.images = {}        # image name -> size in GiB
+        self.images = {}        # image name -> fake_images.Image
+        self.trash = {}         # image id -> fake_images.Image
         self.watchers = {}      # image name -> list of client names
         self.monitors = [rbd_attach.Monitor("a", (
             ("v2", "127.0.0.1:3300"), ("v1", "127.0.0.1:6789")))]
@@ -71,6 +77,14 @@ def reset():
 
 def _name(volume_id):
     return "volume-%s" % volume_id
+
+
+def _snapshot(snapshot_id):
+    return "snapshot-%s" % snapshot_id
+
+
+def _clone_snapshot(volume_id):
+    return "clone-%s" % volume_id
 
 
 class FakeDriver(base.VolumeDriver):
@@ -103,7 +117,7 @@ class FakeDriver(base.VolumeDriver):
         self._check()
         b = self.backend
         with b.lock:
-            provisioned = sum(b.images.values())
+            provisioned = sum(i.size for i in b.images.values()) / GiB
         return {
             "volume_backend_name": self._opts.backend_name,
             "vendor_name": self.VENDOR_NAME,
@@ -127,24 +141,25 @@ class FakeDriver(base.VolumeDriver):
         with self.backend.lock:
             existing = self.backend.images.get(name)
             if existing is None:
-                self.backend.images[name] = size
-            elif existing != size:
+                self.backend.images[name] = fake_images.Image(name,
+                                                              size * GiB)
+            elif existing.size != size * GiB:
                 raise exception.DriverError(reason=(
                     "image %s already exists with %d bytes, not the "
                     "requested %d GiB; it is left untouched" % (
-                        name, existing * GiB, size)))
+                        name, existing.size, size)))
         return {}
 
-    def delete_volume(self, volume):
+    def delete_volume(self, volume, cascade=False):
         self._check()
-        name = _name(volume["id"])
         with self.backend.lock:
-            holders = self.backend.watchers.get(name)
-            if name in self.backend.images and holders:
-                raise exception.VolumeIsBusy(
-                    name=name, reason="it is open by %s" % ", ".join(holders))
-            self.backend.images.pop(name, None)
-            self.backend.watchers.pop(name, None)
+            start = fake_images.delete(self.backend, _name(volume["id"]),
+                                       cascade)
+            if volume.get("source_volid"):
+                fake_images.delete_snapshot(
+                    self.backend, _name(volume["source_volid"]),
+                    _clone_snapshot(volume["id"]))
+            fake_images.collect(self.backend, start)
 
     def volume_exists(self, volume):
         self._check()
@@ -171,3 +186,63 @@ class FakeDriver(base.VolumeDriver):
         with self.backend.lock:
             hosts = self.backend.connections.get(_name(volume["id"]), set())
             hosts.discard(connector.get("host"))
+
+    # -- snapshots -------------------------------------------------------
+    def create_snapshot(self, snapshot):
+        self._check()
+        with self.backend.lock:
+            fake_images.create_snapshot(self.backend,
+                                        _name(snapshot["volume_id"]),
+                                        _snapshot(snapshot["id"]))
+        return {}
+
+    def delete_snapshot(self, snapshot):
+        self._check()
+        with self.backend.lock:
+            fake_images.delete_snapshot(self.backend,
+                                        _name(snapshot["volume_id"]),
+                                        _snapshot(snapshot["id"]))
+
+    def revert_to_snapshot(self, volume, snapshot):
+        self._check()
+        with self.backend.lock:
+            fake_images.revert(self.backend, _name(volume["id"]),
+                               _snapshot(snapshot["id"]), int(volume["size"]))
+
+    def extend_volume(self, volume, new_size_gib):
+        self._check()
+        with self.backend.lock:
+            fake_images.extend(self.backend, _name(volume["id"]),
+                               int(new_size_gib))
+
+    # -- clones ----------------------------------------------------------
+    def create_volume_from_snapshot(self, volume, snapshot):
+        self._check()
+        with self.backend.lock:
+            return fake_images.clone(
+                self.backend, _name(snapshot["volume_id"]),
+                _snapshot(snapshot["id"]), _name(volume["id"]),
+                int(volume["size"]), self._opts.rbd_max_clone_depth)
+
+    def create_cloned_volume(self, volume, source_volume):
+        self._check()
+        with self.backend.lock:
+            return fake_images.clone_volume(
+                self.backend, _name(source_volume["id"]), _name(volume["id"]),
+                _clone_snapshot(volume["id"]), int(volume["size"]),
+                self._opts.rbd_max_clone_depth)
+
+    def flatten_volume(self, volume, progress_cb=None):
+        self._check()
+        reporter = rbd_clones.PercentReporter(progress_cb)
+        with self.backend.lock:
+            image = fake_images.volume(self.backend, _name(volume["id"]))
+            former_parent = image.flatten(reporter.report)
+            fake_images.collect(self.backend, former_parent)
+        reporter.finish()
+
+    # -- deferred deletion -----------------------------------------------
+    def purge_deleted(self):
+        self._check()
+        with self.backend.lock:
+            return fake_images.purge(self.backend)

@@ -4,22 +4,31 @@ The driver class only wires concerns together; each lives in its module:
 
 * ``rbd_connection``: the site's one shared connection, timeouts, the
   threading/eventlet switch and the translation of librados errors;
-* ``rbd_volumes``: volume images (create, remove, exists, watchers);
+* ``rbd_volumes``: volume images (create, remove, extend, exists,
+  watchers);
 * ``rbd_capacity``: what the pool holds and can still take;
+* ``rbd_snapshots``: snapshots and revert;
+* ``rbd_clones``: COW clones, their depth and flatten;
+* ``rbd_trash``: deleting volumes whose data still serves clones, and
+  collecting what is left when the last clone goes;
 * ``rbd_attach``: connection info for compute hosts.
 
-Snapshots and clones, images and backups will be modules of
+Images and backups will be modules of
 their own beside these, each called from a thin method here.
 """
 
 import logging
 
+from edgevol import exception
 from edgevol.conf import core as core_conf
 from edgevol.conf import site as site_conf
 from edgevol.drivers import base
 from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_capacity
+from edgevol.drivers import rbd_clones
 from edgevol.drivers import rbd_connection
+from edgevol.drivers import rbd_snapshots
+from edgevol.drivers import rbd_trash
 from edgevol.drivers import rbd_volumes
 
 LOG = logging.getLogger(__name__)
@@ -117,9 +126,14 @@ class RBDDriver(base.VolumeDriver):
         self._conn.run(self._create_image, name, int(volume["size"]))
         return {}
 
-    def delete_volume(self, volume):
+    def delete_volume(self, volume, cascade=False):
         name = rbd_volumes.image_name(volume["id"])
-        self._conn.run(self._remove_image, name)
+        start = self._conn.run(self._delete_image, name, cascade)
+        if volume.get("source_volid"):
+            self._conn.run(self._drop_hidden_snapshot,
+                           rbd_volumes.image_name(volume["source_volid"]),
+                           rbd_clones.clone_snapshot_name(volume["id"]))
+        self._collect(start)
 
     def volume_exists(self, volume):
         name = rbd_volumes.image_name(volume["id"])
@@ -130,8 +144,8 @@ class RBDDriver(base.VolumeDriver):
     def _create_image(self, handle, name, size_gib):
         rbd_volumes.create(self._rbd, handle, name, size_gib)
 
-    def _remove_image(self, handle, name):
-        rbd_volumes.remove(self._rbd, handle, name)
+    def _delete_image(self, handle, name, cascade):
+        return rbd_trash.delete(self._rbd, handle, name, cascade)
 
     def _image_exists(self, handle, name):
         return rbd_volumes.exists(self._rbd, handle, name)
@@ -142,3 +156,109 @@ class RBDDriver(base.VolumeDriver):
 
     def terminate_connection(self, volume, connector):
         self._attachments.terminate_connection(volume, connector)
+
+    # -- snapshots -------------------------------------------------------
+    def create_snapshot(self, snapshot):
+        self._conn.run(self._create_snapshot, _volume_of(snapshot),
+                       rbd_snapshots.snapshot_name(snapshot["id"]))
+        return {}
+
+    def delete_snapshot(self, snapshot):
+        self._conn.run(self._delete_snapshot, _volume_of(snapshot),
+                       rbd_snapshots.snapshot_name(snapshot["id"]))
+
+    def revert_to_snapshot(self, volume, snapshot):
+        self._conn.run(self._revert_to_snapshot,
+                       rbd_volumes.image_name(volume["id"]),
+                       rbd_snapshots.snapshot_name(snapshot["id"]),
+                       int(volume["size"]))
+
+    def extend_volume(self, volume, new_size_gib):
+        self._conn.run(self._extend_image,
+                       rbd_volumes.image_name(volume["id"]), int(new_size_gib))
+
+    def _create_snapshot(self, handle, image, snap):
+        rbd_snapshots.create(self._rbd, handle, image, snap)
+
+    def _delete_snapshot(self, handle, image, snap):
+        rbd_snapshots.delete(self._rbd, handle, image, snap)
+
+    def _revert_to_snapshot(self, handle, image, snap, size_gib):
+        rbd_snapshots.revert(self._rbd, handle, image, snap, size_gib)
+
+    def _extend_image(self, handle, image, size_gib):
+        rbd_volumes.extend(self._rbd, handle, image, size_gib)
+
+    # -- clones ----------------------------------------------------------
+    def create_volume_from_snapshot(self, volume, snapshot):
+        return self._conn.run(
+            self._clone_snapshot, _volume_of(snapshot),
+            rbd_snapshots.snapshot_name(snapshot["id"]),
+            rbd_volumes.image_name(volume["id"]), int(volume["size"]))
+
+    def create_cloned_volume(self, volume, source_volume):
+        return self._conn.run(
+            self._clone_volume, rbd_volumes.image_name(source_volume["id"]),
+            rbd_volumes.image_name(volume["id"]),
+            rbd_clones.clone_snapshot_name(volume["id"]), int(volume["size"]))
+
+    def flatten_volume(self, volume, progress_cb=None):
+        former_parent = self._conn.run(
+            self._flatten_image, rbd_volumes.image_name(volume["id"]),
+            progress_cb)
+        self._collect(former_parent)
+
+    def _clone_snapshot(self, handle, parent, snap, child, size_gib):
+        return rbd_clones.from_snapshot(self._rbd, handle, parent, snap,
+                                        child, size_gib,
+                                        self._opts.rbd_max_clone_depth)
+
+    def _clone_volume(self, handle, source, child, hidden_snap, size_gib):
+        return rbd_clones.of_volume(self._rbd, handle, source, child,
+                                    hidden_snap, size_gib,
+                                    self._opts.rbd_max_clone_depth)
+
+    def _flatten_image(self, handle, name, progress_cb):
+        return rbd_clones.flatten(self._rbd, handle, name, progress_cb)
+
+    def _drop_hidden_snapshot(self, handle, source, hidden_snap):
+        rbd_clones.drop_hidden_snapshot(self._rbd, handle, source,
+                                        hidden_snap)
+
+    # -- deferred deletion -----------------------------------------------
+    def purge_deleted(self):
+        trashed = self._conn.run(self._list_trashed_volumes)
+        purged = []
+        for image_id, name in trashed:
+            try:
+                purged += self._conn.run(self._collect_trashed,
+                                         (self._opts.rbd_pool, image_id))
+            except exception.BackendUnavailable:
+                raise
+            except exception.DriverError as exc:
+                # One stuck image must not keep the others in the trash.
+                LOG.warning("site %s: cannot purge %s (%s) yet: %s",
+                            self.site, name, image_id, exc)
+        return {"purged": purged,
+                "pending": [name for _, name in trashed
+                            if name not in purged]}
+
+    def _collect(self, ref):
+        """Collect from ``ref`` up; a failure only delays it until purge."""
+        if ref is None:
+            return
+        try:
+            self._conn.run(self._collect_trashed, ref)
+        except exception.DriverError as exc:
+            LOG.warning("site %s: trashed images above %s stay until the "
+                        "next purge: %s", self.site, ref, exc)
+
+    def _list_trashed_volumes(self, handle):
+        return rbd_trash.trashed_volumes(self._rbd, handle)
+
+    def _collect_trashed(self, handle, ref):
+        return rbd_trash.collect(self._rbd, handle, ref)
+
+
+def _volume_of(snapshot):
+    return rbd_volumes.image_name(snapshot["volume_id"])

@@ -1,4 +1,4 @@
-"""Volume images in a site's pool: create, remove, inspect.
+"""Volume images in a site's pool: create, remove, extend, inspect.
 
 Each public function is one driver operation.  It runs as a single
 blocking call (``RadosConnection.run``) and receives the ``rbd`` module and
@@ -81,6 +81,35 @@ def remove(rbd, handle, name):
         raise exception.VolumeIsBusy(name=name, reason=(
             "it has snapshots: %s" % _snapshot_names(rbd, handle, name))
         ) from exc
+
+
+def extend(rbd, handle, image_name, size_gib):
+    """Grow ``image_name`` to ``size_gib``; never shrink it.
+
+    A client that has the image open keeps it open: librbd forwards the
+    resize to the exclusive-lock owner and notifies every watcher, whose
+    next I/O sees the new size.
+    """
+    size = size_gib * GiB
+    with open_image(rbd, handle, image_name) as image:
+        current = image.size()
+        if current == size:
+            LOG.info("image %s already has %d GiB", image_name, size_gib)
+            return
+        if current > size:
+            raise exception.DriverError(reason=(
+                "image %s has %d bytes; shrinking it to %d GiB would lose "
+                "data" % (image_name, current, size_gib)))
+        image.resize(size, allow_shrink=False)
+
+
+def open_image(rbd, handle, name, read_only=False):
+    """Open the image of an existing volume, or say it does not exist."""
+    try:
+        return rbd.Image(handle.ioctx, name, read_only=read_only)
+    except rbd.ImageNotFound as exc:
+        raise exception.DriverError(reason="volume image %s does not exist"
+                                    % name) from exc
 
 
 def exists(rbd, handle, name):

@@ -25,6 +25,7 @@ from edgevol import exception
 from edgevol.drivers import fake
 from edgevol.drivers import rbd as rbd_driver
 from edgevol.tests.functional import ceph_env
+from edgevol.tests.functional import cow_compliance
 
 GiB = 1024 ** 3
 # Short enough that a dead-cluster test is quick, long enough for a loaded
@@ -226,7 +227,9 @@ class ComplianceTests:
         driver.close()
 
 
-class FakeDriverCompliance(ComplianceTests, testtools.TestCase):
+class FakeDriverCompliance(ComplianceTests,
+                           cow_compliance.CowComplianceTests,
+                           cow_compliance.FakeCowViews, testtools.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -237,8 +240,8 @@ class FakeDriverCompliance(ComplianceTests, testtools.TestCase):
         self.driver.do_setup()
 
     def backend_size(self, volume):
-        size = self.driver.backend.images.get("volume-%s" % volume["id"])
-        return None if size is None else size * GiB
+        image = self.driver.backend.images.get("volume-%s" % volume["id"])
+        return None if image is None else image.size
 
     @contextlib.contextmanager
     def held_open(self, volume):
@@ -258,7 +261,10 @@ class FakeDriverCompliance(ComplianceTests, testtools.TestCase):
                 "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]")
 
 
-class RBDDriverCompliance(ComplianceTests, testtools.TestCase):
+class RBDDriverCompliance(ComplianceTests,
+                          cow_compliance.CowComplianceTests,
+                          cow_compliance.RBDCowViews,
+                          cow_compliance.RBDCowOnlyTests, testtools.TestCase):
     """The contract on real Ceph sites, plus what only Ceph can show."""
 
     @classmethod

@@ -49,6 +49,8 @@ rbd = types.SimpleNamespace(
     ImageHasSnapshots=_rmake("ImageHasSnapshots", errno.ENOTEMPTY),
     PermissionError=_rmake("PermissionError", errno.EPERM),
     Timeout=_rmake("Timeout", errno.ETIMEDOUT),
+    InvalidArgument=_rmake("InvalidArgument", errno.EINVAL),
+    RBD_SNAP_NAMESPACE_TYPE_USER=0, RBD_SNAP_NAMESPACE_TYPE_TRASH=2,
     RBD_FEATURE_LAYERING=1, RBD_FEATURE_EXCLUSIVE_LOCK=4,
     RBD_FEATURE_OBJECT_MAP=8, RBD_FEATURE_FAST_DIFF=16,
     RBD_FEATURE_DEEP_FLATTEN=32,
@@ -58,11 +60,23 @@ GiB = 1024 ** 3
 
 
 class FakeImage:
+    """An image without parents (this fake makes no clones).
+
+    ``snaps`` are user snapshot names; ``clones`` says how many clones a
+    test pretends a user snapshot has, so that removing it moves it to
+    ``trash_snaps`` (id -> clones left), as clone v2 does.
+    """
+
+    _ids = iter(range(0x1000, 0x100000))
+
     def __init__(self, size, features):
+        self.id = "%x" % next(self._ids)
         self.size = size
         self.features = features
         self.watchers = []
         self.snaps = []
+        self.clones = {}
+        self.trash_snaps = {}
 
 
 class FakeCluster:
@@ -89,6 +103,8 @@ class FakeCluster:
                        "stored": 0, "max_avail": 19 * GiB,
                        "quota_bytes": 0}}]}
         self.df_ret = 0
+        self.trash = {}          # image id -> (name, FakeImage)
+        self.trash_sources = {}  # image id -> trash source if not "USER"
         self.monmap = {"epoch": 1, "mons": [{
             "rank": 0, "name": "a",
             "public_addrs": {"addrvec": [
@@ -113,8 +129,9 @@ class FakeCluster:
         rados_mod.Rados = lambda **kw: FakeRados(cluster, **kw)
         rbd_mod = types.SimpleNamespace(**vars(rbd))
         rbd_mod.RBD = lambda: FakeRBD(cluster)
-        rbd_mod.Image = lambda ioctx, name, read_only=False: FakeImageHandle(
-            cluster, ioctx, name, read_only)
+        rbd_mod.Image = (
+            lambda ioctx, name=None, read_only=False, image_id=None:
+            FakeImageHandle(cluster, ioctx, name, read_only, image_id))
         return rados_mod, rbd_mod
 
 
@@ -175,7 +192,11 @@ class FakeRados:
 class FakeIoctx:
     def __init__(self, client, pool):
         self.client = client
+        self.pool = pool
         self.images = client.cluster.pools[pool]
+
+    def get_pool_name(self):
+        return self.pool
 
     def stat(self, obj):
         self.client._require_connected()
@@ -213,9 +234,33 @@ class FakeRBD:
                 raise rbd.ImageNotFound("error removing image")
             if image.watchers:
                 raise rbd.ImageBusy("error removing image")
-            if image.snaps:
+            if image.snaps or image.trash_snaps:
                 raise rbd.ImageHasSnapshots("error removing image")
             del ioctx.images[name]
+
+    def trash_move(self, ioctx, name, delay=0):
+        self.cluster.check("trash_move")
+        with self.cluster.lock:
+            image = ioctx.images.pop(name)
+            self.cluster.trash[image.id] = (name, image)
+
+    def trash_get(self, ioctx, image_id):
+        self.cluster.check("trash_get")
+        if image_id not in self.cluster.trash:
+            raise rbd.ImageNotFound("error retrieving image from trash")
+        return {"id": image_id, "name": self.cluster.trash[image_id][0],
+                "source": self.cluster.trash_sources.get(image_id, "USER")}
+
+    def trash_list(self, ioctx):
+        return [self.trash_get(ioctx, i) for i in list(self.cluster.trash)]
+
+    def trash_remove(self, ioctx, image_id, force=False):
+        self.cluster.check("trash_remove")
+        with self.cluster.lock:
+            _, image = self.cluster.trash[image_id]
+            if image.snaps or image.trash_snaps:
+                raise rbd.ImageHasSnapshots("error deleting image from trash")
+            del self.cluster.trash[image_id]
 
     def pool_stats_get(self, ioctx):
         self.cluster.check("pool_stats")
@@ -224,9 +269,14 @@ class FakeRBD:
 
 
 class FakeImageHandle:
-    def __init__(self, cluster, ioctx, name, read_only):
+    def __init__(self, cluster, ioctx, name, read_only, image_id=None):
         cluster.check("open")
-        self.image = ioctx.images.get(name)
+        if image_id is not None:
+            self.image = next((i for i in ioctx.images.values()
+                               if i.id == image_id),
+                              cluster.trash.get(image_id, (None, None))[1])
+        else:
+            self.image = ioctx.images.get(name)
         if self.image is None:
             raise rbd.ImageNotFound("error opening image %s" % name)
         self.watch = None
@@ -241,8 +291,31 @@ class FakeImageHandle:
     def watchers_list(self):
         return iter(list(self.image.watchers))
 
+    def id(self):
+        return self.image.id
+
     def list_snaps(self):
-        return iter({"name": s} for s in self.image.snaps)
+        user = [{"id": n, "name": s, "namespace": 0}
+                for n, s in enumerate(self.image.snaps)]
+        trash = [{"id": i, "name": "trashed-%s" % i, "namespace": 2}
+                 for i in self.image.trash_snaps]
+        return iter(user + trash)
+
+    def remove_snap(self, name):
+        if name not in self.image.snaps:
+            raise rbd.ImageNotFound("error removing snapshot %s" % name)
+        self.image.snaps.remove(name)
+        clones = self.image.clones.pop(name, 0)
+        if clones:
+            self.image.trash_snaps["t-" + name] = clones
+
+    def remove_snap_by_id(self, snap_id):
+        if self.image.trash_snaps.get(snap_id):
+            raise rbd.ImageBusy("error removing snapshot %s" % snap_id)
+        self.image.trash_snaps.pop(snap_id, None)
+
+    def parent_id(self):
+        raise rbd.ImageNotFound("error getting parent info")
 
     def close(self):
         if self.watch in self.image.watchers:

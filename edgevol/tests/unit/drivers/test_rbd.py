@@ -164,7 +164,7 @@ class ErrorTranslationTest(DriverTestCase):
         self.cluster.fail["remove"] = fake_ceph.rbd.Timeout("timed out")
         exc = self.assertRaises(exception.BackendUnavailable,
                                 self.driver.delete_volume, VOL)
-        self.assertIn("remove image", str(exc))
+        self.assertIn("delete image", str(exc))
         self.assertEqual(1, self.cluster.shutdowns)
         self.driver.delete_volume(VOL)
         self.assertEqual(2, self.cluster.connects)
