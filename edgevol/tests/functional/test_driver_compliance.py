@@ -26,6 +26,7 @@ from edgevol.drivers import fake
 from edgevol.drivers import rbd as rbd_driver
 from edgevol.tests.functional import ceph_env
 from edgevol.tests.functional import cow_compliance
+from edgevol.tests.functional import cow_compliance_rbd
 
 GiB = 1024 ** 3
 # Short enough that a dead-cluster test is quick, long enough for a loaded
@@ -263,8 +264,9 @@ class FakeDriverCompliance(ComplianceTests,
 
 class RBDDriverCompliance(ComplianceTests,
                           cow_compliance.CowComplianceTests,
-                          cow_compliance.RBDCowViews,
-                          cow_compliance.RBDCowOnlyTests, testtools.TestCase):
+                          cow_compliance_rbd.RBDCowViews,
+                          cow_compliance_rbd.RBDCowOnlyTests,
+                          testtools.TestCase):
     """The contract on real Ceph sites, plus what only Ceph can show."""
 
     @classmethod
