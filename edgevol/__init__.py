@@ -1,1 +1,1 @@
-"""edgevol: block volumes for edge sites, one Ceph cluster per availability zone."""
+"""edgevol: block volumes for edge sites, one Ceph cluster per AZ."""

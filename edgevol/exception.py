@@ -33,7 +33,7 @@ class InvalidInput(Invalid):
 
 
 class InvalidAvailabilityZone(Invalid):
-    message = ("Availability zone '%(az)s' is invalid; valid zones: %(valid)s.")
+    message = "Availability zone '%(az)s' is invalid; valid zones: %(valid)s."
 
 
 class AvailabilityZoneUnavailable(Invalid):

@@ -9,8 +9,6 @@ import oslo_messaging as messaging
 from edgevol import context as edgevol_context
 
 CONTROL_EXCHANGE = "edgevol"
-SCHEDULER_TOPIC = "edgevol-scheduler"
-VOLUME_TOPIC = "edgevol-volume"
 
 _transports = {}
 

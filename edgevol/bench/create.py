@@ -13,7 +13,6 @@ import uuid
 
 import requests
 
-from edgevol.bench import stats
 
 GIB = 1024 ** 3
 

@@ -7,7 +7,6 @@ nothing that pulls oslo.messaging in; callers import the rest afterwards.
 
 import sys
 
-from oslo_config import cfg
 from oslo_log import log as logging
 
 from edgevol import conf as edgevol_conf

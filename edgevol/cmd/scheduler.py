@@ -8,11 +8,10 @@ from edgevol.cmd import common
 def main():
     conf = common.prepare("edgevol-scheduler")
     from edgevol.db import session as db_session
-    from edgevol import rpc
     from edgevol.scheduler import manager
     from edgevol import service
     db_session.configure(conf)
     manager_ = manager.SchedulerManager(conf)
     service.serve(service.Service(
-        conf, "edgevol-scheduler", socket.gethostname(), rpc.SCHEDULER_TOPIC,
+        conf, "edgevol-scheduler", socket.gethostname(), conf.scheduler_topic,
         None, manager_))

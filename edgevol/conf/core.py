@@ -14,6 +14,13 @@ opts = [
                help="Seconds without a heartbeat after which a service "
                     "counts as down; its AZ then leaves the AZ list and "
                     "creates there are refused at once."),
+    cfg.StrOpt("scheduler_topic", default="edgevol-scheduler",
+               help="RPC topic of the schedulers. RabbitMQ queue names "
+                    "ignore the exchange: deployments sharing one virtual "
+                    "host must use distinct topics."),
+    cfg.StrOpt("volume_topic", default="edgevol-volume",
+               help="RPC topic of the volume managers (see "
+                    "scheduler_topic)."),
     cfg.IntOpt("rpc_call_timeout", default=30, min=1,
                help="Seconds an RPC call waits for its answer."),
     cfg.StrOpt("auth_strategy", default="noauth",

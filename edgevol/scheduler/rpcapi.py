@@ -13,7 +13,7 @@ RPC_VERSION = "1.0"
 class SchedulerRPCClient:
     def __init__(self, conf):
         self.conf = conf
-        self._client = rpc.get_client(conf, rpc.SCHEDULER_TOPIC,
+        self._client = rpc.get_client(conf, conf.scheduler_topic,
                                       RPC_VERSION)
 
     def create_volume(self, context, volume_id, request_spec,

@@ -16,7 +16,7 @@ class VolumeRPCClient:
 
     def __init__(self, conf):
         self.conf = conf
-        self._client = rpc.get_client(conf, rpc.VOLUME_TOPIC, RPC_VERSION)
+        self._client = rpc.get_client(conf, conf.volume_topic, RPC_VERSION)
 
     def _prepare(self, host):
         return self._client.prepare(

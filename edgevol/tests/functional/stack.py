@@ -68,6 +68,7 @@ class Stack(fixtures.Fixture):
         self.concurrency = concurrency or os.environ.get(
             "EDGEVOL_TEST_CONCURRENCY", "threading")
         self.processes = {}
+        self.tag = uuid.uuid4().hex[:8]
 
     def _setUp(self):
         self.dir = self.useFixture(fixtures.TempDir()).path
@@ -91,7 +92,11 @@ class Stack(fixtures.Fixture):
         groups = {
             "DEFAULT": {
                 "transport_url": self.status["transport_url"],
-                "control_exchange": "edgevol-test-%s" % uuid.uuid4().hex[:8],
+                # RabbitMQ queues are named by topic alone, whatever the
+                # exchange: parallel stacks need topics of their own.
+                "scheduler_topic": "edgevol-scheduler-%s" % self.tag,
+                "volume_topic": "edgevol-volume-%s" % self.tag,
+                "control_exchange": "edgevol-test-%s" % self.tag,
                 "state_path": self.dir,
                 "enabled_sites": ",".join(self.sites),
                 "report_interval": "1",

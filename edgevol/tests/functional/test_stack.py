@@ -143,8 +143,9 @@ class VolumeLifecycleTest(StackTestCase):
 
 class SiteOutageTest(StackTestCase):
     def test_a_dead_site_leaves_the_zone_list_and_fails_fast(self):
-        zones = lambda: {z["zoneName"] for z in self.api.get(
-            "/os-availability-zone").json()["availabilityZoneInfo"]}
+        def zones():
+            return {z["zoneName"] for z in self.api.get(
+                "/os-availability-zone").json()["availabilityZoneInfo"]}
         self.assertEqual({"central", "site1", "site2"}, zones())
         self.stack.stop("edgevol-volume", "site2")
         self.addCleanup(self._restart_site2)

@@ -56,13 +56,13 @@ class InProcessStackTest(testtools.TestCase):
         self.addCleanup(rpc.cleanup)
         self.services = []
         self._start(service.Service(
-            conf, "edgevol-scheduler", "sched", rpc.SCHEDULER_TOPIC, None,
+            conf, "edgevol-scheduler", "sched", conf.scheduler_topic, None,
             scheduler_manager.SchedulerManager(conf)))
         for site in SITES:
             manager = volume_manager.VolumeManager(conf, site)
             self._start(service.Service(
                 conf, "edgevol-volume", manager.backend_host.rpc_server,
-                rpc.VOLUME_TOPIC, manager.availability_zone, manager))
+                conf.volume_topic, manager.availability_zone, manager))
         self.api = volume_api.VolumeAPI(conf)
         self.ctx = context.RequestContext(user_id="u", project_id="p",
                                           roles=["member"])

@@ -49,13 +49,13 @@ class RealBusinessLayerTest(base.APITestCase):
         self.addCleanup(fake_driver.reset)
         self.addCleanup(rpc.cleanup)
         self._start(service.Service(
-            conf, "edgevol-scheduler", "sched", rpc.SCHEDULER_TOPIC, None,
+            conf, "edgevol-scheduler", "sched", conf.scheduler_topic, None,
             scheduler_manager.SchedulerManager(conf)))
         for site in SITES:
             manager = volume_manager.VolumeManager(conf, site)
             self._start(service.Service(
                 conf, "edgevol-volume", manager.backend_host.rpc_server,
-                rpc.VOLUME_TOPIC, manager.availability_zone, manager))
+                conf.volume_topic, manager.availability_zone, manager))
         self.conf = conf
         self.app = deploy.loadapp(conf)
         wait_for(lambda: len(self.call("GET", "/v3/os-availability-zone")
