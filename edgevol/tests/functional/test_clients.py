@@ -1,0 +1,132 @@
+"""The real OpenStack clients against a real edgevol stack.
+
+python-cinderclient's and python-openstackclient's command lines are run
+as a user would run them; openstacksdk is used as a library. Every volume
+they make is checked in the sites' Ceph clusters.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import openstack
+
+from edgevol.tests.functional import stack as stack_fixture
+from edgevol.tests.functional import test_stack
+
+BIN_DIR = os.path.dirname(sys.executable)
+
+
+def run(*argv):
+    """Run a client command in a clean environment; returns stdout."""
+    env = {"PATH": BIN_DIR + ":/usr/bin:/bin", "HOME": "/tmp",
+           "LANG": "C.UTF-8"}
+    result = subprocess.run(argv, env=env, capture_output=True, text=True,
+                            timeout=120, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        raise AssertionError("%s failed (%s):\n%s%s" % (
+            " ".join(argv), result.returncode, result.stdout, result.stderr))
+    return result.stdout
+
+
+class RealClientsTest(test_stack.StackTestCase):
+    def cinder(self, *args):
+        return run(os.path.join(BIN_DIR, "cinder"), "--os-auth-type",
+                   "noauth", "--os-user-id", "carol", "--os-project-id",
+                   "project-c", "--os-endpoint", self.stack.endpoint, *args)
+
+    def openstack(self, *args):
+        return run(os.path.join(BIN_DIR, "openstack"), "--os-auth-type",
+                   "admin_token", "--os-token", "dave:project-d",
+                   "--os-endpoint", self.stack.endpoint, *args)
+
+    def assert_only_in_site(self, volume_id, site):
+        image = "volume-%s" % volume_id
+        for info in self.stack.status["sites"]:
+            images = test_stack.rbd_images(info)
+            if info["name"] == site:
+                self.assertIn(image, images)
+            else:
+                self.assertNotIn(image, images)
+
+    def test_cinderclient_create_list_show_delete(self):
+        out = self.cinder("create", "--availability-zone", "site1",
+                          "--name", "from-cinder", "1")
+        volume_id = _table_value(out, "id")
+        api = self.stack.client("carol", "project-c")
+        api.wait_volume(volume_id, {"available"})
+        self.assertIn(volume_id, self.cinder("list"))
+        shown = self.cinder("show", "from-cinder")
+        self.assertEqual("site1", _table_value(shown, "availability_zone"))
+        self.assertEqual("available", _table_value(shown, "status"))
+        self.assert_only_in_site(volume_id, "site1")
+        self.cinder("delete", "from-cinder")
+        api.wait_volume(volume_id, {"deleted"})
+        self.assertNotIn("volume-%s" % volume_id, test_stack.rbd_images(
+            self.stack.site_info("site1")))
+
+    def test_openstack_cli_create_in_site1(self):
+        created = json.loads(self.openstack(
+            "volume", "create", "--availability-zone", "site1", "--size",
+            "1", "from-osc", "-f", "json"))
+        api = self.stack.client("dave", "project-d")
+        api.wait_volume(created["id"], {"available"})
+        listed = json.loads(self.openstack("volume", "list", "-f", "json"))
+        self.assertEqual(["from-osc"], [v["Name"] for v in listed])
+        shown = json.loads(self.openstack("volume", "show", "from-osc",
+                                          "-f", "json"))
+        self.assertEqual("available", shown["status"])
+        self.assert_only_in_site(created["id"], "site1")
+        self.openstack("volume", "delete", "from-osc")
+        api.wait_volume(created["id"], {"deleted"})
+
+    def test_openstacksdk_create_find_delete(self):
+        conn = openstack.connect(
+            auth_type="admin_token",
+            auth={"endpoint": self.stack.endpoint, "token": "erin:project-e"},
+            block_storage_endpoint_override=self.stack.endpoint,
+            load_yaml_config=False, load_envvars=False)
+        volume = conn.block_storage.create_volume(
+            size=1, name="from-sdk", availability_zone="site2")
+        volume = conn.block_storage.wait_for_status(
+            volume, "available", failures=["error"], interval=0.2, wait=60)
+        self.assertEqual("site2", volume.availability_zone)
+        found = conn.block_storage.find_volume("from-sdk")
+        self.assertEqual(volume.id, found.id)
+        self.assert_only_in_site(volume.id, "site2")
+        zones = {z.name for z in conn.block_storage.availability_zones()}
+        self.assertEqual({"central", "site1", "site2"}, zones)
+        conn.block_storage.delete_volume(volume)
+        conn.block_storage.wait_for_delete(volume, interval=0.2, wait=60)
+
+
+class SmokeTest(test_stack.StackTestCase):
+    """Run again with EDGEVOL_TEST_CONCURRENCY=eventlet by ``make test``."""
+
+    def test_smoke_create_and_delete_on_every_site(self):
+        ids = [self.api.create_volume(availability_zone=site).json()
+               ["volume"]["id"] for site in ("central", "site1", "site2")]
+        for volume_id, site in zip(ids, ("central", "site1", "site2")):
+            volume = self.api.wait_volume(volume_id, {"available"})
+            self.assertEqual(site, volume["availability_zone"])
+            self.assertIn("volume-%s" % volume_id,
+                          test_stack.rbd_images(self.stack.site_info(site)))
+        for volume_id in ids:
+            self.assertEqual(202, self.api.delete(
+                "/volumes/%s" % volume_id).status_code)
+        for volume_id in ids:
+            self.api.wait_volume(volume_id, {"deleted"})
+        stack_fixture.wait_for(
+            lambda: all(self.stack.processes[name].poll() is None
+                        for name in self.stack.processes), 1,
+            what="every service to keep running")
+
+
+def _table_value(output, field):
+    """A field of the cinder CLI's two-column table."""
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) >= 4 and cells[1] == field:
+            return cells[2]
+    raise AssertionError("no %s in:\n%s" % (field, output))
