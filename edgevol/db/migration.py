@@ -18,13 +18,20 @@ def _alembic_config(connection):
     return config
 
 
-def db_sync(revision="head"):
-    """Upgrade the configured database to ``revision``."""
+def db_sync(revision="heads"):
+    """Upgrade the configured database to ``revision``.
+
+    "heads": capabilities add their tables in branches off the initial
+    revision (each one revision, developed side by side); a merge revision
+    joins them when they settle.
+    """
     with db_session.get_engine().begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
 
 
 def db_version():
+    """The applied revisions, comma-separated (one per branch head)."""
     with db_session.get_engine().connect() as connection:
-        return alembic_migration.MigrationContext.configure(
-            connection).get_current_revision()
+        heads = alembic_migration.MigrationContext.configure(
+            connection).get_current_heads()
+    return ",".join(sorted(heads))

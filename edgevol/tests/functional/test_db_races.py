@@ -6,6 +6,7 @@ charges are proven on both.
 """
 
 from edgevol.tests import fixtures as edgevol_fixtures
+from edgevol.tests.unit.db import test_migrations
 from edgevol.tests.unit.db import test_volumes
 
 
@@ -14,4 +15,9 @@ class VolumeRowsOnSelectedBackendTest(test_volumes.VolumeRowsTest):
 
 
 class VolumeTypeRowsOnSelectedBackendTest(test_volumes.VolumeTypeRowsTest):
+    backend = edgevol_fixtures.test_db_backend()
+
+
+class MigrationsOnSelectedBackendTest(
+        test_migrations.MigrationsMatchModelsTest):
     backend = edgevol_fixtures.test_db_backend()
