@@ -9,6 +9,9 @@ import oslo_messaging as messaging
 from edgevol import context as edgevol_context
 
 CONTROL_EXCHANGE = "edgevol"
+SEND_RETRIES = 3
+"""Reconnects a send tries before it fails. oslo.messaging's default is to
+retry forever, which would hang an API request while RabbitMQ is down."""
 
 _transports = {}
 
@@ -46,7 +49,7 @@ def get_client(conf, topic, version, server=None, fanout=False):
                               fanout=fanout)
     return messaging.get_rpc_client(
         get_transport(conf), target, serializer=ContextSerializer(),
-        timeout=conf.rpc_call_timeout)
+        timeout=conf.rpc_call_timeout, retry=SEND_RETRIES)
 
 
 def get_server(conf, topic, server, endpoints):
