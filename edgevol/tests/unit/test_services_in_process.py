@@ -5,75 +5,28 @@ in for RabbitMQ and Ceph; the functional suite runs the same flows on the
 real ones. This layer catches wiring mistakes in seconds.
 """
 
-import time
-import uuid
-
-from oslo_messaging import conffixture as messaging_conffixture
 import testtools
 
 from edgevol import context
 from edgevol.drivers import fake as fake_driver
 from edgevol.db import services as db_services
 from edgevol import exception
-from edgevol import rpc
-from edgevol.scheduler import manager as scheduler_manager
-from edgevol import service
-from edgevol.tests import fixtures as edgevol_fixtures
+from edgevol.tests.unit import in_process
 from edgevol.volume import api as volume_api
-from edgevol.volume import manager as volume_manager
 
-SITES = ("site1", "site2")
-
-
-def wait_for(predicate, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not met in %ss" % timeout)
+wait_for = in_process.wait_for
 
 
 class InProcessStackTest(testtools.TestCase):
     def setUp(self):
         super().setUp()
-        self.useFixture(edgevol_fixtures.Database("sqlite"))
-        conf = edgevol_fixtures.make_conf()
-        self.useFixture(messaging_conffixture.ConfFixture(conf))
-        conf.set_override("transport_url", "fake:/")
-        conf.set_override("control_exchange",
-                          "test-%s" % uuid.uuid4().hex[:8])
-        conf.set_override("enabled_sites", list(SITES))
-        conf.set_override("report_interval", 1)
-        for site in SITES:
-            conf.register_opts([], group=site)
-            volume_manager.site_conf.register_opts(conf, site)
-            conf.set_override("volume_driver",
-                              "edgevol.drivers.fake.FakeDriver", group=site)
-        self.conf = conf
-        self.addCleanup(fake_driver.reset)
-        self.addCleanup(rpc.cleanup)
-        self.services = []
-        self._start(service.Service(
-            conf, "edgevol-scheduler", "sched", conf.scheduler_topic, None,
-            scheduler_manager.SchedulerManager(conf)))
-        for site in SITES:
-            manager = volume_manager.VolumeManager(conf, site)
-            self._start(service.Service(
-                conf, "edgevol-volume", manager.backend_host.rpc_server,
-                conf.volume_topic, manager.availability_zone, manager))
-        self.api = volume_api.VolumeAPI(conf)
+        fixture = self.useFixture(in_process.InProcessServices())
+        self.services = fixture.services
+        self.api = volume_api.VolumeAPI(fixture.conf)
         self.ctx = context.RequestContext(user_id="u", project_id="p",
                                           roles=["member"])
-        # The scheduler learns capacity from the first periodic reports.
         wait_for(lambda: self.api.list_availability_zones(self.ctx))
-        time.sleep(1.5)
-
-    def _start(self, svc):
-        svc.start()
-        self.services.append(svc)
-        self.addCleanup(svc.stop)
+        fixture.wait_for_capacity_reports()
 
     def _wait_status(self, volume_id, status):
         return wait_for(lambda: (self.api.get(self.ctx, volume_id)

@@ -4,68 +4,22 @@ The other API tests use in-memory fakes; this story catches a mismatch
 between the fakes and the real classes (signatures, dict keys, errors).
 """
 
-import time
-import uuid
-
-from oslo_messaging import conffixture as messaging_conffixture
-
 from edgevol.api import deploy
-from edgevol.drivers import fake as fake_driver
-from edgevol import rpc
-from edgevol.scheduler import manager as scheduler_manager
-from edgevol import service
-from edgevol.tests import fixtures as edgevol_fixtures
 from edgevol.tests.unit.api import base
-from edgevol.volume import manager as volume_manager
+from edgevol.tests.unit import in_process
 
-SITES = ("site1", "site2")
-
-
-def wait_for(predicate, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not met in %ss" % timeout)
+wait_for = in_process.wait_for
 
 
 class RealBusinessLayerTest(base.APITestCase):
     def setUp(self):
         super().setUp()
-        self.useFixture(edgevol_fixtures.Database("sqlite"))
-        conf = edgevol_fixtures.make_conf()
-        self.useFixture(messaging_conffixture.ConfFixture(conf))
-        conf.set_override("transport_url", "fake:/")
-        conf.set_override("control_exchange",
-                          "api-test-%s" % uuid.uuid4().hex[:8])
-        conf.set_override("enabled_sites", list(SITES))
-        conf.set_override("report_interval", 1)
-        for site in SITES:
-            volume_manager.site_conf.register_opts(conf, site)
-            conf.set_override("volume_driver",
-                              "edgevol.drivers.fake.FakeDriver", group=site)
-        self.addCleanup(fake_driver.reset)
-        self.addCleanup(rpc.cleanup)
-        self._start(service.Service(
-            conf, "edgevol-scheduler", "sched", conf.scheduler_topic, None,
-            scheduler_manager.SchedulerManager(conf)))
-        for site in SITES:
-            manager = volume_manager.VolumeManager(conf, site)
-            self._start(service.Service(
-                conf, "edgevol-volume", manager.backend_host.rpc_server,
-                conf.volume_topic, manager.availability_zone, manager))
-        self.conf = conf
-        self.app = deploy.loadapp(conf)
+        services = self.useFixture(in_process.InProcessServices())
+        self.conf = services.conf
+        self.app = deploy.loadapp(self.conf)
         wait_for(lambda: len(self.call("GET", "/v3/os-availability-zone")
                              .json["availabilityZoneInfo"]) == 2)
-        # The scheduler learns capacity from the first periodic reports.
-        time.sleep(1.5)
-
-    def _start(self, svc):
-        svc.start()
-        self.addCleanup(svc.stop)
+        services.wait_for_capacity_reports()
 
     def status_of(self, volume_id):
         response = self.call("GET", "/v3/volumes/%s" % volume_id)
