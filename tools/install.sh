@@ -3,12 +3,18 @@
 #   - Debian packages: Ceph Pacific (mon, osd, mgr, CLI, Python bindings),
 #     RabbitMQ, PostgreSQL, qemu-img with rbd:, cryptsetup (only if missing);
 #   - .venv/ with requirements, test requirements and edgevol (editable);
-#   - Debian's rados/rbd bindings linked into .venv (PyPI has none).
+#   - Debian's rados/rbd bindings linked into .venv (PyPI has none);
+#   - .venv-glance/ with Glance and gunicorn: Glance pins many libraries
+#     edgevol also uses, so it gets a venv of its own (and the bindings).
 # Usage: tools/install.sh        (as root, or with sudo available)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO/.venv"
+GLANCE_VENV="$REPO/.venv-glance"
+# Glance's catalog lives in PostgreSQL (psycopg2); gunicorn serves its WSGI
+# app (standalone glance-api is no longer supported).
+GLANCE_REQUIREMENTS=("glance==33.0.0" "gunicorn>=22.0" "psycopg2-binary>=2.9")
 PYTHON="${PYTHON:-python3}"
 PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common python3-rados python3-rbd
           rabbitmq-server postgresql qemu-utils qemu-block-extra
@@ -85,24 +91,50 @@ install_venv() {
     echo "$stamp" > "$stamp_file"
 }
 
+install_glance_venv() {
+    if [ ! -x "$GLANCE_VENV/bin/python" ]; then
+        log "creating $GLANCE_VENV"
+        "$PYTHON" -m venv "$GLANCE_VENV"
+    fi
+    local stamp_file="$GLANCE_VENV/.edgevol-requirements" stamp
+    stamp="$(printf '%s\n' "${GLANCE_REQUIREMENTS[@]}" | sha256sum | cut -d' ' -f1)"
+    if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] \
+            && [ -x "$GLANCE_VENV/bin/gunicorn" ]; then
+        return
+    fi
+    log "pip install ${GLANCE_REQUIREMENTS[*]} (own venv)"
+    local pip_log="$GLANCE_VENV/pip-install.log"
+    if ! { "$GLANCE_VENV/bin/pip" install -q --upgrade pip &&
+           "$GLANCE_VENV/bin/pip" install -q "${GLANCE_REQUIREMENTS[@]}"; } \
+            >"$pip_log" 2>&1; then
+        tail -n 40 "$pip_log" >&2
+        log "pip install failed (full log: $pip_log)"
+        exit 1
+    fi
+    echo "$stamp" > "$stamp_file"
+}
+
 link_ceph_bindings() {
     # Only the two modules, not all of dist-packages (that would pull every
     # Debian Python package into the venv).
-    local link_dir="$VENV/ceph-bindings" site_packages so
-    site_packages="$("$VENV/bin/python" -c \
+    local venv="$1" link_dir site_packages so
+    link_dir="$venv/ceph-bindings"
+    site_packages="$("$venv/bin/python" -c \
         'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
     mkdir -p "$link_dir"
     for so in "${BINDINGS[@]}"; do
         ln -sfn "$BINDINGS_DIR/$so" "$link_dir/$so"
     done
     echo "$link_dir" > "$site_packages/edgevol-ceph-bindings.pth"
-    if ! "$VENV/bin/python" -c 'import rados, rbd' 2>/dev/null; then
-        log "cannot import rados/rbd in $VENV: its Python must be CPython 3.11"
+    if ! "$venv/bin/python" -c 'import rados, rbd' 2>/dev/null; then
+        log "cannot import rados/rbd in $venv: its Python must be CPython 3.11"
         exit 1
     fi
 }
 
 install_packages
 install_venv
-link_ceph_bindings
-log "ready: $VENV"
+install_glance_venv
+link_ceph_bindings "$VENV"
+link_ceph_bindings "$GLANCE_VENV"
+log "ready: $VENV $GLANCE_VENV"

@@ -3,6 +3,7 @@
 from edgevol.conf import api
 from edgevol.conf import compute
 from edgevol.conf import core
+from edgevol.conf import glance
 from edgevol.conf import quota
 from edgevol.conf import scheduler
 from edgevol.conf import site
@@ -20,4 +21,5 @@ def list_opts():
         (scheduler.GROUP, scheduler.opts),
         (SITE_GROUP_EXAMPLE, site.opts),
         (compute.GROUP, compute.opts),
+        (glance.GROUP, glance.opts),
     ]

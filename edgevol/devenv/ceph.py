@@ -52,6 +52,14 @@ COMPUTE_USER_CAPS = {
     "mon": "profile rbd",
     "osd": "profile rbd pool=volumes",
 }
+# Glance's user in every site (without "client."): its rbd store writes
+# image copies into the site's ``images`` pool and nothing else.  Made on
+# the running cluster by ``edgevol.devenv.glance``.
+GLANCE_USER = "glance"
+GLANCE_USER_CAPS = {
+    "mon": "profile rbd",
+    "osd": "profile rbd pool=images",
+}
 ADMIN_CAPS = {"mon": "allow *", "osd": "allow *", "mgr": "allow *",
               "mds": "allow *"}
 MON_CAPS = {"mon": "allow *"}

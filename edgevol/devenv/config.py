@@ -18,7 +18,11 @@ python-cinderclient 9.10 and python-openstackclient 10.5):
 - ``openstack`` takes its cloud from ``OS_CLOUD`` in
   ``OS_CLIENT_CONFIG_FILE``: the ``admin_token`` plugin sends the same
   ``user:project`` token; ``block_storage_endpoint_override`` lets
-  openstacksdk discover the API without a service catalog.
+  openstacksdk discover the API without a service catalog
+  (``image_endpoint_override`` does the same for Glance).
+- ``glance`` (python-glanceclient 4.13) skips Keystone when both
+  ``OS_AUTH_TOKEN`` and ``OS_IMAGE_URL`` are set; neither CLI above reads
+  them.
 """
 
 import os
@@ -61,6 +65,9 @@ def render_edgevol_conf(values):
         "# connection (none to race with eventlet, none to keep short-lived",
         "# commands like edgevol-manage alive or log errors as they exit).",
         "heartbeat_timeout_threshold = 0",
+        "",
+        "[glance]",
+        "endpoint = %s" % values["glance_endpoint"],
     ]
     for site in values["sites"]:
         lines += [
@@ -75,7 +82,7 @@ def render_edgevol_conf(values):
     return "\n".join(lines) + "\n"
 
 
-def render_clouds_yaml(endpoint):
+def render_clouds_yaml(endpoint, image_endpoint):
     """clouds.yaml for the openstack CLI: admin and an unprivileged demo."""
     text = "clouds:\n"
     for cloud, user, project in ((CLOUD, USER, PROJECT),
@@ -87,13 +94,16 @@ def render_clouds_yaml(endpoint):
             "      endpoint: %s\n"
             "      token: \"%s:%s\"\n"
             "    block_storage_endpoint_override: %s\n"
+            "    image_endpoint_override: %s\n"
             "    volume_api_version: \"3\"\n" % (cloud, endpoint, user,
-                                                project, endpoint))
+                                                project, endpoint,
+                                                image_endpoint))
     return text
 
 
-def client_env(endpoint, clouds_yaml):
-    """Environment under which ``cinder`` and ``openstack`` both work."""
+def client_env(endpoint, clouds_yaml, image_endpoint):
+    """Environment under which ``cinder``, ``glance`` and ``openstack``
+    work."""
     return {
         "OS_AUTH_SYSTEM": "noauth",
         "OS_USER_ID": USER,
@@ -102,6 +112,8 @@ def client_env(endpoint, clouds_yaml):
         "OS_VOLUME_API_VERSION": "3",
         "OS_CLIENT_CONFIG_FILE": clouds_yaml,
         "OS_CLOUD": CLOUD,
+        "OS_IMAGE_URL": image_endpoint,
+        "OS_AUTH_TOKEN": "%s:%s" % (USER, PROJECT),
     }
 
 

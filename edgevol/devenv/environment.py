@@ -13,6 +13,7 @@ import shutil
 
 from edgevol.devenv import ceph
 from edgevol.devenv import config
+from edgevol.devenv import glance
 from edgevol.devenv import postgres
 from edgevol.devenv import processes
 from edgevol.devenv import rabbitmq
@@ -74,6 +75,7 @@ class DevEnvironment:
         self.rabbitmq = rabbitmq.RabbitMQ(self._path("rabbitmq"), instance)
         self.postgres = postgres.PostgreSQL(self._path("postgresql"),
                                             instance)
+        self.glance = glance.Glance(self._path("glance"), instance)
         self.config_file = self._path("edgevol.conf")
         self.clouds_yaml = self._path("clouds.yaml")
         self.status_file = self._path("status.json")
@@ -133,12 +135,15 @@ class DevEnvironment:
             self.start_services()
 
     def start_infrastructure(self):
-        """Ceph sites, RabbitMQ and (if chosen) PostgreSQL, in parallel."""
+        """Ceph sites, RabbitMQ and PostgreSQL in parallel, then Glance.
+
+        PostgreSQL runs whatever database edgevol uses: it holds Glance's
+        catalog (see ``edgevol.devenv.glance``).
+        """
         steps = [site.start for site in self.ceph_sites()]
-        steps.append(self.rabbitmq.start)
-        if self.settings.db == "postgresql":
-            steps.append(self.postgres.start)
+        steps += [self.rabbitmq.start, self.postgres.start]
         processes.run_parallel(steps)
+        self.glance.start(self.ceph_sites(), self.postgres)
 
     def write_config(self):
         sites = [site.info() for site in self.ceph_sites()]
@@ -146,11 +151,13 @@ class DevEnvironment:
             "transport_url": self.rabbitmq.transport_url,
             "state_dir": self.state_dir, "sites": sites,
             "db_url": self.db_url(), "api_port": self.api_port,
+            "glance_endpoint": self.glance.endpoint,
             "concurrency_backend": self.settings.concurrency_backend})
         # It holds the RabbitMQ password.
         config.write_file(self.config_file, text, mode=0o600)
         config.write_file(self.clouds_yaml,
-                          config.render_clouds_yaml(self.endpoint))
+                          config.render_clouds_yaml(self.endpoint,
+                                                    self.glance.endpoint))
 
     def start_services(self):
         started_at = {}
@@ -165,7 +172,8 @@ class DevEnvironment:
             self.client_env()))
 
     def client_env(self):
-        return config.client_env(self.endpoint, self.clouds_yaml)
+        return config.client_env(self.endpoint, self.clouds_yaml,
+                                 self.glance.endpoint)
 
     def _stop_dropped_sites(self):
         """Stop sites a previous ``up`` started that are no longer wanted."""
@@ -185,6 +193,7 @@ class DevEnvironment:
         processes.stop_pid_files(
             [service.pid_file for service in services.all_services(
                 self.state_dir, self.settings.sites)], timeout=20)
+        self.glance.stop()
         processes.run_parallel([site.stop for site in self._all_ceph_sites()])
         self.rabbitmq.stop()
         self.postgres.destroy()

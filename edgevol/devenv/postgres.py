@@ -108,6 +108,18 @@ class PostgreSQL:
         return "postgresql+psycopg2://%s@127.0.0.1:%d/%s" % (ROLE, self.port,
                                                              DATABASE)
 
+    def database_url(self, database):
+        """URL of ``database`` (made by ``create_database``)."""
+        return "postgresql+psycopg2://%s@127.0.0.1:%d/%s" % (ROLE, self.port,
+                                                             database)
+
+    def create_database(self, database):
+        """Create ``database`` owned by the edgevol role unless it exists."""
+        exists = self._psql("SELECT 1 FROM pg_database WHERE datname = "
+                            "'%s'" % database)
+        if not exists.strip():
+            self._psql('CREATE DATABASE "%s" OWNER "%s"' % (database, ROLE))
+
     @property
     def citest_url(self):
         return "postgresql+psycopg2://%s:%s@127.0.0.1:%d/%s" % (

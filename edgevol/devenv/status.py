@@ -32,6 +32,9 @@ def collect(env):
                      "port": env.rabbitmq.port},
         "database": {"backend": settings.db, "connection": env.db_url()},
         "postgresql": _postgresql(env),
+        "glance": {"endpoint": env.glance.endpoint,
+                   "running": env.glance.is_running(),
+                   "pid": env.glance.pid()},
         "sites": sites,
         "services": service_rows,
         "env": env.client_env(),
@@ -43,7 +46,8 @@ def collect(env):
     document["up"] = (rabbit_running
                       and all(site["running"] for site in sites)
                       and all(row["running"] for row in service_rows)
-                      and (document["postgresql"] or {}).get("running", True)
+                      and document["postgresql"]["running"]
+                      and document["glance"]["running"]
                       and (settings.infra_only or document["api"]["healthy"]))
     return document
 
@@ -63,9 +67,11 @@ def _service(service):
 
 
 def _postgresql(env):
-    if env.settings.db != "postgresql":
-        return None
+    # Always there: it holds Glance's catalog whatever edgevol uses.
     pg = env.postgres
+    if pg.port is None:
+        return {"url": None, "running": False, "port": None,
+                "citest_url": None}
     return {"url": pg.url, "running": pg.is_running(), "port": pg.port,
             "citest_url": pg.citest_url}
 
@@ -86,10 +92,11 @@ def summary(document):
     lines.append("rabbitmq        %s  127.0.0.1:%d" % (
         _word(document["rabbitmq"]["running"]),
         document["rabbitmq"]["port"]))
-    if document["postgresql"]:
-        lines.append("postgresql      %s  %s" % (
-            _word(document["postgresql"]["running"]),
-            document["postgresql"]["url"]))
+    lines.append("postgresql      %s  %s" % (
+        _word(document["postgresql"]["running"]),
+        document["postgresql"]["url"]))
+    lines.append("glance          %s  %s" % (
+        _word(document["glance"]["running"]), document["glance"]["endpoint"]))
     lines.append("database        %s" % document["database"]["connection"])
     for row in document["services"]:
         lines.append("%-24s %s  pid %s" % (row["name"], _word(row["running"]),

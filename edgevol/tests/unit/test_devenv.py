@@ -88,7 +88,8 @@ class EdgevolConfTest(testtools.TestCase):
         values = {"transport_url": "rabbit://edgevol:pw@127.0.0.1:5672/",
                   "state_dir": "/state", "sites": SITES,
                   "db_url": "sqlite:////state/edgevol.sqlite",
-                  "concurrency_backend": "threading", "api_port": 8776}
+                  "concurrency_backend": "threading", "api_port": 8776,
+                  "glance_endpoint": "http://127.0.0.1:9292"}
         values.update(overrides)
         # [DEFAULT] as a section like any other, not inherited by all.
         parser = configparser.ConfigParser(interpolation=None,
@@ -114,24 +115,29 @@ class EdgevolConfTest(testtools.TestCase):
 class ClientEnvTest(testtools.TestCase):
 
     def test_one_environment_for_both_clients(self):
-        env = config.client_env("http://127.0.0.1:8776/v3", "/s/clouds.yaml")
+        env = config.client_env("http://127.0.0.1:8776/v3", "/s/clouds.yaml",
+                                "http://127.0.0.1:9292")
         # Either of these breaks one of the two CLIs (see config.py).
         self.assertNotIn("OS_AUTH_TYPE", env)
         self.assertNotIn("OS_PROJECT_ID", env)
         self.assertEqual("noauth", env["OS_AUTH_SYSTEM"])
         self.assertEqual("http://127.0.0.1:8776/v3", env["CINDER_ENDPOINT"])
         self.assertEqual("edgevol", env["OS_CLOUD"])
+        # glanceclient skips Keystone with both of these.
+        self.assertEqual("http://127.0.0.1:9292", env["OS_IMAGE_URL"])
+        self.assertEqual("admin:admin", env["OS_AUTH_TOKEN"])
 
     def test_openrc_unsets_what_would_break_them(self):
-        env = config.client_env("http://x/v3", "/s/clouds.yaml")
+        env = config.client_env("http://x/v3", "/s/clouds.yaml", "http://g")
         openrc = config.render_openrc(env)
         self.assertIn("unset OS_AUTH_TYPE", openrc)
         self.assertIn("export CINDER_PROJECT_ID=admin", openrc)
 
     def test_clouds_yaml_sends_user_colon_project(self):
-        text = config.render_clouds_yaml("http://x/v3")
+        text = config.render_clouds_yaml("http://x/v3", "http://g")
         self.assertIn('token: "admin:admin"', text)
         self.assertIn("block_storage_endpoint_override: http://x/v3", text)
+        self.assertIn("image_endpoint_override: http://g", text)
 
 
 class CephConfTest(testtools.TestCase):

@@ -1,0 +1,293 @@
+"""Real Glance (PyPI ``glance``) for the local environment.
+
+One ``rbd`` store per site, named after the site (pool ``images`` of that
+site's cluster, user ``client.glance``), ``central`` the default store,
+filesystem staging and tasks stores, and the import methods glance-direct,
+web-download and copy-image.  Facts this module is built on (measured with
+glance 33 and python-glanceclient 4.13, see the environment notes):
+
+- standalone ``glance-api`` refuses to run: it is served by gunicorn
+  (``gthread``; the stdlib server hangs on chunked uploads) from a venv of
+  its own, because glance pins many libraries edgevol also uses;
+- Glance's unauthenticated pipeline gives requests no project and imports
+  then fail, so the pipeline uses Glance's ``context`` filter behind
+  ``edgevol.devenv.glance_noauth``, which turns the same ``user:project``
+  token edgevol accepts into identity headers;
+- ``rados_connect_timeout``: without it one unreachable site hangs every
+  request (and Glance's start and stop) for 300 s;
+- SQLite lost imports under concurrency ("database is locked", a stuck
+  import); PostgreSQL did not.  Glance therefore always keeps its catalog
+  in the environment's PostgreSQL, whatever database edgevol uses.
+"""
+
+import logging
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+
+from edgevol.devenv import ceph
+from edgevol.devenv import config
+from edgevol.devenv import processes
+
+LOG = logging.getLogger(__name__)
+
+API_PORT = 9292
+DATABASE = "glance"
+FLAVOR = "edgevol"
+START_TIMEOUT = 60
+DB_SYNC_TIMEOUT = 300
+# glanceclient uploads in 1 MiB chunks from one request thread; copy-image
+# and web-download run in Glance's task pool inside the same worker.
+WORKER_THREADS = 16
+
+
+def venv_dir():
+    """Glance's own virtualenv (made by tools/install.sh)."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    return os.environ.get("EDGEVOL_GLANCE_VENV") or os.path.join(
+        repo, ".venv-glance")
+
+
+class GlanceError(Exception):
+    """Glance could not be configured or did not start."""
+
+
+class Glance:
+    """One glance-api (gunicorn) serving every site's store."""
+
+    def __init__(self, base_dir, instance=0):
+        self.base_dir = os.path.abspath(base_dir)
+        self.port = API_PORT + 100 * instance
+        self.conf_file = os.path.join(self.base_dir, "glance-api.conf")
+        self.paste_file = os.path.join(self.base_dir, "glance-api-paste.ini")
+        self.pid_file = os.path.join(self.base_dir, "glance-api.pid")
+        self.log_file = os.path.join(self.base_dir, "glance-api.log")
+        self.out_file = os.path.join(self.base_dir, "gunicorn.out")
+
+    @property
+    def endpoint(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    # -- public interface --------------------------------------------------
+    def start(self, sites, postgres):
+        """Configure for ``sites`` (CephSite list), sync the DB, serve."""
+        self._check_installed()
+        postgres.create_database(DATABASE)
+        processes.run_parallel([lambda s=site: self._site_files(s)
+                                for site in sites])
+        self._write_config([site.info()["name"] for site in sites],
+                           postgres.database_url(DATABASE))
+        if self.is_running():
+            # Stores may have changed with the sites: reload them.
+            self.stop()
+        self._run(["glance-manage", "--config-dir", self.base_dir,
+                   "db_sync"], DB_SYNC_TIMEOUT)
+        self._serve()
+
+    def stop(self):
+        processes.stop_pid_file(self.pid_file, timeout=15)
+
+    def is_running(self):
+        return processes.pid_file_alive(self.pid_file)
+
+    def pid(self):
+        return processes.read_pid(self.pid_file)
+
+    def healthy(self):
+        try:
+            with urllib.request.urlopen(self.endpoint + "/healthcheck",
+                                        timeout=2) as answer:
+                return answer.status == 200
+        except (OSError, urllib.error.URLError):
+            return False
+
+    # -- files -----------------------------------------------------------
+    def _check_installed(self):
+        if not os.path.exists(self._bin("gunicorn")):
+            raise GlanceError("glance is not installed in %s (run "
+                              "tools/install.sh)" % venv_dir())
+
+    @staticmethod
+    def _bin(name):
+        return os.path.join(venv_dir(), "bin", name)
+
+    def _site_files(self, site):
+        """client.glance's key in ``site`` and a ceph.conf naming it.
+
+        The key is made on the running cluster (idempotent), so sites made
+        before Glance was part of the environment get it too.
+        """
+        info = site.info()
+        keyring = os.path.join(self.base_dir, "ceph", "%s.keyring" %
+                               info["name"])
+        os.makedirs(os.path.dirname(keyring), exist_ok=True)
+        caps = []
+        for kind, cap in ceph.GLANCE_USER_CAPS.items():
+            caps += [kind, cap]
+        site.ceph("auth", "get-or-create", "client." + ceph.GLANCE_USER,
+                  *caps, "-o", keyring)
+        os.chmod(keyring, 0o600)
+        text = "\n".join([
+            "[global]",
+            "fsid = %s" % info["fsid"],
+            "mon_host = %s" % info["mon_host"],
+            "keyring = %s" % keyring,
+            # Same client time limits as every other client of the site.
+            "client_mount_timeout = 10",
+            "rados_mon_op_timeout = 30",
+            "rados_osd_op_timeout = 60",
+            "log_to_stderr = false",
+            "err_to_stderr = false", ""])
+        config.write_file(self._ceph_conf(info["name"]), text)
+
+    def _ceph_conf(self, site_name):
+        return os.path.join(self.base_dir, "ceph", "%s.conf" % site_name)
+
+    def _write_config(self, site_names, db_url):
+        for name in ("staging", "tasks", "locks"):
+            os.makedirs(os.path.join(self.base_dir, name), exist_ok=True)
+        values = {"sites": site_names, "db_url": db_url,
+                  "base_dir": self.base_dir,
+                  "ceph_confs": {name: self._ceph_conf(name)
+                                 for name in site_names}}
+        # It holds the database URL.
+        config.write_file(self.conf_file, render_conf(values), mode=0o600)
+        source = os.path.join(venv_dir(), "etc", "glance",
+                              "glance-api-paste.ini")
+        with open(source) as f:
+            shipped = f.read()
+        config.write_file(self.paste_file, add_paste_flavor(shipped))
+
+    # -- process ---------------------------------------------------------
+    def _env(self):
+        env = dict(os.environ, OS_GLANCE_CONFIG_DIR=self.base_dir,
+                   # Keeps glance-api near 350 MB after many imports
+                   # instead of ~550 MB.
+                   MALLOC_ARENA_MAX="2")
+        env.pop("PYTHONPATH", None)
+        return env
+
+    def _run(self, argv, timeout):
+        argv = [self._bin(argv[0])] + argv[1:]
+        try:
+            result = subprocess.run(argv, capture_output=True, text=True,
+                                    timeout=timeout, env=self._env(),
+                                    stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise GlanceError("timed out: %s" % " ".join(argv)) from exc
+        if result.returncode != 0:
+            raise GlanceError("%s failed: %s" % (
+                " ".join(argv), (result.stderr or result.stdout)[-2000:]))
+
+    def _serve(self):
+        if not processes.port_is_free(self.port):
+            raise GlanceError("port %d is in use" % self.port)
+        repo = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        argv = [self._bin("gunicorn"), "--worker-class", "gthread",
+                "--workers", "1", "--threads", str(WORKER_THREADS),
+                "--bind", "127.0.0.1:%d" % self.port,
+                # Uploads of big images are single long requests.
+                "--timeout", "600", "--graceful-timeout", "5",
+                # The noauth filter lives in this repository.
+                "--pythonpath", repo,
+                "glance.wsgi.api:application"]
+        processes.spawn_detached(argv, self.out_file, self.pid_file,
+                                 env=self._env())
+        if not processes.wait_until(
+                lambda: self.healthy() or not self.is_running(),
+                START_TIMEOUT, interval=0.1) or not self.is_running():
+            raise GlanceError("glance-api did not start:\n%s\n%s" % (
+                processes.log_tail(self.out_file),
+                processes.log_tail(self.log_file)))
+
+    def destroy(self):
+        self.stop()
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+
+
+def render_conf(values):
+    """glance-api.conf text for ``values``: sites, db_url, base_dir,
+    ceph_confs (site name -> ceph.conf for client.glance)."""
+    base = values["base_dir"]
+    lines = [
+        "# Written by edgevol-dev; rewritten by every `edgevol-dev up`.",
+        "[DEFAULT]",
+        "enabled_backends = %s" % ", ".join(
+            "%s:rbd" % site for site in values["sites"]),
+        # Volume managers find the site copy by its location and store.
+        "show_multiple_locations = True",
+        "show_image_direct_url = True",
+        "enabled_import_methods = [glance-direct,web-download,copy-image]",
+        "log_file = %s" % os.path.join(base, "glance-api.log"),
+        "debug = false",
+        "",
+        "[database]",
+        "connection = %s" % values["db_url"],
+        "",
+        "[glance_store]",
+        "default_backend = %s" % _default_store(values["sites"]),
+        "",
+        "[os_glance_staging_store]",
+        "filesystem_store_datadir = %s" % os.path.join(base, "staging"),
+        "",
+        "[os_glance_tasks_store]",
+        "filesystem_store_datadir = %s" % os.path.join(base, "tasks"),
+        "",
+        "[paste_deploy]",
+        "flavor = %s" % FLAVOR,
+        "",
+        "[oslo_concurrency]",
+        "lock_path = %s" % os.path.join(base, "locks"),
+        "",
+        "[import_filtering_opts]",
+        # web-download from a local HTTP server (tests, the README).
+        "allowed_hosts = [127.0.0.1,localhost]",
+        "allowed_ports = []",
+    ]
+    for site in values["sites"]:
+        lines += [
+            "",
+            "[%s]" % site,
+            "store_description = Ceph cluster of site %s" % site,
+            "rbd_store_pool = images",
+            "rbd_store_user = %s" % ceph.GLANCE_USER,
+            "rbd_store_ceph_conf = %s" % values["ceph_confs"][site],
+            "rados_connect_timeout = 5",
+            # Zero chunks are not written: sparse images stay sparse.
+            "rbd_thin_provisioning = True",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _default_store(sites):
+    return "central" if "central" in sites else sites[0]
+
+
+def add_paste_flavor(shipped):
+    """The shipped paste file plus the ``edgevol`` flavor.
+
+    A flavor needs a composite ``glance-api-<flavor>`` and a pipeline key
+    named after it in ``[composite:api]``.
+    """
+    pipeline = ("cors http_proxy_to_wsgi versionnegotiation osprofiler "
+                "edgevol_noauth context rootapp")
+    lines = []
+    for line in shipped.splitlines():
+        lines.append(line)
+        if line.strip() == "[composite:api]":
+            lines.append("%s = %s" % (FLAVOR, pipeline))
+    lines += [
+        "",
+        "[composite:glance-api-%s]" % FLAVOR,
+        "paste.composite_factory = glance.api:root_app_factory",
+        "/: api",
+        "/healthcheck: healthcheck",
+        "",
+        "[filter:edgevol_noauth]",
+        "paste.filter_factory = edgevol.devenv.glance_noauth:filter_factory",
+    ]
+    return "\n".join(lines) + "\n"
