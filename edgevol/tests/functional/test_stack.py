@@ -87,6 +87,24 @@ class VolumeLifecycleTest(StackTestCase):
         self.api.wait_volume(volume["id"], {"deleted"})
         self.assertNotIn(image, rbd_images(self.stack.site_info("site1")))
 
+    def test_an_open_image_is_not_deleted_and_can_be_retried(self):
+        import rbd
+        volume = self.create_available(availability_zone="site1")
+        path = "/volumes/%s" % volume["id"]
+        with admin_ioctx(self.stack.site_info("site1")) as ioctx:
+            # An open read-write handle is a watcher, as a running VM is.
+            with rbd.Image(ioctx, "volume-%s" % volume["id"]):
+                self.assertEqual(202, self.api.delete(path).status_code)
+                failed = self.api.wait_volume(volume["id"],
+                                              {"error_deleting"})
+                self.assertIn("in use", failed["status_reason"])
+        self.assertIn("volume-%s" % volume["id"],
+                      rbd_images(self.stack.site_info("site1")))
+        self.assertEqual(202, self.api.delete(path).status_code)
+        self.api.wait_volume(volume["id"], {"deleted"})
+        self.assertNotIn("volume-%s" % volume["id"],
+                         rbd_images(self.stack.site_info("site1")))
+
     def test_site2_volume_lands_on_site2(self):
         volume = self.create_available(availability_zone="site2")
         self.assertIn("volume-%s" % volume["id"],

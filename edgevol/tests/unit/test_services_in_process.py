@@ -61,6 +61,14 @@ class InProcessStackTest(testtools.TestCase):
                                   availability_zone="mars")
         self.assertIn("site1, site2", str(error))
 
+    def test_zone_fallback_places_unknown_zones_in_the_default(self):
+        self.api.conf.set_override("allow_availability_zone_fallback", True,
+                                   group="api")
+        volume = self.api.create(self.ctx, size=1, availability_zone="mars")
+        self.assertEqual("site1", volume["availability_zone"])
+        self.assertEqual("site1@rbd#volumes",
+                         self._wait_status(volume["id"], "available")["host"])
+
     def test_busy_image_goes_to_error_deleting_and_can_be_retried(self):
         volume = self.api.create(self.ctx, size=1, availability_zone="site1")
         self._wait_status(volume["id"], "available")
