@@ -45,6 +45,19 @@ class InvalidVolumeType(Invalid):
     message = "Invalid volume type: %(reason)s"
 
 
+class UnknownComputeHost(Invalid):
+    message = ("Compute host %(host)s is not registered; an administrator "
+               "registers it with its availability zone (POST "
+               "/v3/os-compute-hosts or edgevol-manage compute-host add).")
+
+
+class CrossAZAttach(Invalid):
+    message = ("Volume %(volume_id)s is in availability zone %(volume_az)s "
+               "but compute host %(host)s is in availability zone "
+               "%(host_az)s; attaching across availability zones is "
+               "disabled (cross_az_attach = False).")
+
+
 class NotAuthorized(EdgevolError):
     code = 403
     message = "Not authorized."
@@ -71,6 +84,10 @@ class ServiceNotFound(NotFound):
     message = "Service %(service)s could not be found."
 
 
+class ComputeHostNotFound(NotFound):
+    message = "Compute host %(name)s is not registered."
+
+
 class Conflict(EdgevolError):
     code = 409
     message = "Conflict: %(reason)s"
@@ -93,6 +110,14 @@ class VolumeTypeExists(Conflict):
 
 class VolumeTypeInUse(Conflict):
     message = "Volume type %(type_id)s is in use by volumes."
+
+
+class ComputeHostExists(Conflict):
+    message = "Compute host %(name)s is registered already."
+
+
+class AttachmentNotFound(NotFound):
+    message = "Attachment %(attachment_id)s could not be found."
 
 
 class OverQuota(EdgevolError):

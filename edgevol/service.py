@@ -12,6 +12,7 @@ from oslo_service import service as oslo_service
 
 from edgevol import context as edgevol_context
 from edgevol.db import services as db_services
+from edgevol import log_levels
 from edgevol import rpc
 
 LOG = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ class Service(oslo_service.Service):
         self.service_id = db_services.register(
             self._context, self.host, self.binary, self.topic,
             self.availability_zone)
-        self.rpc_server = rpc.get_server(self.conf, self.topic, self.host,
-                                         [self.manager])
+        self.rpc_server = rpc.get_server(
+            self.conf, self.topic, self.host,
+            [self.manager, log_levels.LogLevelsEndpoint()])
         self.rpc_server.start()
         self.tg.add_timer_args(self.conf.report_interval, self._heartbeat,
                                stop_on_exception=False)
@@ -59,7 +61,9 @@ class Service(oslo_service.Service):
 
     def _heartbeat(self):
         try:
-            db_services.heartbeat(self._context, self.service_id)
+            report = getattr(self.manager, "service_report", None)
+            db_services.heartbeat(self._context, self.service_id,
+                                  report() if report else None)
         except Exception:
             LOG.exception("Heartbeat of %s failed", self.host)
 

@@ -10,12 +10,18 @@ class ServiceAPI:
 
     def _view(self, row):
         return {"id": row["id"], "binary": row["binary"], "host": row["host"],
+                "topic": row["topic"],
                 "availability_zone": row["availability_zone"],
                 "disabled": row["disabled"],
                 "disabled_reason": row["disabled_reason"],
                 "state": "up" if service_state.is_up(self.conf, row)
                 else "down",
-                "updated_at": row["heartbeat_at"] or row["updated_at"]}
+                "updated_at": row["heartbeat_at"] or row["updated_at"],
+                # What the service said of its backend in its last
+                # heartbeat; a service that is down says nothing.
+                "backend_state": (row["capabilities"] or {}).get(
+                    "backend_state", "down")
+                if service_state.is_up(self.conf, row) else "down"}
 
     def get_all(self, context, *, host=None, binary=None):
         return [self._view(row) for row in

@@ -13,6 +13,7 @@ import dataclasses
 import enum
 
 STATUS = "status"
+ATTACH_STATUS = "attach_status"
 
 # --- Volume statuses (Cinder's vocabulary) -------------------------------
 CREATING = "creating"
@@ -28,9 +29,24 @@ ERROR = "error"
 ERROR_DELETING = "error_deleting"
 """Deletion failed (for example the image is open); delete may be retried."""
 
+# --- Attachment life cycle: volume ``status`` and attachment ``attach_status``
+RESERVED = "reserved"
+"""An attachment holds the volume for a host that has not connected yet."""
+ATTACHING = "attaching"
+"""A host's connector was given; its connection info is being made or has
+been handed out and the host has not completed the attach yet."""
+IN_USE = "in-use"
+"""Volume status: at least one attachment is complete."""
+ATTACHED = "attached"
+"""Attachment status: the host completed the attach and uses the volume."""
+DETACHING = "detaching"
+"""An attachment is being removed; the site terminates its connection."""
+DETACHED = "detached"
+"""Attachment status of a removed (soft-deleted) attachment."""
+
 STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses no operation is working on."""
-TRANSITIONAL = frozenset({CREATING, DELETING})
+TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING})
 """Statuses some service is working on; each has a recovery rule below."""
 DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses from which a user may delete a volume."""
@@ -66,6 +82,37 @@ TRANSITIONS = {t.event: t for t in (
     _t("delete_done", STATUS, {DELETING}, DELETED),
     # Ceph refused (image open, cluster unreachable); the user may retry.
     _t("delete_failed", STATUS, {DELETING}, ERROR_DELETING),
+    # --- attachments (edgevol.volume.attachments) ---
+    # A host reserves a volume; only an idle one unless it is multiattach.
+    # (The attachment row is inserted as RESERVED in the same transaction.)
+    _t("attach_reserve", STATUS, {AVAILABLE}, RESERVED),
+    _t("attach_reserve_shared", STATUS,
+       {AVAILABLE, RESERVED, ATTACHING, IN_USE}, RESERVED),
+    # The host's connector arrived; its site makes the connection info.
+    _t("attach_connect", STATUS, {RESERVED, ATTACHING, IN_USE}, ATTACHING),
+    _t("attachment_connect", ATTACH_STATUS, {RESERVED, ATTACHING},
+       ATTACHING),
+    # The site could not make connection info: back to a plain reservation.
+    _t("attach_connect_failed", STATUS, {ATTACHING}, RESERVED),
+    _t("attachment_connect_failed", ATTACH_STATUS, {ATTACHING}, RESERVED),
+    # The host uses the volume (os-complete); repeating it is harmless.
+    _t("attach_complete", STATUS, {RESERVED, ATTACHING, IN_USE}, IN_USE),
+    _t("attachment_complete", ATTACH_STATUS, {ATTACHING, ATTACHED},
+       ATTACHED),
+    # The last attachment goes (others keep a multiattach volume in use);
+    # DETACHING again lets a client retry a detach a dead site interrupted.
+    _t("detach", STATUS, {RESERVED, ATTACHING, IN_USE, DETACHING},
+       DETACHING),
+    _t("attachment_detach", ATTACH_STATUS,
+       {RESERVED, ATTACHING, ATTACHED, DETACHING}, DETACHING),
+    # No attachment is left (a multiattach volume's last one may go while
+    # the volume shows another's reservation).
+    _t("detach_done", STATUS, {RESERVED, ATTACHING, IN_USE, DETACHING},
+       AVAILABLE),
+    _t("attachment_detach_done", ATTACH_STATUS, {DETACHING}, DETACHED),
+    # A multiattach volume loses one of several attachments.
+    _t("detach_shared_done", STATUS, {RESERVED, ATTACHING, IN_USE},
+       IN_USE),
 )}
 
 
@@ -74,6 +121,10 @@ class Recovery(enum.Enum):
 
     RESUME = "resume"
     """Run the operation again: every driver call it makes is idempotent."""
+    AWAIT_CLIENT = "await_client"
+    """No service works on it: the attaching host's next call (update,
+    complete or delete of its attachment) moves it on, after a restart as
+    before one."""
 
 
 ON_RESTART = {
@@ -82,6 +133,12 @@ ON_RESTART = {
     # the user with an error for something that can still succeed.
     CREATING: Recovery.RESUME,
     DELETING: Recovery.RESUME,
+    # An attachment waits for its host, not for the manager (the API undoes
+    # a connect whose RPC call failed).
+    RESERVED: Recovery.AWAIT_CLIENT,
+    ATTACHING: Recovery.AWAIT_CLIENT,
+    # terminate_connection is idempotent: finish the detach.
+    DETACHING: Recovery.RESUME,
 }
 
 

@@ -33,20 +33,31 @@ class APIs(typing.NamedTuple):
     types: typing.Any
     services: typing.Any
     quotas: typing.Any
+    attachments: typing.Any = None
+    compute_hosts: typing.Any = None
+    log_levels: typing.Any = None
 
 
 def build_apis(conf):
     """The real business layer (database, RPC to scheduler and sites)."""
+    from edgevol import compute_hosts
+    from edgevol import log_levels
     from edgevol import quota
     from edgevol import services
     from edgevol.volume import api as volume_api
+    from edgevol.volume import attachments
 
     volumes = volume_api.VolumeAPI(conf)
+    service_api = services.ServiceAPI(conf)
     # Share the volume API's type API, so a type change made through the
     # API also refreshes the default type that creates use.
     return APIs(volumes=volumes, types=volumes.types,
-                services=services.ServiceAPI(conf),
-                quotas=quota.QuotaAPI(conf))
+                services=service_api,
+                quotas=quota.QuotaAPI(conf),
+                attachments=attachments.AttachmentAPI(conf,
+                                                      volumes.volume_rpc),
+                compute_hosts=compute_hosts.ComputeHostAPI(conf),
+                log_levels=log_levels.LogLevelAPI(conf, service_api))
 
 
 def _auth(conf, application):

@@ -8,19 +8,15 @@ edgevol advertises a version only when every change Cinder made up to it,
 to every operation edgevol serves (volumes and their metadata, types and
 extra specs, availability zones, services, limits, quota sets), is honoured.
 Cinder versions that only add a resource edgevol does not serve yet (groups,
-messages, clusters, manageable volumes, attachments, snapshots' changes, ...)
+messages, clusters, manageable volumes, backups, snapshots' changes, ...)
 change nothing here; such resources answer 404 at every version, as a
 missing action does. Raising the maximum therefore means reading the next
 rows of Cinder's history, implementing them, adding them to
 ``REST_API_VERSION_HISTORY`` and moving ``MAX_VERSION``; the unit tests
 check that the history, the names and the maximum agree.
 
-Why the maximum stops at 3.31: Cinder 3.32 adds ``PUT /os-services/set-log``
-and ``get-log`` (log levels of every running service, which needs an RPC
-call the services do not offer yet), and 3.34 adds ``name~=`` style
-inexact filters to volume lists, which the volume list of the business
-layer cannot express yet. Clients negotiate the highest common version, so
-python-cinderclient (3.71) and openstacksdk (3.71 for volumes) use 3.31.
+Clients negotiate the highest common version, so python-cinderclient (3.71)
+and openstacksdk (3.71 for volumes and attachments) use ``MAX_VERSION``.
 
 REST_API_VERSION_HISTORY (one line per version; ``n/a`` = only adds or
 changes resources edgevol does not serve):
@@ -55,12 +51,44 @@ changes resources edgevol does not serve):
 * 3.24 - n/a: workers cleanup.
 * 3.25 - n/a: group volumes list.
 * 3.26 - n/a: replication of clusters.
-* 3.27 - n/a: attachments API.
+* 3.27 - Attachments API: ``/attachments`` create (reserve, with a
+  connector also connect), update (connector), show, list, detail, delete.
 * 3.28 - n/a: pool filters.
 * 3.29 - n/a: group snapshot pagination.
 * 3.30 - n/a: snapshot sort by name.
 * 3.31 - Filters of volume lists are checked: an unsupported one gives 400
   instead of being ignored.
+* 3.32 - ``PUT /os-services/set-log`` and ``get-log``: log levels of the
+  running services (the API process itself; the others over RPC).
+* 3.33 - ``GET /resource_filters``: the filters each list accepts.
+* 3.34 - Inexact filters: ``name~=abc`` matches names containing "abc"
+  (volume and attachment lists).
+* 3.35 - n/a: volume type filter of pools.
+* 3.36 - The volume summary carries the volumes' ``metadata`` (key -> the
+  values seen).
+* 3.37 - n/a: backups sorted by name.
+* 3.38 - n/a: replication groups.
+* 3.39 - ``GET /limits?project_id=`` for administrators.
+* 3.40 - n/a: revert to snapshot.
+* 3.41 - n/a: snapshots' ``user_id``.
+* 3.42 - n/a: extending in-use volumes (no extend action yet).
+* 3.43 - n/a: backup metadata.
+* 3.44 - ``os-complete`` attachment action: the attachment is attached and
+  the volume in-use.
+* 3.45 - Volume lists answer ``count`` when asked with ``with_count``.
+* 3.46 - n/a: volumes from zero-size images.
+* 3.47 - Creates refuse ``backup_id`` (no backups yet) instead of ignoring
+  it.
+* 3.48 - Volumes show ``shared_targets`` (false: RBD connections are per
+  host) and ``service_uuid`` (of the site's volume service).
+* 3.49 - Services show ``backend_state`` (volume services: whether the
+  site's cluster answered the last capability read).
+* 3.50 - Attaching a multiattach volume needs this version.
+* 3.51 - n/a: cross-AZ backups.
+* 3.52 - Volume type lists filter by ``extra_specs``.
+* 3.53 - Volume create and update bodies are checked strictly: unknown keys
+  give 400, and an update must change something.
+* 3.54 - Attachment create takes ``mode`` (``rw`` or ``ro``).
 """
 
 import re
@@ -97,10 +125,33 @@ GROUP_VOLUME = Version(3, 13)
 ETAGS = Version(3, 15)
 VOLUME_DETAIL_PROVIDER_ID = Version(3, 21)
 VOLUME_DELETE_FORCE = Version(3, 23)
+NEW_ATTACH = Version(3, 27)
 RESOURCE_FILTER = Version(3, 31)
+LOG_LEVEL = Version(3, 32)
+RESOURCE_FILTER_CONFIG = Version(3, 33)
+LIKE_FILTER = Version(3, 34)
+VOLUME_SUMMARY_METADATA = Version(3, 36)
+LIMITS_ADMIN_FILTER = Version(3, 39)
+NEW_ATTACH_COMPLETION = Version(3, 44)
+SUPPORT_COUNT_INFO = Version(3, 45)
+VOLUME_CREATE_FROM_BACKUP = Version(3, 47)
+VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS = Version(3, 48)
+BACKEND_STATE_REPORT = Version(3, 49)
+MULTIATTACH_VOLUMES = Version(3, 50)
+VOLUME_TYPE_FILTER_EXTRA_SPECS = Version(3, 52)
+SUPPORT_VOLUME_SCHEMA_CHANGES = Version(3, 53)
+ATTACHMENT_CREATE_MODE_ARG = Version(3, 54)
+# Snapshots, revert and extend (edgevol.api.handlers.snapshots and
+# volume_changes; changes past MAX_VERSION are named there).
+GROUP_SNAPSHOTS = Version(3, 14)
+SNAPSHOT_LIST_METADATA_FILTER = Version(3, 22)
+SNAPSHOT_SORT = Version(3, 30)
+VOLUME_REVERT = Version(3, 40)
+SNAPSHOT_LIST_USER_ID = Version(3, 41)
+VOLUME_EXTEND_INUSE = Version(3, 42)
 
 MIN_VERSION = BASE_VERSION
-MAX_VERSION = RESOURCE_FILTER
+MAX_VERSION = ATTACHMENT_CREATE_MODE_ARG
 
 SERVICE_TYPE = "volume"
 """The service name in ``OpenStack-API-Version: volume 3.N``."""

@@ -12,9 +12,13 @@ import time
 from oslo_log import log as logging
 
 from edgevol.api import faults
+from edgevol.api.handlers import attachments
 from edgevol.api.handlers import availability_zones
+from edgevol.api.handlers import compute_hosts
 from edgevol.api.handlers import quotas
+from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import services
+from edgevol.api.handlers import volume_actions
 from edgevol.api.handlers import volume_metadata
 from edgevol.api.handlers import volume_types
 from edgevol.api.handlers import volumes
@@ -32,6 +36,7 @@ ROUTES = {
     "/volumes/summary": {"GET": volumes.summary},
     "/volumes/{volume_id}": {"GET": volumes.show, "PUT": volumes.update,
                              "DELETE": volumes.delete},
+    "/volumes/{volume_id}/action": {"POST": volume_actions.action},
     "/volumes/{volume_id}/metadata": {"GET": volume_metadata.index,
                                       "POST": volume_metadata.create,
                                       "PUT": volume_metadata.update_all},
@@ -57,6 +62,17 @@ ROUTES = {
     "/os-quota-sets/{project_id}": {"GET": quotas.show, "PUT": quotas.update,
                                     "DELETE": quotas.delete},
     "/os-quota-sets/{project_id}/defaults": {"GET": quotas.defaults},
+    "/attachments": {"GET": attachments.index, "POST": attachments.create},
+    "/attachments/detail": {"GET": attachments.detail},
+    "/attachments/{attachment_id}": {"GET": attachments.show,
+                                     "PUT": attachments.update,
+                                     "DELETE": attachments.delete},
+    "/attachments/{attachment_id}/action": {"POST": attachments.action},
+    "/resource_filters": {"GET": resource_filters.index},
+    "/os-compute-hosts": {"GET": compute_hosts.index,
+                          "POST": compute_hosts.create},
+    "/os-compute-hosts/{name}": {"GET": compute_hosts.show,
+                                 "DELETE": compute_hosts.delete},
 }
 
 PREFIX = "/v3/"

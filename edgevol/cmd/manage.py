@@ -1,4 +1,4 @@
-"""edgevol-manage: operator commands (database, services)."""
+"""edgevol-manage: operator commands (database, services, compute hosts)."""
 
 import json
 import sys
@@ -42,6 +42,53 @@ def _service_remove(conf):
                        conf.command.binary)
 
 
+def _compute_host_add(conf):
+    from edgevol import compute_hosts
+    from edgevol import context
+    host = compute_hosts.ComputeHostAPI(conf).add(
+        context.get_admin_context(), conf.command.name,
+        conf.command.availability_zone)
+    print("Registered compute host %s in availability zone %s" % (
+        host["name"], host["availability_zone"]))
+
+
+def _compute_host_list(conf):
+    from edgevol import compute_hosts
+    from edgevol import context
+    hosts = compute_hosts.ComputeHostAPI(conf).get_all(
+        context.get_admin_context(), conf.command.availability_zone)
+    if conf.command.json:
+        print(json.dumps(hosts, default=str, indent=2))
+        return
+    print("%-32s %s" % ("Name", "Zone"))
+    for host in hosts:
+        print("%-32s %s" % (host["name"], host["availability_zone"]))
+
+
+def _compute_host_remove(conf):
+    from edgevol import compute_hosts
+    from edgevol import context
+    compute_hosts.ComputeHostAPI(conf).remove(context.get_admin_context(),
+                                              conf.command.name)
+
+
+def _add_compute_host_commands(subparsers):
+    hosts = subparsers.add_parser("compute-host").add_subparsers(
+        dest="action")
+    hosts.required = True
+    add = hosts.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("availability_zone")
+    add.set_defaults(func=_compute_host_add)
+    listing = hosts.add_parser("list")
+    listing.add_argument("--availability-zone", dest="availability_zone")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_compute_host_list)
+    remove = hosts.add_parser("remove")
+    remove.add_argument("name")
+    remove.set_defaults(func=_compute_host_remove)
+
+
 def _add_commands(subparsers):
     db = subparsers.add_parser("db").add_subparsers(dest="action")
     db.required = True
@@ -56,6 +103,7 @@ def _add_commands(subparsers):
     remove.add_argument("binary")
     remove.add_argument("host")
     remove.set_defaults(func=_service_remove)
+    _add_compute_host_commands(subparsers)
 
 
 def main():

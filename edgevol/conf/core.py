@@ -23,6 +23,13 @@ opts = [
                     "scheduler_topic)."),
     cfg.IntOpt("rpc_call_timeout", default=30, min=1,
                help="Seconds an RPC call waits for its answer."),
+    cfg.BoolOpt("cross_az_attach", default=False,
+                help="Allow attaching a volume to a compute host of another "
+                     "availability zone (site). False refuses such an "
+                     "attachment with a 400 naming both zones; True allows "
+                     "it and logs a warning (the host then reaches another "
+                     "site's cluster over the WAN, with a key of that "
+                     "site)."),
     cfg.StrOpt("auth_strategy", default="noauth",
                choices=[("noauth", "Token 'user:project', no Keystone."),
                         ("keystone", "keystonemiddleware auth_token.")],

@@ -116,3 +116,43 @@ class QuotaUsage(Base):
     project_id = sa.Column(sa.String(255), nullable=False)
     resource = sa.Column(sa.String(64), nullable=False)
     in_use = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class ComputeHost(Base):
+    """A registered compute host and the zone (site) it sits in.
+
+    Hosts are deleted for real: a host that leaves is unregistered, and a
+    plain unique name is then enough.
+    """
+
+    __tablename__ = "compute_hosts"
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    availability_zone = sa.Column(sa.String(255), nullable=False)
+    created_at, updated_at = _timestamps()
+
+
+class VolumeAttachment(Base):
+    """One host's use of a volume; soft-deleted (``detached``) when gone."""
+
+    __tablename__ = "volume_attachments"
+    __table_args__ = (
+        sa.Index("ix_volume_attachments_volume_deleted", "volume_id",
+                 "deleted"),
+        sa.Index("ix_volume_attachments_status", "attach_status"),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    volume_id = sa.Column(sa.String(36), sa.ForeignKey("volumes.id"),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    instance_uuid = sa.Column(sa.String(36))
+    attached_host = sa.Column(sa.String(255))
+    attach_mode = sa.Column(sa.String(2), nullable=False)
+    attach_status = sa.Column(sa.String(32), nullable=False)
+    connector = sa.Column(sa.JSON)
+    connection_info = sa.Column(sa.JSON)
+    attach_time = sa.Column(sa.DateTime)
+    detach_time = sa.Column(sa.DateTime)
+    created_at, updated_at = _timestamps()
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from edgevol.db import attachments
 from edgevol.db import models
 from edgevol.db import quotas
 from edgevol.db import session as db_session
@@ -16,6 +17,8 @@ TYPES = models.VolumeType.__table__
 SORT_KEYS = {"created_at", "updated_at", "id", "name", "size", "status",
              "availability_zone"}
 _SORT_COLUMNS = {"name": "display_name"}
+_LIKE_COLUMNS = {"name": "display_name", "status": "status",
+                 "availability_zone": "availability_zone"}
 
 
 def _row_to_dict(row, metadata, type_name=None):
@@ -45,7 +48,9 @@ def _load(session, rows):
             sa.select(METADATA.c.volume_id, METADATA.c.key, METADATA.c.value)
             .where(METADATA.c.volume_id.in_(ids))):
         metadata[volume_id][key] = value
-    return [_row_to_dict(row, metadata[row["id"]]) for row in rows]
+    attached = attachments.attached_by_volume(session, ids)
+    return [dict(_row_to_dict(row, metadata[row["id"]]),
+                 attachments=attached[row["id"]]) for row in rows]
 
 
 def create(context, values, metadata, reservations, type_name):
@@ -97,6 +102,11 @@ def _filtered(query, filters):
                     METADATA.c.value == str(meta_value)))
         elif key == "name":
             query = query.where(VOLUMES.c.display_name == value)
+        elif key.endswith("~") and key[:-1] in _LIKE_COLUMNS:
+            # Inexact (API 3.34): contains, case-insensitively.
+            column = VOLUMES.c[_LIKE_COLUMNS[key[:-1]]]
+            query = query.where(column.ilike(
+                "%" + attachments.escape_like(value) + "%", escape="\\"))
         elif key in ("status", "availability_zone", "project_id", "host",
                      "bootable", "volume_type_id", "size"):
             query = query.where(VOLUMES.c[key] == value)

@@ -7,6 +7,7 @@
 
 import itertools
 
+from edgevol.policies import attachments
 from edgevol.policies import availability_zones
 from edgevol.policies import base
 from edgevol.policies import quotas
@@ -23,4 +24,5 @@ def list_rules():
         availability_zones.list_rules(),
         services.list_rules(),
         quotas.list_rules(),
+        attachments.list_rules(),
     ))

@@ -4,6 +4,9 @@ Placement itself (filters, weighers) lives in ``selection``; this module
 only dispatches and records the outcome.
 """
 
+import threading
+import time
+
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
@@ -31,11 +34,22 @@ class SchedulerManager:
         self.host_manager = host_manager.HostManager(conf)
         self.volume_services = service_state.VolumeServices(conf)
         self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
+        # A scheduler that has just started knows no backend yet: requests
+        # that arrive before the first capability reports wait for them
+        # instead of failing with "no valid backend".
+        self._capabilities_known = threading.Event()
+
+    def _report_wait(self):
+        return 2 * self.conf.report_interval + 1
 
     def init_host(self, service_id):
         """Learn every site's capacity now, and place what waited for us."""
         context = edgevol_context.get_admin_context()
-        self.volume_rpc.publish_capabilities(context)
+        try:
+            self.volume_rpc.publish_capabilities(context)
+            self._wait_for_live_backends()
+        finally:
+            self._capabilities_known.set()
         for volume in db_volumes.get_unscheduled(context, states.CREATING):
             LOG.info("Scheduling volume %s left unplaced", volume["id"])
             volume_type = db_volume_types.get(context,
@@ -43,6 +57,20 @@ class SchedulerManager:
             self.create_volume(context, volume["id"],
                                request_spec.build(volume, volume_type),
                                {"retry": {"attempts": 1, "backends": []}})
+
+    def _wait_for_live_backends(self):
+        """Until every live volume service has reported, or a time limit."""
+        deadline = time.monotonic() + self._report_wait()
+        while time.monotonic() < deadline:
+            live = {row["host"] for row in self.volume_services.rows()
+                    if service_state.is_up(self.conf, row)}
+            known = {BackendHost.parse(str(b.host)).rpc_server for b in
+                     self.host_manager.backends(lambda host: True)}
+            if live <= known:
+                return
+            time.sleep(0.1)
+        LOG.warning("Not every live volume service reported its "
+                    "capabilities within %ss", self._report_wait())
 
     def update_service_capabilities(self, context, host, availability_zone,
                                     capabilities, timestamp):
@@ -54,6 +82,7 @@ class SchedulerManager:
 
     def create_volume(self, context, volume_id, request_spec,
                       filter_properties):
+        self._capabilities_known.wait(self._report_wait())
         try:
             backend = selection.select_backend(
                 self.conf, self.host_manager, request_spec,

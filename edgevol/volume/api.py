@@ -9,6 +9,7 @@ import uuid
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
+from edgevol.db import attachments as db_attachments
 from edgevol.db import quotas as db_quotas
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
@@ -154,8 +155,13 @@ class VolumeAPI:
                 "Only administrators may force-delete a volume.")
         volume = self.get(context, volume_id)
         event = "force_delete" if force else "delete"
-        volume = db_volumes.transition(context, volume_id, event,
-                                       values={"status_reason": None})
+        # Even a forced delete leaves an attached volume alone: a host may
+        # be writing to it (os-force_detach first).
+        volume = db_volumes.transition(
+            context, volume_id, event, values={"status_reason": None},
+            where=(db_attachments.no_live_clause(),),
+            guard_reason="Volume %s has attachments; detach it first." %
+            volume_id)
         if volume["host"] is None:
             # Never placed (scheduling failed): nothing exists in Ceph.
             db_volumes.finish_delete(context, volume_id)

@@ -19,6 +19,7 @@ from edgevol import exception
 from edgevol.host import BackendHost
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import states
+from edgevol.volume import attach_ops
 from edgevol.volume import rpcapi as volume_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ class VolumeManager:
         """Connect to the site's cluster, then settle interrupted work."""
         self._ensure_driver()
         context = edgevol_context.get_admin_context()
+        resumed = {status for status, rule in states.ON_RESTART.items()
+                   if rule is states.Recovery.RESUME}
         rows = db_volumes.get_by_host_and_status(
-            context, self.backend_host.rpc_server, states.ON_RESTART)
+            context, self.backend_host.rpc_server, resumed)
         for volume in rows:
             LOG.info("Resuming %s of volume %s after a restart",
                      volume["status"], volume["id"])
@@ -58,6 +61,13 @@ class VolumeManager:
                              filter_properties=None)
             elif volume["status"] == states.DELETING:
                 self._delete(context, volume)
+        attach_ops.resume_detaches(context, self.driver,
+                                   self.backend_host.rpc_server)
+
+    def service_report(self):
+        """What each heartbeat records (os-services ``backend_state``):
+        whether the site's cluster answered the last connect or read."""
+        return {"backend_state": "up" if self._ready else "down"}
 
     def periodic_tasks(self):
         return [(self.conf.report_interval, self._report_capabilities)]
@@ -101,6 +111,16 @@ class VolumeManager:
         except exception.VolumeNotFound:
             return
         self._delete(context, volume)
+
+    def initialize_connection(self, context, volume_id, connector,
+                              attach_mode):
+        self._ensure_driver()
+        return attach_ops.initialize_connection(
+            context, self.driver, volume_id, connector, attach_mode)
+
+    def terminate_connection(self, context, volume_id, attachment_id):
+        attach_ops.terminate_connection(context, self.driver, volume_id,
+                                        attachment_id)
 
     # --- operations ----------------------------------------------------
     def _create(self, context, volume, request_spec, filter_properties):

@@ -3,12 +3,13 @@
 Version history (bump the minor for additions, the major for breaks):
 
 * 1.0 - create_volume, delete_volume, publish_capabilities
+* 1.1 - initialize_connection, terminate_connection (calls)
 """
 
 from edgevol.host import BackendHost
 from edgevol import rpc
 
-RPC_VERSION = "1.0"
+RPC_VERSION = "1.1"
 
 
 class VolumeRPCClient:
@@ -18,9 +19,11 @@ class VolumeRPCClient:
         self.conf = conf
         self._client = rpc.get_client(conf, conf.volume_topic, RPC_VERSION)
 
-    def _prepare(self, host):
+    def _prepare(self, host, version="1.0"):
+        # Each method asks for the version that added it, so a manager
+        # that is not upgraded yet still takes the older methods.
         return self._client.prepare(
-            server=BackendHost.parse(host).rpc_server)
+            server=BackendHost.parse(host).rpc_server, version=version)
 
     def create_volume(self, context, host, volume_id, request_spec,
                       filter_properties):
@@ -42,3 +45,27 @@ class VolumeRPCClient:
         """Ask every volume manager to report its capabilities now."""
         self._client.prepare(fanout=True).cast(context,
                                                "publish_capabilities")
+
+    def initialize_connection(self, context, host, volume_id, connector,
+                              attach_mode):
+        """The connection info of a volume for a host (a call).
+
+        :returns: the driver's ``{"driver_volume_type", "data"}``; never a
+            key.
+        :raises MessagingTimeout: no answer within ``rpc_call_timeout``.
+        :raises DriverError: (remote) the site could not make it.
+        """
+        return self._prepare(host, "1.1").call(
+            context, "initialize_connection", volume_id=volume_id,
+            connector=connector, attach_mode=attach_mode)
+
+    def terminate_connection(self, context, host, volume_id, attachment_id):
+        """Terminate a ``detaching`` attachment's connection and delete it
+        (a call; the volume goes back to ``available`` with its last one).
+
+        :raises MessagingTimeout: no answer within ``rpc_call_timeout``; the
+            manager finishes the detach when it (re)starts.
+        """
+        self._prepare(host, "1.1").call(
+            context, "terminate_connection", volume_id=volume_id,
+            attachment_id=attachment_id)

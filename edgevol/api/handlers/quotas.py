@@ -2,6 +2,7 @@
 
 from edgevol.api import faults
 from edgevol.api.handlers import common
+from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.schemas import quota_sets as schemas
@@ -76,8 +77,15 @@ def delete(req):
 
 
 def limits(req):
-    """GET /limits -> 200: the caller's absolute limits and usage."""
+    """GET /limits -> 200: the caller's absolute limits and usage.
+
+    From 3.39 an administrator may ask for another project's
+    (``?project_id=``); others get their own, as in Cinder.
+    """
     ctx = req.context
     policy.authorize(ctx, rules.USED_LIMITS, common.own_target(req))
-    usage = req.apis.quotas.get(ctx, ctx.project_id, usage=True)
+    project_id = ctx.project_id
+    if req.version >= mv.LIMITS_ADMIN_FILTER and ctx.is_admin:
+        project_id = req.params.get("project_id") or project_id
+    usage = req.apis.quotas.get(ctx, project_id, usage=True)
     return Response(200, views.limits(usage))

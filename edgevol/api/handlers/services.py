@@ -2,6 +2,8 @@
 
 from edgevol.api import faults
 from edgevol.api.handlers import common
+from edgevol.api.handlers import log_levels
+from edgevol.api import microversions as mv
 from edgevol.api.request import Response
 from edgevol.api.schemas import services as schemas
 from edgevol.api import validation
@@ -18,6 +20,10 @@ ACTIONS = {
     "disable-log-reason": (validation.Schema(schemas.disable_log_reason),
                            True, "disabled", True),
 }
+
+
+LOG_ACTIONS = {"set-log": log_levels.set_log, "get-log": log_levels.get_log}
+"""From 3.32; before, they are unknown actions (404)."""
 
 
 def index(req):
@@ -37,6 +43,8 @@ def update(req):
     404 for other actions and for an unknown host/binary pair.
     """
     action = req.urlargs["action"]
+    if action in LOG_ACTIONS and req.version >= mv.LOG_LEVEL:
+        return LOG_ACTIONS[action](req)
     if action not in ACTIONS:
         raise faults.NotFound("Unknown action %s; valid: %s." %
                               (action, ", ".join(sorted(ACTIONS))))

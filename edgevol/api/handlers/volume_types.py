@@ -2,6 +2,7 @@
 
 from edgevol.api import faults
 from edgevol.api.handlers import common
+from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.schemas import volume_types as schemas
@@ -56,10 +57,18 @@ def _page(req, vtypes):
 
 
 def index(req):
-    """GET /types -> 200; ``is_public``, sort, ``limit``/``marker``."""
+    """GET /types -> 200; ``is_public``, sort, ``limit``/``marker``;
+    ``extra_specs={"k": "v"}`` from 3.52."""
     policy.authorize(req.context, rules.GET_ALL, common.own_target(req))
     vtypes = req.apis.types.get_all(req.context,
                                     is_public=_is_public_param(req))
+    if (req.version >= mv.VOLUME_TYPE_FILTER_EXTRA_SPECS
+            and "extra_specs" in req.params):
+        wanted = params.literal_dict(req.params["extra_specs"],
+                                     "extra_specs")
+        vtypes = [t for t in vtypes if all(
+            t["extra_specs"].get(key) == str(value)
+            for key, value in wanted.items())]
     return Response(200, views.index(_page(req, vtypes), _all_specs(req)))
 
 

@@ -13,8 +13,11 @@ from edgevol import policy
 
 CREATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.create),
-    (mv.GROUP_VOLUME, schemas.create_v313))
-UPDATE_SCHEMA = validation.Versioned((mv.BASE_VERSION, schemas.update))
+    (mv.GROUP_VOLUME, schemas.create_v313),
+    (mv.SUPPORT_VOLUME_SCHEMA_CHANGES, schemas.create_v353))
+UPDATE_SCHEMA = validation.Versioned(
+    (mv.BASE_VERSION, schemas.update),
+    (mv.SUPPORT_VOLUME_SCHEMA_CHANGES, schemas.update_v353))
 
 LIST_FILTERS = frozenset({"name", "status", "metadata", "availability_zone",
                           "bootable", "project_id"})
@@ -25,6 +28,8 @@ filters it is not configured for; from 3.31 on it is a 400.
 """
 LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
                            "sort_dir", "all_tenants"})
+LIKE_FILTERS = frozenset({"name", "status", "availability_zone"})
+"""Filters that may be inexact from 3.34 (``name~=abc``: contains abc)."""
 
 _FALSE_BEFORE_3_2 = ("false", "False")
 
@@ -41,7 +46,11 @@ _UNSUPPORTED_SOURCES = (
     ("image_id", "from an image"),
     ("consistencygroup_id", "in a consistency group"),
     ("group_id", "in a volume group"),
+    ("backup_id", "from a backup"),
 )
+_SOURCE_SINCE = {"group_id": mv.GROUP_VOLUME,
+                 "backup_id": mv.VOLUME_CREATE_FROM_BACKUP}
+"""Keys that are unknown (and ignored like any other) before a version."""
 
 
 _own = common.own_target
@@ -59,8 +68,7 @@ def visibility(req):
 
 def _refuse_unsupported(volume, body, version):
     for field, what in _UNSUPPORTED_SOURCES:
-        # Before 3.13 group_id is an unknown key, ignored like any other.
-        if field == "group_id" and version < mv.GROUP_VOLUME:
+        if version < _SOURCE_SINCE.get(field, mv.BASE_VERSION):
             continue
         if volume.get(field):
             raise faults.BadRequest(
@@ -158,12 +166,17 @@ def delete(req):
 def _list_args(req, strict):
     """(filters, all_tenants) of a list request; see ``LIST_FILTERS``."""
     query = req.params
-    unknown = sorted(k for k in query
-                     if k not in LIST_FILTERS and k not in LIST_CONTROLS)
+    controls = LIST_CONTROLS
+    if req.version >= mv.SUPPORT_COUNT_INFO:
+        controls = controls | {"with_count"}
+    known = LIST_FILTERS
+    if req.version >= mv.LIKE_FILTER:
+        known = known | {key + "~" for key in LIKE_FILTERS}
+    unknown = sorted(k for k in query if k not in known and k not in controls)
     if unknown and strict:
         raise faults.BadRequest("Invalid filters %s are found in query "
                                 "options." % ", ".join(unknown))
-    filters = {k: v for k, v in query.items() if k in LIST_FILTERS}
+    filters = {k: v for k, v in query.items() if k in known}
     if "bootable" in filters:
         if req.version >= mv.VOLUME_LIST_BOOTABLE:
             filters["bootable"] = params.to_bool(filters["bootable"],
@@ -205,7 +218,12 @@ def _list(req, detailed):
             all_tenants=all_tenants)[page.offset:]
     path = ("volumes", "detail") if detailed else ("volumes",)
     seen = visibility(req) if detailed else None
-    return Response(200, views.index(req, volumes, page.size, path, seen))
+    body = views.index(req, volumes, page.size, path, seen)
+    if (req.version >= mv.SUPPORT_COUNT_INFO
+            and params.get_bool(req.params, "with_count")):
+        body["count"] = req.apis.volumes.count(ctx, filters=filters,
+                                               all_tenants=all_tenants)
+    return Response(200, body)
 
 
 def index(req):
@@ -229,5 +247,13 @@ def summary(req):
     filters, all_tenants = _list_args(req, strict=False)
     volumes = req.apis.volumes.get_all(ctx, filters=filters,
                                        all_tenants=all_tenants)
-    return Response(200, views.volume_summary(
-        len(volumes), sum(volume["size"] for volume in volumes)))
+    body = views.volume_summary(len(volumes),
+                                sum(volume["size"] for volume in volumes))
+    if req.version >= mv.VOLUME_SUMMARY_METADATA:
+        seen = {}
+        for volume in volumes:
+            for key, value in volume["metadata"].items():
+                seen.setdefault(key, set()).add(value)
+        body["volume-summary"]["metadata"] = {
+            key: sorted(values) for key, values in seen.items()}
+    return Response(200, body)

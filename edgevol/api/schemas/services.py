@@ -1,4 +1,5 @@
-"""Request bodies of PUT /os-services/{enable,disable,disable-log-reason}."""
+"""Request bodies of PUT /os-services/{enable,disable,disable-log-reason}
+and (3.32) set-log and get-log."""
 
 from edgevol.api.schemas import parameter_types as types
 
@@ -25,5 +26,26 @@ disable_log_reason = {
     "properties": dict(_host_binary, disabled_reason=types.name),
     "required": ["host", "disabled_reason"],
     "anyOf": [{"required": ["binary"]}, {"required": ["service"]}],
+    "additionalProperties": False,
+}
+
+_log_filters = {
+    "binary": {"type": "string", "maxLength": 255, "pattern": types.NO_NUL},
+    "server": {"type": "string", "maxLength": 255, "pattern": types.NO_NUL},
+    "prefix": {"type": "string", "maxLength": 255, "pattern": types.NO_NUL},
+}
+
+set_log = {
+    "type": "object",
+    "properties": dict(_log_filters, level={
+        "type": "string", "enum": ["INFO", "WARNING", "ERROR", "DEBUG",
+                                   "info", "warning", "error", "debug"]}),
+    "required": ["level"],
+    "additionalProperties": False,
+}
+
+get_log = {
+    "type": "object",
+    "properties": dict(_log_filters),
     "additionalProperties": False,
 }

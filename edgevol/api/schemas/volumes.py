@@ -68,6 +68,16 @@ metadata = {
     "additionalProperties": False,
 }
 
+# 3.53: only documented keys (a typo is a 400, not a silently plain
+# volume), and an update must change something.
+create_v353 = copy.deepcopy(create_v313)
+create_v353["properties"]["volume"]["properties"]["backup_id"] = (
+    types.optional_uuid)
+create_v353["properties"]["volume"]["additionalProperties"] = False
+
+update_v353 = copy.deepcopy(update)
+update_v353["properties"]["volume"]["minProperties"] = 1
+
 metadata_item = {
     "type": "object",
     "properties": {"meta": types.single_item_map("the one key and value")},

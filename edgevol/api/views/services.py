@@ -24,6 +24,9 @@ def detail(req, service):
         body["frozen"] = False
     if req.version >= mv.CLUSTER_SUPPORT:
         body["cluster_name"] = None
+    if (req.version >= mv.BACKEND_STATE_REPORT
+            and service["binary"] == VOLUME_BINARY):
+        body["backend_state"] = service["backend_state"]
     return body
 
 

@@ -1,9 +1,12 @@
 """Volume bodies, per microversion and per what the caller may see."""
 
 import typing
+import uuid
 
 from edgevol.api import microversions as mv
+from edgevol.api.views import attachments
 from edgevol.api.views import common
+from edgevol.host import BackendHost
 
 
 class Visibility(typing.NamedTuple):
@@ -26,9 +29,8 @@ def detail(req, volume, seen):
         "availability_zone": volume["availability_zone"],
         "created_at": common.isotime(volume["created_at"]),
         "updated_at": common.isotime(volume["updated_at"]),
-        # Attachments arrive with the attachments API; until then no
-        # volume is ever attached.
-        "attachments": [],
+        "attachments": [attachments.volume_item(attachment) for attachment
+                        in volume.get("attachments", ())],
         "bootable": "true" if volume["bootable"] else "false",
         "encrypted": volume["encrypted"],
         "multiattach": volume["multiattach"],
@@ -57,7 +59,21 @@ def detail(req, volume, seen):
     if seen.admin and version >= mv.VOLUME_DETAIL_PROVIDER_ID:
         # RBD volumes have no provider id; Cinder's RBD driver sets none.
         body["provider_id"] = None
+    if version >= mv.VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS:
+        # Each host connects to RBD itself: no target is shared, so Nova
+        # needs no lock around connecting (Cinder's RBD says the same).
+        body["shared_targets"] = False
+        body["service_uuid"] = service_uuid(volume["host"])
     return body
+
+
+def service_uuid(host):
+    """A stable uuid of the volume service of ``host``'s site (services
+    have no uuid column; this is derived from the RPC server name)."""
+    if not host:
+        return None
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "edgevol-volume:" +
+                          BackendHost.parse(host).rpc_server))
 
 
 def summary(req, volume):

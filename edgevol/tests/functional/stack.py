@@ -241,6 +241,10 @@ class ApiClient:
             if response.status_code == 404:
                 return "deleted" in statuses and "deleted"
             volume = response.json()["volume"]
+            if volume["status"].startswith("error") and \
+                    volume["status"] not in statuses:
+                raise AssertionError("volume %s went to %s: %s" % (
+                    volume_id, volume["status"], volume.get("status_reason")))
             return volume["status"] in statuses and volume
         return wait_for(status, timeout, interval=0.05,
                         what="volume %s to reach %s" % (volume_id, statuses))

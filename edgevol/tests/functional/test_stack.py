@@ -206,3 +206,18 @@ class CrashRecoveryTest(StackTestCase):
         images = rbd_images(self.stack.site_info("site1"))
         for volume_id in ids:
             self.assertIn("volume-%s" % volume_id, images)
+
+    def test_creates_queued_for_a_restarting_scheduler_all_succeed(self):
+        # A scheduler that has just started has no capability report yet;
+        # the creates waiting in its queue must wait for the reports, not
+        # fail with "no valid backend".
+        self.stack.stop("edgevol-scheduler")
+        ids = []
+        for site in ("central", "site1", "site2"):
+            response = self.api.create_volume(availability_zone=site)
+            self.assertEqual(202, response.status_code, response.text)
+            ids.append(response.json()["volume"]["id"])
+            self.addCleanup(self._delete_quietly, self.api, ids[-1])
+        self.stack.start("edgevol-scheduler")
+        for volume_id in ids:
+            self.api.wait_volume(volume_id, {"available"}, timeout=60)

@@ -215,7 +215,8 @@ class FakeServiceAPI:
              "disabled_reason": None, "state": "up", "updated_at": NOW},
             {"id": 2, "binary": "edgevol-volume", "host": "site1@rbd",
              "availability_zone": "site1", "disabled": False,
-             "disabled_reason": None, "state": "up", "updated_at": NOW},
+             "disabled_reason": None, "state": "up", "updated_at": NOW,
+             "backend_state": "up"},
         ]
 
     def get_all(self, ctx, *, host=None, binary=None):

@@ -77,6 +77,27 @@ QUOTA = [{"quota_set": junk} for junk in (
     {"volumes": "-5"}, {"volumes": None})] + [{"quotas": {}}]
 
 
+U = "9b1c1d55-2f43-4a37-9d55-3c6fb2c1f2a1"
+ATTACHMENT_CREATE = [{}, {"attachment": None}, {"attachment": {}},
+                     {"attachment": {"volume_uuid": "x"}},
+                     {"attachment": {"volume_uuid": U, "mode": "rx"}},
+                     {"attachment": {"volume_uuid": U, "connector": 1}},
+                     {"attachment": {"volume_uuid": U, "x": 1}}]
+ATTACHMENT_UPDATE = [{}, {"attachment": {}},
+                     {"attachment": {"connector": "h"}},
+                     {"attachment": {"connector": {}, "x": 1}}]
+ATTACHMENT_ACTION = [{}, {"os-complete": 1}, {"os-detach": None},
+                     {"os-complete": None, "x": 1}]
+VOLUME_ACTION = [{}, {"os-nothing": None},
+                 {"os-force_detach": {"attachment_id": "x"}},
+                 {"os-force_detach": {"x": 1}},
+                 {"os-force_detach": None, "os-extend": {}}]
+COMPUTE_HOST = [{}, {"compute_host": {"name": "h"}},
+                {"compute_host": {"name": "", "availability_zone": "a"}},
+                {"compute_host": {"name": "h", "availability_zone": "a",
+                                  "x": 1}}]
+
+
 class SchemaTest(base.APITestCase):
     def setUp(self):
         super().setUp()
@@ -100,11 +121,21 @@ class SchemaTest(base.APITestCase):
             ("PUT", "/v3/os-services/disable-log-reason", SERVICE_REASON),
             ("PUT", "/v3/os-quota-sets/p1", QUOTA),
         ]
+        # Routes that exist from a later microversion on: junk is checked
+        # at "latest" only (before their version they are 404s).
+        a = "9b1c1d55-2f43-4a37-9d55-3c6fb2c1f2a1"
+        self.later_targets = [
+            ("POST", "/v3/attachments", ATTACHMENT_CREATE),
+            ("PUT", "/v3/attachments/%s" % a, ATTACHMENT_UPDATE),
+            ("POST", "/v3/attachments/%s/action" % a, ATTACHMENT_ACTION),
+            ("POST", "/v3/volumes/%s/action" % v, VOLUME_ACTION),
+            ("POST", "/v3/os-compute-hosts", COMPUTE_HOST),
+        ]
 
     def test_every_body_taking_route_is_covered(self):
         routes = router.RouteMap(router.ROUTES)
         covered = set()
-        for method, path, _ in self.targets:
+        for method, path, _ in self.targets + self.later_targets:
             methods, _ = routes.match(path[len("/v3/"):].split("/"))
             covered.add(methods[method])
         expected = {handler for methods in router.ROUTES.values()
@@ -120,6 +151,14 @@ class SchemaTest(base.APITestCase):
                         body).encode(), token=base.ADMIN, version=version,
                         headers={"Content-Type": "application/json"})
                     self.fault(response, 400)
+
+    def test_junk_bodies_of_later_routes_are_400(self):
+        for method, path, bodies in self.later_targets:
+            for body in bodies:
+                response = self.call(method, path, raw=json.dumps(
+                    body).encode(), token=base.ADMIN, version="latest",
+                    headers={"Content-Type": "application/json"})
+                self.fault(response, 400)
 
     def test_raw_junk_is_400(self):
         for method, path, _ in self.targets:

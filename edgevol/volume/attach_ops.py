@@ -1,0 +1,57 @@
+"""The volume manager's half of attachments: connections on its site.
+
+The manager answers two RPC calls with these functions. Connection info
+comes from the site's driver and is handed back, never stored here (the
+API stores it with the attachment); a detach ends with the attachment's
+deletion, so a manager restarted in the middle of one finishes it
+(``resume_detaches``): ``terminate_connection`` is idempotent.
+"""
+
+from oslo_log import log as logging
+
+from edgevol.db import attachments as db_attachments
+from edgevol.db import volumes as db_volumes
+from edgevol import exception
+
+LOG = logging.getLogger(__name__)
+
+
+def initialize_connection(context, driver, volume_id, connector,
+                          attach_mode):
+    """The driver's connection info of ``volume_id`` for ``connector``.
+
+    The driver reads the attachment's mode from the volume dict, and the
+    volume's ``encryption_key_id`` from the row itself.
+    """
+    volume = db_volumes.get(context.elevated(), volume_id)
+    return driver.initialize_connection(
+        dict(volume, attach_mode=attach_mode), connector)
+
+
+def terminate_connection(context, driver, volume_id, attachment_id):
+    """Terminate a ``detaching`` attachment's connection, then delete it."""
+    admin = context.elevated()
+    try:
+        attachment = db_attachments.get(admin, attachment_id)
+    except exception.AttachmentNotFound:
+        # A resumed detach (or a redelivered call) finished it first.
+        return
+    volume = db_volumes.get(admin, volume_id)
+    driver.terminate_connection(volume, attachment["connector"] or {})
+    try:
+        db_attachments.finish_detach(admin, attachment_id, volume_id)
+    except (exception.InvalidStatus, exception.NotFound) as error:
+        LOG.info("Attachment %s: %s", attachment_id, error)
+
+
+def resume_detaches(context, driver, host_prefix):
+    """Finish the detaches a crash interrupted on this site."""
+    for attachment in db_attachments.detaching_on_host(context, host_prefix):
+        LOG.info("Resuming the detach of attachment %s of volume %s",
+                 attachment["id"], attachment["volume_id"])
+        try:
+            terminate_connection(context, driver, attachment["volume_id"],
+                                 attachment["id"])
+        except exception.EdgevolError as error:
+            LOG.warning("Detach of attachment %s failed again: %s",
+                        attachment["id"], error)
