@@ -46,7 +46,7 @@ def _compute_host_add(conf):
     from edgevol import compute_hosts
     from edgevol import context
     host = compute_hosts.ComputeHostAPI(conf).add(
-        context.get_admin_context(), conf.command.name,
+        context.get_admin_context(), conf.command.host_name,
         conf.command.availability_zone)
     print("Registered compute host %s in availability zone %s" % (
         host["name"], host["availability_zone"]))
@@ -69,15 +69,16 @@ def _compute_host_remove(conf):
     from edgevol import compute_hosts
     from edgevol import context
     compute_hosts.ComputeHostAPI(conf).remove(context.get_admin_context(),
-                                              conf.command.name)
+                                              conf.command.host_name)
 
 
 def _add_compute_host_commands(subparsers):
     hosts = subparsers.add_parser("compute-host").add_subparsers(
         dest="action")
     hosts.required = True
+    # ``conf.command.name`` is the sub-command's own name (oslo.config).
     add = hosts.add_parser("add")
-    add.add_argument("name")
+    add.add_argument("host_name", metavar="name")
     add.add_argument("availability_zone")
     add.set_defaults(func=_compute_host_add)
     listing = hosts.add_parser("list")
@@ -85,7 +86,7 @@ def _add_compute_host_commands(subparsers):
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=_compute_host_list)
     remove = hosts.add_parser("remove")
-    remove.add_argument("name")
+    remove.add_argument("host_name", metavar="name")
     remove.set_defaults(func=_compute_host_remove)
 
 

@@ -12,6 +12,7 @@ import os
 import shutil
 
 from edgevol.devenv import ceph
+from edgevol.devenv import compute
 from edgevol.devenv import config
 from edgevol.devenv import glance
 from edgevol.devenv import postgres
@@ -131,6 +132,7 @@ class DevEnvironment:
         self.start_infrastructure()
         self.write_config()
         services.manage(self.config_file, "db", "sync")
+        self.set_up_compute_hosts()
         if not self.settings.infra_only:
             self.start_services()
 
@@ -158,6 +160,13 @@ class DevEnvironment:
         config.write_file(self.clouds_yaml,
                           config.render_clouds_yaml(self.endpoint,
                                                     self.glance.endpoint))
+
+    def set_up_compute_hosts(self):
+        """One registered compute host per site, with its agent config."""
+        sites = [site.info() for site in self.ceph_sites()]
+        compute.register(self.config_file, sites)
+        compute.write_configs(self.state_dir, sites, self.endpoint,
+                              self.client_env()["OS_AUTH_TOKEN"])
 
     def start_services(self):
         started_at = {}

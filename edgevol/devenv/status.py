@@ -7,6 +7,7 @@ by ``EDGEVOL_DEV_STATUS``) to find the Ceph sites, RabbitMQ and PostgreSQL.
 import json
 import os
 
+from edgevol.devenv import compute
 from edgevol.devenv import config
 from edgevol.devenv import services
 
@@ -36,6 +37,7 @@ def collect(env):
                    "running": env.glance.is_running(),
                    "pid": env.glance.pid()},
         "sites": sites,
+        "compute_hosts": compute.hosts(env.state_dir, sites),
         "services": service_rows,
         "env": env.client_env(),
         "openrc": env.openrc if not settings.infra_only else None,

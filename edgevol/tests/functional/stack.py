@@ -199,8 +199,8 @@ class Stack(fixtures.Fixture):
                 if service_state.is_up(_DownTime(6), row)}
 
     # --- HTTP ------------------------------------------------------------
-    def client(self, user="alice", project="project-a"):
-        return ApiClient(self.endpoint, "%s:%s" % (user, project))
+    def client(self, user="alice", project="project-a", version="3.0"):
+        return ApiClient(self.endpoint, "%s:%s" % (user, project), version)
 
 
 class _DownTime:

@@ -1,13 +1,14 @@
 """A compute host opens a volume from connection info alone, on real Ceph.
 
-The RBD driver of the first site produces the connection info; a stand-in
-of the attachments API (``tests/unit/compute/fake_api.py``) hands it to
-``edgevol-compute``, run as a separate process with the site's ceph.conf
-and the compute user's keyring, exactly as on a compute host.  QEMU's
-``qemu-io`` opens the same volume through an ``rbd:`` filename built from
-the same connection info, and each side reads back what the other wrote.
-The compute keyring of the second site is then shown to be useless
-against the first: cephx refuses it before any data is reachable.
+A real stack (API, scheduler, one volume manager per site) makes the
+volumes and, through its attachments API, the connection info of site1's
+volume manager; ``edgevol-compute`` runs as a separate process with the
+site's ceph.conf and the compute user's keyring, exactly as on a compute
+host registered in site1.  QEMU's ``qemu-io`` opens the same volume
+through an ``rbd:`` filename built from the same connection info, and each
+side reads back what the other wrote.  The compute keyring of the second
+site is then shown to be useless against the first: cephx refuses it
+before any data is reachable.
 """
 
 import hashlib
@@ -15,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 
 import fixtures
 import testtools
@@ -24,14 +24,12 @@ from testtools import content
 from edgevol.compute import connection
 from edgevol.compute import errors
 from edgevol.compute import volume_io
-from edgevol.drivers import rbd as rbd_driver
 from edgevol.tests.functional import ceph_env
-from edgevol.tests.unit.compute import fake_api
+from edgevol.tests.functional import stack as stack_fixture
 
 MiB = 1024 ** 2
 TIMEOUT = 60
-CONNECTOR = {"host": "compute-1", "ip": "127.0.0.1", "platform": "x86_64",
-             "os_type": "linux", "multipath": False, "do_local_attach": False}
+ADMIN = "admin:admin-project"
 
 
 class ComputeAttachTest(testtools.TestCase):
@@ -40,31 +38,34 @@ class ComputeAttachTest(testtools.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.modules = ceph_env.import_bindings()
-        cls.site_set = ceph_env.SiteSet.acquire(count=2)
+        cls.stack = stack_fixture.Stack(sites=["site1", "site2"])
+        cls.stack.setUp()
         try:
-            cls.sites = cls.site_set.sites
+            cls.sites = [cls.stack.site_info(name)
+                         for name in ("site1", "site2")]
             cls.site = cls.sites[0]
-            conf = ceph_env.make_conf(cls.sites)
-            cls.driver = rbd_driver.RBDDriver(conf, cls.site["name"])
-            cls.driver.do_setup()
-            cls.api = fake_api.FakeAttachmentsAPI(cls.driver).start()
+            admin = cls.stack.client(*ADMIN.split(":"))
+            for name, site in (("compute-1", "site1"), ("compute-2",
+                                                        "site2")):
+                response = admin.post("/os-compute-hosts", {"compute_host": {
+                    "name": name, "availability_zone": site}})
+                assert response.status_code == 201, response.text
         except BaseException:
-            cls.site_set.release()
+            cls.stack.cleanUp()
             raise
 
     @classmethod
     def tearDownClass(cls):
-        cls.api.stop()
-        cls.driver.close()
-        cls.site_set.release()
+        cls.stack.cleanUp()
         super().tearDownClass()
 
     def setUp(self):
         super().setUp()
-        self.volume = {"id": str(uuid.uuid4()), "size": 1}
-        self.driver.create_volume(self.volume)
-        self.addCleanup(self.driver.delete_volume, self.volume)
-        self.api.add_volume(self.volume["id"], self.site["availability_zone"])
+        self.api = self.stack.client("alice", "project-a", version="3.54")
+        volume_id = self.api.create_volume(
+            availability_zone="site1").json()["volume"]["id"]
+        self.volume = self.api.wait_volume(volume_id, {"available"})
+        self.addCleanup(self._remove_volume)
         tmp = self.useFixture(fixtures.TempDir()).path
         self.config = os.path.join(tmp, "edgevol-compute.conf")
         with open(self.config, "w") as f:
@@ -72,8 +73,8 @@ class ComputeAttachTest(testtools.TestCase):
                 "[compute]",
                 "host = compute-1",
                 "availability_zone = %s" % self.site["availability_zone"],
-                "endpoint = %s" % self.api.endpoint,
-                "auth_token = user:project",
+                "endpoint = %s" % self.stack.endpoint,
+                "auth_token = alice:project-a",
                 # The keyring is found through the site's ceph.conf.
                 "ceph_conf = %s" % self.site["ceph_conf"],
                 "rbd_user = %s" % self.site["compute_user"],
@@ -107,9 +108,20 @@ class ComputeAttachTest(testtools.TestCase):
         self.addDetail("qemu-io", content.text_content(output))
         return result.returncode, output
 
+    def _remove_volume(self):
+        for attachment in self.attachments():
+            self.api.delete("/attachments/%s" % attachment["id"])
+        self.api.delete("/volumes/%s" % self.volume["id"])
+        self.api.wait_volume(self.volume["id"], {"deleted"})
+
+    def attachments(self):
+        return self.api.get("/attachments/detail?volume_id=%s" %
+                            self.volume["id"]).json()["attachments"]
+
     def connection_data(self):
-        info = self.driver.initialize_connection(self.volume, CONNECTOR)
-        return connection.rbd_data(info)
+        """What the API handed the agent (the site manager made it)."""
+        (attachment,) = self.attachments()
+        return connection.rbd_data(attachment["connection_info"])
 
     def qemu_filename(self, data, keyring):
         return connection.qemu_filename(data, connection.client_options(
@@ -157,6 +169,7 @@ class ComputeAttachTest(testtools.TestCase):
     def test_cinder_style_v1_hosts_and_ports_suffice(self):
         # A consumer that ignores mon_host (Nova, os-brick) gets there with
         # Cinder's v1 list alone, through librados and through QEMU.
+        self.attach()
         data = dict(self.connection_data())
         del data["mon_host"]
         options = connection.client_options(
@@ -181,11 +194,13 @@ class ComputeAttachTest(testtools.TestCase):
 
     def test_detach_forgets_the_attachment(self):
         self.attach()
-        self.assertEqual(1, len([a for a in self.api.attachments.values()
-                                 if a["volume_id"] == self.volume["id"]]))
+        self.assertEqual(["attached"],
+                         [a["status"] for a in self.attachments()])
+        self.assertEqual("in-use", self.api.wait_volume(
+            self.volume["id"], {"in-use"})["status"])
         self.assertEqual(0, self.agent("detach", self.volume["id"])[0])
-        self.assertEqual([], [a for a in self.api.attachments.values()
-                              if a["volume_id"] == self.volume["id"]])
+        self.assertEqual([], self.attachments())
+        self.api.wait_volume(self.volume["id"], {"available"})
         code, _, err = self.agent("read", self.volume["id"], "--length", "1")
         self.assertEqual(2, code)
         self.assertIn("not attached", err)
@@ -194,6 +209,7 @@ class ComputeAttachTest(testtools.TestCase):
     def test_another_sites_compute_key_is_refused_by_cephx(self):
         if len(self.sites) < 2:
             self.skipTest("needs two sites")
+        self.attach()
         data = self.connection_data()
         foreign = self.sites[1]["compute_keyring"]
         options = connection.client_options(data, foreign, 5, 10)
@@ -211,6 +227,7 @@ class ComputeAttachTest(testtools.TestCase):
 
     def test_compute_key_reaches_only_the_volumes_pool(self):
         rados, _ = self.modules
+        self.attach()
         client = rados.Rados(rados_id=self.site["compute_user"])
         for key, value in connection.client_options(
                 self.connection_data(), self.site["compute_keyring"], 5,
