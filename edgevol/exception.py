@@ -149,3 +149,33 @@ class VolumeIsBusy(DriverError):
 class ServiceUnavailable(EdgevolError):
     code = 503
     message = "Service unavailable: %(reason)s"
+
+
+# --- images (Glance) -------------------------------------------------------
+class ImageNotFound(NotFound):
+    message = "Image %(image_id)s could not be found."
+
+
+class ImageNotLocal(Invalid):
+    """``image_not_local = refuse`` and the site's store lacks the image."""
+
+    message = ("Image %(image_id)s is not in the store of availability zone "
+               "%(az)s (image_not_local = refuse); it is in: %(stores)s. "
+               "Copy it there first (glance image-import --import-method "
+               "copy-image --stores %(az)s).")
+
+
+class ImageUnusable(Invalid):
+    message = "Image %(image_id)s cannot be used: %(reason)s"
+
+
+class GlanceUnavailable(ServiceUnavailable):
+    message = "Glance is unavailable: %(reason)s"
+
+
+class GlanceRequestFailed(EdgevolError):
+    message = "Glance refused %(method)s %(path)s (%(status)s): %(reason)s"
+
+
+class ImageCopyFailed(EdgevolError):
+    message = "Copying image %(image_id)s to store %(store)s failed: %(reason)s"

@@ -7,6 +7,7 @@ import sys
 
 import requests
 
+from edgevol.bench import attach
 from edgevol.bench import create
 from edgevol.bench import stats
 
@@ -70,6 +71,39 @@ def run_create(args):
     return 0
 
 
+def run_attach(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    site = next(s for s in status["sites"] if s["name"] == args.site)
+    endpoint = status["api"]["endpoint"]
+    _lift_quota(endpoint)
+    host = "bench-compute-%s" % args.site
+    attach.register_host(endpoint, "admin:admin", host,
+                         site["availability_zone"])
+    client = attach.Client(endpoint, TOKEN, args.poll_interval)
+    samples = attach.run(client, site["availability_zone"], host,
+                         args.count)
+    summary = {key: stats.summary_ms(values)
+               for key, values in samples.items()}
+    cinder_ms = attach.CINDER_ATTACH_MEAN_S * 1000
+    rows = [(name, "%.2f ms" % summary[key]["p50_ms"],
+             "p95 %.2f ms, mean %.2f ms, n=%d" % (
+                 summary[key]["p95_ms"], summary[key]["mean_ms"],
+                 summary[key]["n"]))
+            for key, name in (
+                ("attach", "attach p50 (create+update+complete)"),
+                ("attach_one_call_connect",
+                 "attach p50 (create w/ connector+complete)"),
+                ("detach", "detach p50 (delete -> available)"))]
+    rows.append(("Cinder published attach mean", "%.0f ms" % cinder_ms,
+                 "for scale: %.0fx our attach mean" % (
+                     cinder_ms / summary["attach"]["mean_ms"])))
+    stats.print_table("edgevol attach benchmark (site %s)" % args.site, rows)
+    stats.write_json(args.json, dict(summary, site=args.site,
+                                     cinder_attach_mean_ms=cinder_ms))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="edgevol-bench")
     parser.add_argument("--status", default=_default_status(),
@@ -91,6 +125,14 @@ def main(argv=None):
         help="seconds between status polls of each concurrent client")
     create_parser.add_argument("--json", default=".bench/create.json")
     create_parser.set_defaults(func=run_create)
+    attach_parser = sub.add_parser(
+        "attach", help="attach (create+update+complete) and detach "
+        "latency through the stack")
+    attach_parser.add_argument("--site", default="site1")
+    attach_parser.add_argument("--count", type=int, default=30)
+    attach_parser.add_argument("--poll-interval", type=float, default=0.002)
+    attach_parser.add_argument("--json", default=".bench/attach.json")
+    attach_parser.set_defaults(func=run_attach)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -45,12 +45,14 @@ SERVICE_USER_CAPS = {
     "mgr": "profile rbd pool=volumes",
 }
 # The per-site user of compute hosts (without "client."): RBD I/O on the
-# site's volumes and nothing else.  Its key exists only in its own site's
-# cluster, so a compute host of one site can not open another site's data.
+# site's volumes, and reading the site's Glance images, which volumes made
+# from an image read through (as Nova's user does).  Its key exists only in
+# its own site's cluster, so a compute host of one site can not open
+# another site's data.
 COMPUTE_USER = "compute"
 COMPUTE_USER_CAPS = {
     "mon": "profile rbd",
-    "osd": "profile rbd pool=volumes",
+    "osd": "profile rbd pool=volumes, profile rbd-read-only pool=images",
 }
 # Glance's user in every site (without "client."): its rbd store writes
 # image copies into the site's ``images`` pool and nothing else.  Made on

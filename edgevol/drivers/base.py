@@ -474,6 +474,70 @@ class VolumeDriver(abc.ABC):
         reports 100 at once).
         """
 
+    # -- Glance images -----------------------------------------------------
+    @abc.abstractmethod
+    def cluster_fsid(self):
+        """The fsid of the site's cluster.
+
+        The volume manager picks an image's site copy by it: Glance's rbd
+        locations are ``rbd://<fsid>/<pool>/<image>/<snap>``.
+
+        :returns: str.
+        :raises BackendUnavailable: the backend cannot be reached.
+        Idempotent: yes.
+        """
+
+    @abc.abstractmethod
+    def create_volume_from_image(self, volume, image_location, image_meta):
+        """Create a volume holding a Glance image, from the site's copy.
+
+        ``image_location`` is a snapshot in THIS site's cluster (the
+        manager checked its fsid).  A raw image is COW-cloned in O(1),
+        whatever its size, and grown to the volume's size.  Any other disk
+        format (qcow2) is converted once per site and image into a cached
+        raw base inside the cluster, which this and later volumes clone;
+        concurrent calls for one image share that conversion.  The volume
+        keeps working when Glance later deletes its copy.
+
+        :param volume: dict with ``id`` and ``size`` (GiB, large enough
+            for the image's virtual size).
+        :param image_location: ``edgevol.image.locations.RBDLocation``.
+        :param image_meta: dict with ``id`` and ``disk_format``.
+        :returns: a model update dict, possibly ``{"needs_flatten": True}``
+            (same depth rule as ``create_volume_from_snapshot``).
+        :raises DriverError: the snapshot does not exist, the volume is
+            too small, or the conversion failed (nothing partial is kept).
+        :raises BackendUnavailable: the backend cannot be reached; calling
+            again is safe.
+        Idempotent: yes; an existing clone is kept (and grown).
+        """
+
+    @abc.abstractmethod
+    def copy_volume_to_image(self, volume, image_id):
+        """Write the volume's data into the site's image store.
+
+        For RBD: a sparse copy into ``images/<image_id>`` of the site's
+        own cluster (no data leaves the site) with a protected snapshot
+        ``snap``, exactly what Glance's rbd store writes, so Glance can
+        serve, copy and delete it like any image it imported.
+
+        :param volume: dict with ``id``; nobody may write it meanwhile.
+        :param image_id: the Glance image the data is for.
+        :returns: dict with ``fsid``, ``pool``, ``image``, ``snap`` and
+            ``size`` (bytes).
+        :raises DriverError: the volume does not exist or the copy failed.
+        :raises BackendUnavailable: the backend cannot be reached.
+        Idempotent: yes; a complete earlier copy is kept, a partial one
+        replaced.
+        """
+
+    @abc.abstractmethod
+    def remove_image_copy(self, image_id):
+        """Remove what ``copy_volume_to_image`` wrote for ``image_id``.
+
+        For an upload Glance did not accept.  Idempotent: yes.
+        """
+
     # -- deferred deletion -------------------------------------------------
     @abc.abstractmethod
     def purge_deleted(self):

@@ -52,6 +52,11 @@ class FakeBackend:
         self.monitors = [rbd_attach.Monitor("a", (
             ("v2", "127.0.0.1:3300"), ("v1", "127.0.0.1:6789")))]
         self.connections = {}   # image name -> set of connector hosts
+        # The site's image store (Glance's ``images`` pool): image id ->
+        # fake_images.Image with snapshot ``snap``; and how often each
+        # image was converted to a raw base.
+        self.glance_images = {}
+        self.conversions = {}
         self.lock = threading.Lock()
 
     def open_volume(self, volume_id, client="client.fake at 127.0.0.1:0/1"):
@@ -240,6 +245,68 @@ class FakeDriver(base.VolumeDriver):
             former_parent = image.flatten(reporter.report)
             fake_images.collect(self.backend, former_parent)
         reporter.finish()
+
+    # -- Glance images ---------------------------------------------------
+    def cluster_fsid(self):
+        self._check()
+        return self.backend.fsid
+
+    def create_volume_from_image(self, volume, image_location, image_meta):
+        self._check()
+        b = self.backend
+        with b.lock:
+            parent = b.glance_images.get(image_location.image)
+            if parent is None or parent.snapshot(image_location.snap) is None:
+                raise exception.DriverError(reason="image snapshot %s@%s "
+                                            "does not exist" % (
+                                                image_location.image,
+                                                image_location.snap))
+            if (image_meta.get("disk_format") or "raw") != "raw":
+                parent = self._raw_base(parent, image_meta["id"])
+            b.images["glance-" + image_meta["id"]] = parent
+            try:
+                return fake_images.clone(
+                    b, "glance-" + image_meta["id"], parent.snapshots[0].name,
+                    _name(volume["id"]), int(volume["size"]),
+                    self._opts.rbd_max_clone_depth)
+            finally:
+                # Only visible while cloning: the store is not a volume.
+                del b.images["glance-" + image_meta["id"]]
+
+    def _raw_base(self, image, image_id):
+        """The cached raw base (the fake "converts" by copying once)."""
+        b = self.backend
+        name = "image-cache-%s" % image_id
+        if name not in b.images:
+            base_image = fake_images.Image(name, image.size)
+            base_image.blocks = dict(image.snapshots[0].blocks)
+            base_image.snapshots.append(fake_images.Snapshot("base",
+                                                             base_image))
+            b.images[name] = base_image
+            b.conversions[image_id] = b.conversions.get(image_id, 0) + 1
+        return b.images[name]
+
+    def copy_volume_to_image(self, volume, image_id):
+        self._check()
+        b = self.backend
+        with b.lock:
+            if image_id not in b.glance_images:
+                # A full copy: a clone of a passing snapshot, flattened.
+                name, hidden = _name(volume["id"]), "upload-" + image_id
+                fake_images.create_snapshot(b, name, hidden)
+                snap = fake_images.volume(b, name).snapshot(hidden)
+                copy = fake_images.Image(image_id, snap.size, snap)
+                copy.flatten(lambda percent: None)
+                fake_images.delete_snapshot(b, name, hidden)
+                copy.snapshots.append(fake_images.Snapshot("snap", copy))
+                b.glance_images[image_id] = copy
+            return {"fsid": b.fsid, "pool": "images", "image": image_id,
+                    "snap": "snap", "size": b.glance_images[image_id].size}
+
+    def remove_image_copy(self, image_id):
+        self._check()
+        with self.backend.lock:
+            self.backend.glance_images.pop(image_id, None)
 
     # -- deferred deletion -----------------------------------------------
     def purge_deleted(self):

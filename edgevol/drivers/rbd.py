@@ -11,10 +11,11 @@ The driver class only wires concerns together; each lives in its module:
 * ``rbd_clones``: COW clones, their depth and flatten;
 * ``rbd_trash``: deleting volumes whose data still serves clones, and
   collecting what is left when the last clone goes;
-* ``rbd_attach``: connection info for compute hosts.
+* ``rbd_attach``: connection info for compute hosts;
+* ``rbd_images``: volumes from Glance images, volumes into them.
 
-Images and backups will be modules of
-their own beside these, each called from a thin method here.
+Backups will be a module of its own beside these, called from thin
+methods here.
 """
 
 import logging
@@ -27,6 +28,7 @@ from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_capacity
 from edgevol.drivers import rbd_clones
 from edgevol.drivers import rbd_connection
+from edgevol.drivers import rbd_images
 from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_trash
 from edgevol.drivers import rbd_volumes
@@ -69,6 +71,8 @@ class RBDDriver(base.VolumeDriver):
             site, self._opts, rados_module, execute)
         self._attachments = rbd_attach.RBDAttachments(
             site, self._opts, self._conn, rbd_module)
+        self._images = rbd_images.RBDImages(site, self._opts, self._conn,
+                                            rbd_module)
 
     # -- life cycle ------------------------------------------------------
     def do_setup(self):
@@ -224,6 +228,19 @@ class RBDDriver(base.VolumeDriver):
     def _drop_hidden_snapshot(self, handle, source, hidden_snap):
         rbd_clones.drop_hidden_snapshot(self._rbd, handle, source,
                                         hidden_snap)
+
+    # -- Glance images ---------------------------------------------------
+    def cluster_fsid(self):
+        return self._images.cluster_fsid()
+
+    def create_volume_from_image(self, volume, image_location, image_meta):
+        return self._images.create_volume(volume, image_location, image_meta)
+
+    def copy_volume_to_image(self, volume, image_id):
+        return self._images.copy_volume(volume, image_id)
+
+    def remove_image_copy(self, image_id):
+        self._images.remove_copy(image_id)
 
     # -- deferred deletion -----------------------------------------------
     def purge_deleted(self):

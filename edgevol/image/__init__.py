@@ -1,0 +1,1 @@
+"""Glance access: images, their per-store locations, copies and uploads."""
