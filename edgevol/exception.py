@@ -80,6 +80,10 @@ class VolumeTypeNotFound(NotFound):
     message = "Volume type %(type_id)s could not be found."
 
 
+class SnapshotNotFound(NotFound):
+    message = "Snapshot %(snapshot_id)s could not be found."
+
+
 class ServiceNotFound(NotFound):
     message = "Service %(service)s could not be found."
 

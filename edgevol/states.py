@@ -28,6 +28,12 @@ ERROR = "error"
 """Creation failed; ``status_reason`` says why. May only be deleted."""
 ERROR_DELETING = "error_deleting"
 """Deletion failed (for example the image is open); delete may be retried."""
+EXTENDING = "extending"
+"""The site is growing the image (also while a host has it open)."""
+REVERTING = "reverting"
+"""The site is rolling the image back to one of its snapshots."""
+RESTORING = "restoring"
+"""Snapshot status: the volume is being reverted to it (Cinder's name)."""
 
 # --- Attachment life cycle: volume ``status`` and attachment ``attach_status``
 RESERVED = "reserved"
@@ -46,7 +52,8 @@ DETACHED = "detached"
 
 STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses no operation is working on."""
-TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING})
+TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING,
+                          EXTENDING, REVERTING, RESTORING})
 """Statuses some service is working on; each has a recovery rule below."""
 DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses from which a user may delete a volume."""
@@ -113,6 +120,31 @@ TRANSITIONS = {t.event: t for t in (
     # A multiattach volume loses one of several attachments.
     _t("detach_shared_done", STATUS, {RESERVED, ATTACHING, IN_USE},
        IN_USE),
+    # --- extend and revert (edgevol.volume.resize_ops) ---
+    # The API sets the new size with the claim; the manager grows the image.
+    _t("extend", STATUS, {AVAILABLE}, EXTENDING),
+    # Cinder 3.42: an attached volume grows under its host.
+    _t("extend_attached", STATUS, {IN_USE}, EXTENDING),
+    # Done, or refused with the image unchanged: back to where it was.
+    _t("extend_done", STATUS, {EXTENDING}, AVAILABLE),
+    _t("extend_attached_done", STATUS, {EXTENDING}, IN_USE),
+    # A resumed extend failed and the old size is unknown.
+    _t("extend_failed", STATUS, {EXTENDING}, ERROR),
+    # Only an idle volume: a host would see its data change underneath.
+    _t("revert", STATUS, {AVAILABLE}, REVERTING),
+    # Done, or refused (opened meanwhile) with the image unchanged.
+    _t("revert_done", STATUS, {REVERTING}, AVAILABLE),
+    # The image may be half reverted: unusable until reverted again.
+    _t("revert_failed", STATUS, {REVERTING}, ERROR),
+    # --- snapshots (rows of the snapshots table; same vocabulary) ---
+    _t("snapshot_create_done", STATUS, {CREATING}, AVAILABLE),
+    _t("snapshot_create_failed", STATUS, {CREATING}, ERROR),
+    _t("snapshot_delete", STATUS, DELETABLE, DELETING),
+    _t("snapshot_delete_done", STATUS, {DELETING}, DELETED),
+    _t("snapshot_delete_failed", STATUS, {DELETING}, ERROR_DELETING),
+    # Claimed with the volume's "revert", so it cannot go meanwhile.
+    _t("snapshot_restore", STATUS, {AVAILABLE}, RESTORING),
+    _t("snapshot_restore_done", STATUS, {RESTORING}, AVAILABLE),
 )}
 
 
@@ -139,6 +171,11 @@ ON_RESTART = {
     ATTACHING: Recovery.AWAIT_CLIENT,
     # terminate_connection is idempotent: finish the detach.
     DETACHING: Recovery.RESUME,
+    # extend_volume and revert_to_snapshot are idempotent; the target size
+    # and snapshot are on the rows (snapshots share CREATING and DELETING).
+    EXTENDING: Recovery.RESUME,
+    REVERTING: Recovery.RESUME,
+    RESTORING: Recovery.RESUME,
 }
 
 

@@ -36,6 +36,8 @@ class APIs(typing.NamedTuple):
     attachments: typing.Any = None
     compute_hosts: typing.Any = None
     log_levels: typing.Any = None
+    snapshots: typing.Any = None
+    volume_actions: typing.Any = None
 
 
 def build_apis(conf):
@@ -45,9 +47,12 @@ def build_apis(conf):
     from edgevol import quota
     from edgevol import services
     from edgevol.volume import api as volume_api
+    from edgevol.volume import actions_api
     from edgevol.volume import attachments
+    from edgevol.volume import snapshot_api
 
     volumes = volume_api.VolumeAPI(conf)
+    snapshots = snapshot_api.SnapshotAPI(conf, volumes.volume_rpc)
     service_api = services.ServiceAPI(conf)
     # Share the volume API's type API, so a type change made through the
     # API also refreshes the default type that creates use.
@@ -57,7 +62,10 @@ def build_apis(conf):
                 attachments=attachments.AttachmentAPI(conf,
                                                       volumes.volume_rpc),
                 compute_hosts=compute_hosts.ComputeHostAPI(conf),
-                log_levels=log_levels.LogLevelAPI(conf, service_api))
+                log_levels=log_levels.LogLevelAPI(conf, service_api),
+                snapshots=snapshots,
+                volume_actions=actions_api.VolumeActionsAPI(
+                    conf, volumes, snapshots, volumes.volume_rpc))
 
 
 def _auth(conf, application):

@@ -5,10 +5,11 @@ against literals. The numbers are Cinder's, so a client that knows what
 Cinder 3.N means gets exactly that here, up to ``MAX_VERSION``.
 
 edgevol advertises a version only when every change Cinder made up to it,
-to every operation edgevol serves (volumes and their metadata, types and
-extra specs, availability zones, services, limits, quota sets), is honoured.
-Cinder versions that only add a resource edgevol does not serve yet (groups,
-messages, clusters, manageable volumes, backups, snapshots' changes, ...)
+to every operation edgevol serves (volumes and their metadata and actions,
+snapshots and their metadata, types and extra specs, availability zones,
+services, limits, quota sets), is honoured. Cinder versions that only add a
+resource edgevol does not serve yet (groups, messages, clusters, manageable
+volumes, backups, ...)
 change nothing here; such resources answer 404 at every version, as a
 missing action does. Raising the maximum therefore means reading the next
 rows of Cinder's history, implementing them, adding them to
@@ -37,7 +38,7 @@ changes resources edgevol does not serve):
 * 3.12 - ``GET /volumes/summary``: count and total size of volumes.
 * 3.13 - Volumes show ``group_id``; creates accept ``group_id`` (refused:
   no volume groups exist).
-* 3.14 - n/a: group snapshots.
+* 3.14 - Snapshots show ``group_snapshot_id`` (always null: no groups).
 * 3.15 - Volume metadata answers carry an ``ETag``; ``If-Match`` on a
   metadata write that no longer matches gives 412.
 * 3.16 - n/a: migration to a cluster.
@@ -46,7 +47,7 @@ changes resources edgevol does not serve):
 * 3.19 - n/a: group snapshot reset-status.
 * 3.20 - n/a: group reset-status.
 * 3.21 - Administrators see the volume's ``provider_id``.
-* 3.22 - n/a: snapshot metadata filter.
+* 3.22 - Snapshot lists filter by ``metadata``.
 * 3.23 - Volume delete takes ``force`` (admin only).
 * 3.24 - n/a: workers cleanup.
 * 3.25 - n/a: group volumes list.
@@ -55,7 +56,7 @@ changes resources edgevol does not serve):
   connector also connect), update (connector), show, list, detail, delete.
 * 3.28 - n/a: pool filters.
 * 3.29 - n/a: group snapshot pagination.
-* 3.30 - n/a: snapshot sort by name.
+* 3.30 - Snapshot lists sort by ``name`` (accepted at every version).
 * 3.31 - Filters of volume lists are checked: an unsupported one gives 400
   instead of being ignored.
 * 3.32 - ``PUT /os-services/set-log`` and ``get-log``: log levels of the
@@ -69,9 +70,10 @@ changes resources edgevol does not serve):
 * 3.37 - n/a: backups sorted by name.
 * 3.38 - n/a: replication groups.
 * 3.39 - ``GET /limits?project_id=`` for administrators.
-* 3.40 - n/a: revert to snapshot.
-* 3.41 - n/a: snapshots' ``user_id``.
-* 3.42 - n/a: extending in-use volumes (no extend action yet).
+* 3.40 - ``revert`` volume action: to ANY snapshot of an available volume
+  (Cinder: the latest only).
+* 3.41 - Snapshots show ``user_id``.
+* 3.42 - ``os-extend`` of in-use volumes (the host sees the new size).
 * 3.43 - n/a: backup metadata.
 * 3.44 - ``os-complete`` attachment action: the attachment is attached and
   the volume in-use.

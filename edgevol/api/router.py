@@ -18,6 +18,8 @@ from edgevol.api.handlers import compute_hosts
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import services
+from edgevol.api.handlers import snapshot_metadata
+from edgevol.api.handlers import snapshots
 from edgevol.api.handlers import volume_actions
 from edgevol.api.handlers import volume_metadata
 from edgevol.api.handlers import volume_types
@@ -43,6 +45,17 @@ ROUTES = {
     "/volumes/{volume_id}/metadata/{key}": {
         "GET": volume_metadata.show, "PUT": volume_metadata.update,
         "DELETE": volume_metadata.delete},
+    "/snapshots": {"GET": snapshots.index, "POST": snapshots.create},
+    "/snapshots/detail": {"GET": snapshots.detail},
+    "/snapshots/{snapshot_id}": {"GET": snapshots.show,
+                                 "PUT": snapshots.update,
+                                 "DELETE": snapshots.delete},
+    "/snapshots/{snapshot_id}/metadata": {
+        "GET": snapshot_metadata.index, "POST": snapshot_metadata.create,
+        "PUT": snapshot_metadata.update_all},
+    "/snapshots/{snapshot_id}/metadata/{key}": {
+        "GET": snapshot_metadata.show, "PUT": snapshot_metadata.update,
+        "DELETE": snapshot_metadata.delete},
     "/os-availability-zone": {"GET": availability_zones.index},
     "/types": {"GET": volume_types.index, "POST": volume_types.create},
     "/types/default": {"GET": volume_types.show_default},

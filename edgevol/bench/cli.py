@@ -9,6 +9,7 @@ import requests
 
 from edgevol.bench import attach
 from edgevol.bench import create
+from edgevol.bench import snapshots
 from edgevol.bench import stats
 
 PROJECT = "bench-project"
@@ -28,7 +29,8 @@ def _lift_quota(endpoint):
     response = requests.put(
         "%s/os-quota-sets/%s" % (endpoint, PROJECT), timeout=30,
         headers={"X-Auth-Token": "admin:admin"},
-        json={"quota_set": {"volumes": -1, "gigabytes": -1}})
+        json={"quota_set": {"volumes": -1, "gigabytes": -1,
+                            "snapshots": -1}})
     response.raise_for_status()
 
 
@@ -68,6 +70,41 @@ def run_create(args):
                        "volumes_per_s": round(rate, 2),
                        "errors": len(errors), "first_errors": errors[:5],
                        "latency": par_s}})
+    return 0
+
+
+def run_snapshots(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    site = next(s for s in status["sites"] if s["name"] == args.site)
+    endpoint = status["api"]["endpoint"]
+    _lift_quota(endpoint)
+    client = snapshots.Client(endpoint, TOKEN, args.poll_interval)
+    samples, parents = snapshots.run(client, site, args.count,
+                                     args.mib_per_gib)
+    snapshots.cleanup(client, parents)
+    summary = {key: stats.summary_ms(values)
+               for key, values in samples.items()}
+    ratio = summary["clone_20g"]["p50_ms"] / summary["clone_1g"]["p50_ms"]
+    stats.print_table("edgevol snapshot benchmark (site %s)" % args.site, [
+        ("snapshot create p50", "%.2f ms" % summary["snapshot"]["p50_ms"],
+         "p95 %.2f ms, n=%d" % (summary["snapshot"]["p95_ms"],
+                                summary["snapshot"]["n"])),
+        ("clone of 1 GiB parent p50",
+         "%.2f ms" % summary["clone_1g"]["p50_ms"],
+         "p95 %.2f ms (%d MiB of data)" % (summary["clone_1g"]["p95_ms"],
+                                           args.mib_per_gib)),
+        ("clone of 20 GiB parent p50",
+         "%.2f ms" % summary["clone_20g"]["p50_ms"],
+         "p95 %.2f ms (%d MiB of data)" % (summary["clone_20g"]["p95_ms"],
+                                           20 * args.mib_per_gib)),
+        ("20 GiB / 1 GiB clone p50", "%.2fx" % ratio, "goal <= 1.2 (O(1))"),
+        ("revert p50", "%.2f ms" % summary["revert"]["p50_ms"],
+         "p95 %.2f ms (1 GiB volume)" % summary["revert"]["p95_ms"]),
+    ])
+    stats.write_json(args.json, dict(summary, site=args.site,
+                                     clone_ratio_p50=round(ratio, 2),
+                                     mib_per_gib=args.mib_per_gib))
     return 0
 
 
@@ -125,6 +162,15 @@ def main(argv=None):
         help="seconds between status polls of each concurrent client")
     create_parser.add_argument("--json", default=".bench/create.json")
     create_parser.set_defaults(func=run_create)
+    snap_parser = sub.add_parser("snapshots", help="snapshot create, "
+                                 "clone-from-snapshot and revert latency")
+    snap_parser.add_argument("--site", default="site1")
+    snap_parser.add_argument("--count", type=int, default=20)
+    snap_parser.add_argument("--mib-per-gib", type=int, default=4,
+                             help="data written per GiB of each parent")
+    snap_parser.add_argument("--poll-interval", type=float, default=0.002)
+    snap_parser.add_argument("--json", default=".bench/snapshots.json")
+    snap_parser.set_defaults(func=run_snapshots)
     attach_parser = sub.add_parser(
         "attach", help="attach (create+update+complete) and detach "
         "latency through the stack")

@@ -64,6 +64,12 @@ class Volume(Base):
     multiattach = sa.Column(sa.Boolean, nullable=False, default=False)
     created_at, updated_at = _timestamps()
     launched_at = sa.Column(sa.DateTime)
+    # Made from a snapshot or a volume (copy-on-write on the source's site).
+    snapshot_id = sa.Column(sa.String(36))
+    source_volid = sa.Column(sa.String(36))
+    # Set (0-99, percent) while the volume's data is still being copied
+    # from its parents in the background; None when it has none to copy.
+    flatten_progress = sa.Column(sa.Integer)
     terminated_at = sa.Column(sa.DateTime)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)
@@ -75,6 +81,42 @@ class VolumeMetadata(Base):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     volume_id = sa.Column(
         sa.String(36), sa.ForeignKey("volumes.id", ondelete="CASCADE"),
+        nullable=False, index=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+
+
+class Snapshot(Base):
+    # Soft-deleted like volumes; statuses are volume statuses
+    # (``edgevol.states``, the ``snapshot_*`` transitions).
+    __tablename__ = "snapshots"
+    __table_args__ = (
+        sa.Index("ix_snapshots_volume_deleted", "volume_id", "deleted"),
+        sa.Index("ix_snapshots_project_deleted", "project_id", "deleted"),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    volume_id = sa.Column(sa.String(36), sa.ForeignKey("volumes.id"),
+                          nullable=False)
+    display_name = sa.Column(sa.String(255))
+    display_description = sa.Column(sa.String(255))
+    volume_size = sa.Column(sa.Integer, nullable=False)
+    status = sa.Column(sa.String(32), nullable=False)
+    previous_status = sa.Column(sa.String(32))
+    status_reason = sa.Column(sa.Text)
+    progress = sa.Column(sa.String(255))
+    created_at, updated_at = _timestamps()
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class SnapshotMetadata(Base):
+    __tablename__ = "snapshot_metadata"
+    __table_args__ = (sa.UniqueConstraint("snapshot_id", "key"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    snapshot_id = sa.Column(
+        sa.String(36), sa.ForeignKey("snapshots.id", ondelete="CASCADE"),
         nullable=False, index=True)
     key = sa.Column(sa.String(255), nullable=False)
     value = sa.Column(sa.String(255), nullable=False)

@@ -12,6 +12,7 @@ from edgevol.policies import availability_zones
 from edgevol.policies import base
 from edgevol.policies import quotas
 from edgevol.policies import services
+from edgevol.policies import snapshots
 from edgevol.policies import volume_types
 from edgevol.policies import volumes
 
@@ -24,5 +25,6 @@ def list_rules():
         availability_zones.list_rules(),
         services.list_rules(),
         quotas.list_rules(),
+        snapshots.list_rules(),
         attachments.list_rules(),
     ))

@@ -11,6 +11,7 @@ from oslo_utils import uuidutils
 
 from edgevol.db import attachments as db_attachments
 from edgevol.db import quotas as db_quotas
+from edgevol.db import volume_claims
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol import quota
@@ -18,6 +19,7 @@ from edgevol.scheduler import request_spec
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import service_state
 from edgevol import states
+from edgevol.volume import clones
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import types as volume_types
 
@@ -71,7 +73,22 @@ class VolumeAPI:
     # --- volumes ----------------------------------------------------------
     def create(self, context, *, size, name=None, description=None,
                availability_zone=None, volume_type=None, metadata=None,
-               multiattach=False):
+               multiattach=False, snapshot_id=None, source_volid=None):
+        if snapshot_id or source_volid:
+            source = clones.find_source(self, context, snapshot_id,
+                                        source_volid, availability_zone)
+            self._resolve_zone(source.volume["availability_zone"])
+            vtype = self.types.get(
+                context, volume_type or source.volume["volume_type_id"])
+            _check_type_zone(vtype, source.volume["availability_zone"])
+            return clones.create(
+                self, context, source, vtype, size=size, name=name,
+                description=description, metadata=metadata,
+                multiattach=bool(multiattach) or _type_multiattach(vtype))
+        if size is None:
+            raise exception.InvalidInput(
+                reason="size is required unless snapshot_id or "
+                "source_volid is given.")
         if size <= 0:
             raise exception.InvalidInput(
                 reason="size must be a positive integer, got %s" % size)
@@ -147,8 +164,9 @@ class VolumeAPI:
     def delete(self, context, volume_id, *, cascade=False, force=False):
         """Claim the volume for deletion and tell its site.
 
-        ``cascade`` has nothing to remove until snapshots exist; ``force``
-        (admin) also deletes volumes in transitional statuses.
+        A volume with snapshots is refused (400) unless ``cascade``, which
+        claims them too; ``force`` (admin) also deletes volumes in
+        transitional statuses.
         """
         if force and not context.is_admin:
             raise exception.NotAuthorized(
@@ -157,8 +175,8 @@ class VolumeAPI:
         event = "force_delete" if force else "delete"
         # Even a forced delete leaves an attached volume alone: a host may
         # be writing to it (os-force_detach first).
-        volume = db_volumes.transition(
-            context, volume_id, event, values={"status_reason": None},
+        volume = volume_claims.claim_delete(
+            context, volume_id, event, cascade,
             where=(db_attachments.no_live_clause(),),
             guard_reason="Volume %s has attachments; detach it first." %
             volume_id)

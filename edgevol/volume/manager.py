@@ -20,9 +20,18 @@ from edgevol.host import BackendHost
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import states
 from edgevol.volume import attach_ops
+from edgevol.volume import clone_ops
+from edgevol.volume import deferred
+from edgevol.volume import resize_ops
 from edgevol.volume import rpcapi as volume_rpcapi
+from edgevol.volume import snapshot_ops
 
 LOG = logging.getLogger(__name__)
+
+HOUSEKEEPING_REPORTS = 6
+"""Purge deleted data and restart pending flattens every this many
+capability reports: cheap when there is nothing to do, and nothing waits
+for it (users see deletions at once)."""
 
 
 class VolumeManager:
@@ -38,6 +47,7 @@ class VolumeManager:
         self.driver = importutils.import_object(site_group.volume_driver,
                                                 conf, site)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
+        self.flattener = deferred.Flattener(self.driver)
         self._ready = False
 
     @property
@@ -61,6 +71,11 @@ class VolumeManager:
                              filter_properties=None)
             elif volume["status"] == states.DELETING:
                 self._delete(context, volume)
+            elif volume["status"] in (states.EXTENDING, states.REVERTING):
+                resize_ops.resume(context, self.driver, volume)
+        snapshot_ops.resume(context, self.driver,
+                            self.backend_host.rpc_server)
+        self._housekeeping()
         attach_ops.resume_detaches(context, self.driver,
                                    self.backend_host.rpc_server)
 
@@ -70,7 +85,13 @@ class VolumeManager:
         return {"backend_state": "up" if self._ready else "down"}
 
     def periodic_tasks(self):
-        return [(self.conf.report_interval, self._report_capabilities)]
+        return [(self.conf.report_interval, self._report_capabilities),
+                (self.conf.report_interval * HOUSEKEEPING_REPORTS,
+                 self._housekeeping)]
+
+    def _housekeeping(self):
+        deferred.purge(self.driver, self.site)
+        self.flattener.start_pending(self.backend_host.rpc_server)
 
     def _ensure_driver(self):
         if not self._ready:
@@ -102,7 +123,9 @@ class VolumeManager:
         # The request spec carries all the driver needs; the final
         # compare-and-swap (and _create_overtaken) settles any race with a
         # delete, so the row need not be read first.
-        volume = {"id": volume_id, "size": request_spec["size"]}
+        volume = {"id": volume_id, "size": request_spec["size"],
+                  "snapshot_id": request_spec.get("snapshot_id"),
+                  "source_volid": request_spec.get("source_volid")}
         self._create(context, volume, request_spec, filter_properties)
 
     def delete_volume(self, context, volume_id):
@@ -122,12 +145,29 @@ class VolumeManager:
         attach_ops.terminate_connection(context, self.driver, volume_id,
                                         attachment_id)
 
+    def create_snapshot(self, context, snapshot_id):
+        self._ensure_driver()
+        snapshot_ops.create(context, self.driver, snapshot_id)
+
+    def delete_snapshot(self, context, snapshot_id):
+        self._ensure_driver()
+        snapshot_ops.delete(context, self.driver, snapshot_id)
+
+    def extend_volume(self, context, volume_id, new_size, old_size):
+        self._ensure_driver()
+        resize_ops.extend(context, self.driver, volume_id, new_size,
+                          old_size)
+
+    def revert_to_snapshot(self, context, volume_id, snapshot_id):
+        self._ensure_driver()
+        resize_ops.revert(context, self.driver, volume_id, snapshot_id)
+
     # --- operations ----------------------------------------------------
     def _create(self, context, volume, request_spec, filter_properties):
         LOG.debug("Creating volume %s", volume["id"])
         try:
             self._ensure_driver()
-            self.driver.create_volume(volume)
+            needs_flatten = clone_ops.make_image(context, self.driver, volume)
         except Exception as error:
             self._create_failed(context, volume, request_spec,
                                 filter_properties, error)
@@ -136,11 +176,15 @@ class VolumeManager:
             db_volumes.transition(context.elevated(), volume["id"],
                                   "create_done",
                                   values={"launched_at": transitions.utcnow(),
-                                          "status_reason": None})
+                                          "status_reason": None,
+                                          "flatten_progress":
+                                          0 if needs_flatten else None})
         except (exception.InvalidStatus, exception.NotFound) as error:
             self._create_overtaken(context, volume, error)
             return
         LOG.debug("Volume %s is available", volume["id"])
+        if needs_flatten:
+            self.flattener.start(volume["id"])
 
     def _create_overtaken(self, context, volume, error):
         """The row left ``creating`` while the image was being made.
@@ -178,14 +222,18 @@ class VolumeManager:
                       "failed: %s" % (self.site, error)})
 
     def _delete(self, context, volume):
+        # Snapshots claimed with the volume (cascade) go with it.
+        snapshot_ids = snapshot_ops.cascaded(context, volume["id"])
         try:
             self._ensure_driver()
-            self.driver.delete_volume(volume)
+            self.driver.delete_volume(volume, cascade=bool(snapshot_ids))
         except Exception as error:
             LOG.warning("Deleting volume %s failed: %s", volume["id"], error)
+            snapshot_ops.fail_deleted(context, snapshot_ids, error)
             self._finish(context, volume["id"], "delete_failed",
                          {"status_reason": str(error)})
             return
+        snapshot_ops.finish_deleted(context, snapshot_ids)
         try:
             db_volumes.finish_delete(context.elevated(), volume["id"])
         except (exception.InvalidStatus, exception.NotFound) as error:

@@ -4,12 +4,15 @@ Version history (bump the minor for additions, the major for breaks):
 
 * 1.0 - create_volume, delete_volume, publish_capabilities
 * 1.1 - initialize_connection, terminate_connection (calls)
+* 1.2 - create_snapshot, delete_snapshot, extend_volume,
+  revert_to_snapshot (casts); create_volume's request spec may name a
+  ``snapshot_id`` or ``source_volid`` to clone
 """
 
 from edgevol.host import BackendHost
 from edgevol import rpc
 
-RPC_VERSION = "1.1"
+RPC_VERSION = "1.2"
 
 
 class VolumeRPCClient:
@@ -32,7 +35,9 @@ class VolumeRPCClient:
         A cast: the manager moves the volume to ``available`` or, after
         the last retry, to ``error`` with a reason.
         """
-        self._prepare(host).cast(
+        clone = request_spec.get("snapshot_id") or request_spec.get(
+            "source_volid")
+        self._prepare(host, "1.2" if clone else "1.0").cast(
             context, "create_volume", volume_id=volume_id,
             request_spec=request_spec, filter_properties=filter_properties)
 
@@ -69,3 +74,36 @@ class VolumeRPCClient:
         self._prepare(host, "1.1").call(
             context, "terminate_connection", volume_id=volume_id,
             attachment_id=attachment_id)
+
+    def create_snapshot(self, context, host, snapshot_id):
+        """Take a ``creating`` snapshot of a volume on ``host`` (a cast).
+
+        The manager moves it to ``available``, or ``error`` with a reason.
+        """
+        self._prepare(host, "1.2").cast(context, "create_snapshot",
+                                        snapshot_id=snapshot_id)
+
+    def delete_snapshot(self, context, host, snapshot_id):
+        """Remove a ``deleting`` snapshot (a cast); clones keep working."""
+        self._prepare(host, "1.2").cast(context, "delete_snapshot",
+                                        snapshot_id=snapshot_id)
+
+    def extend_volume(self, context, host, volume_id, new_size, old_size):
+        """Grow an ``extending`` volume to ``new_size`` GiB (a cast).
+
+        The volume returns to its previous status; if the site refuses,
+        with ``old_size`` and the reason.
+        """
+        self._prepare(host, "1.2").cast(
+            context, "extend_volume", volume_id=volume_id,
+            new_size=new_size, old_size=old_size)
+
+    def revert_to_snapshot(self, context, host, volume_id, snapshot_id):
+        """Revert a ``reverting`` volume to one of its snapshots (a cast).
+
+        The volume returns to ``available`` (with a reason if a host had
+        it open), or goes to ``error`` when a revert broke off.
+        """
+        self._prepare(host, "1.2").cast(
+            context, "revert_to_snapshot", volume_id=volume_id,
+            snapshot_id=snapshot_id)

@@ -37,11 +37,9 @@ _SORT_ALIASES = {"display_name": "name", "display_description": "description"}
 """Cinder sorts by its column names too; python-cinderclient sends
 ``sort=display_name:asc`` for ``--sort name:asc``."""
 
-# Sources a volume could be made from; none is supported yet, and creating
+# Sources a volume could be made from that are not supported yet: creating
 # an empty volume instead would silently lose what the user asked for.
 _UNSUPPORTED_SOURCES = (
-    ("snapshot_id", "from a snapshot"),
-    ("source_volid", "from another volume"),
     ("imageRef", "from an image"),
     ("image_id", "from an image"),
     ("consistencygroup_id", "in a consistency group"),
@@ -86,8 +84,9 @@ def _pick(values, name, legacy_name):
 def create(req):
     """POST /volumes -> 202 with the volume (status ``creating``).
 
-    400 bad body or zone, 403 policy, 404 unknown type, 413 over quota,
-    503 no live volume service anywhere.
+    400 bad body or zone (a clone's zone is its source's), 403 policy, 404
+    unknown type or source, 409 a source in a status that cannot be
+    cloned, 413 over quota, 503 no live volume service anywhere.
     """
     ctx = req.context
     policy.authorize(ctx, rules.CREATE, _own(req))
@@ -101,8 +100,11 @@ def create(req):
         policy.authorize(ctx, rules.MULTIATTACH, _own(req))
     created = req.apis.volumes.create(
         ctx,
-        size=params.to_int(volume["size"], "size", minimum=1,
-                           maximum=2 ** 31 - 1),
+        # Optional for a clone: the source's size.
+        size=(None if volume.get("size") is None else params.to_int(
+            volume["size"], "size", minimum=1, maximum=2 ** 31 - 1)),
+        snapshot_id=volume.get("snapshot_id") or None,
+        source_volid=volume.get("source_volid") or None,
         name=_pick(volume, "name", "display_name"),
         description=_pick(volume, "description", "display_description"),
         # An empty string means "not given", as in Cinder.

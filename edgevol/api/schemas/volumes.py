@@ -10,7 +10,8 @@ create = {
         "volume": {
             "type": "object",
             "properties": {
-                "size": types.volume_size,
+                # null (cinderclient's default) with a snapshot or source.
+                "size": {"anyOf": [types.volume_size, {"type": "null"}]},
                 "name": types.optional_name,
                 "description": types.optional_name,
                 # v1 names, still sent by old clients.
@@ -27,7 +28,11 @@ create = {
                 "imageRef": types.optional_name,
                 "image_id": types.optional_name,
             },
-            "required": ["size"],
+            # size may be null or left out with snapshot_id or source_volid.
+            "if": {"not": {"anyOf": [{"required": ["snapshot_id"]},
+                                     {"required": ["source_volid"]}]}},
+            "then": {"required": ["size"],
+                     "properties": {"size": types.volume_size}},
             # Until 3.53 Cinder ignores keys it does not know (old clients
             # sent user_id, status, ...); so does edgevol.
             "additionalProperties": True,

@@ -37,14 +37,19 @@ def detail(req, volume, seen):
         "metadata": volume["metadata"],
         "volume_type": volume["volume_type_name"],
         "user_id": volume["user_id"],
-        "snapshot_id": None,
-        "source_volid": None,
+        "snapshot_id": volume.get("snapshot_id"),
+        "source_volid": volume.get("source_volid"),
         "consistencygroup_id": None,
         "replication_status": "disabled",
         "links": common.resource_links(req, "volumes", volume["id"]),
     }
     if volume.get("status_reason"):
         body["status_reason"] = volume["status_reason"]
+    if volume.get("flatten_progress") is not None:
+        # A deep clone copying its parents' data in the background
+        # (edgevol.volume.deferred); usable meanwhile.
+        body["os-vol-flatten-attr:progress"] = "%d%%" % (
+            volume["flatten_progress"])
     if seen.host:
         body["os-vol-host-attr:host"] = volume["host"]
     if seen.tenant:

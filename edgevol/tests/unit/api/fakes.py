@@ -101,7 +101,7 @@ class FakeVolumeAPI:
 
     def create(self, ctx, *, size, name=None, description=None,
                availability_zone=None, volume_type=None, metadata=None,
-               multiattach=False):
+               multiattach=False, snapshot_id=None, source_volid=None):
         self.calls.append(("create", size, name, availability_zone))
         zone = availability_zone or self.zones[0]
         if zone not in self.zones:

@@ -91,11 +91,24 @@ ATTACHMENT_ACTION = [{}, {"os-complete": 1}, {"os-detach": None},
 VOLUME_ACTION = [{}, {"os-nothing": None},
                  {"os-force_detach": {"attachment_id": "x"}},
                  {"os-force_detach": {"x": 1}},
-                 {"os-force_detach": None, "os-extend": {}}]
+                 {"os-force_detach": None, "os-extend": {}},
+                 {"os-extend": {}}, {"os-extend": {"new_size": 0}},
+                 {"os-extend": {"new_size": "x"}}, {"os-extend": None},
+                 {"revert": {}}, {"revert": {"snapshot_id": 1}},
+                 {"os-set_bootable": {}},
+                 {"os-set_bootable": {"bootable": "maybe"}}]
 COMPUTE_HOST = [{}, {"compute_host": {"name": "h"}},
                 {"compute_host": {"name": "", "availability_zone": "a"}},
                 {"compute_host": {"name": "h", "availability_zone": "a",
                                   "x": 1}}]
+SNAPSHOT_CREATE = [{"snapshot": junk} for junk in (
+    None, [], {}, {"volume_id": 1}, {"volume_id": U, "force": "maybe"},
+    {"volume_id": U, "name": LONG}, {"volume_id": U, "metadata": {"k": 1}},
+    {"volume_id": U, "x": 1})] + [{"snapshot": {"volume_id": U}, "x": 1}]
+
+SNAPSHOT_UPDATE = [{"snapshot": junk} for junk in (
+    None, [], {}, {"name": 1}, {"description": LONG},
+    {"status": "available"})] + [{}]
 
 
 class SchemaTest(base.APITestCase):
@@ -112,6 +125,11 @@ class SchemaTest(base.APITestCase):
             ("POST", "/v3/volumes/%s/metadata" % v, METADATA),
             ("PUT", "/v3/volumes/%s/metadata" % v, METADATA),
             ("PUT", "/v3/volumes/%s/metadata/a" % v, METADATA_ITEM),
+            ("POST", "/v3/snapshots", SNAPSHOT_CREATE),
+            ("PUT", "/v3/snapshots/%s" % U, SNAPSHOT_UPDATE),
+            ("POST", "/v3/snapshots/%s/metadata" % U, METADATA),
+            ("PUT", "/v3/snapshots/%s/metadata" % U, METADATA),
+            ("PUT", "/v3/snapshots/%s/metadata/a" % U, METADATA_ITEM),
             ("POST", "/v3/types", TYPE_CREATE),
             ("PUT", "/v3/types/%s" % t, TYPE_UPDATE),
             ("POST", "/v3/types/%s/extra_specs" % t, EXTRA_SPECS),

@@ -1,0 +1,192 @@
+"""Conflicting verbs on one volume, and extend under an attached host.
+
+Real processes on real Ceph: 20 concurrent delete, extend, snapshot and
+attach requests on one volume each succeed or get a 4xx that says why,
+never a 5xx, and nothing is left in a transitional status. An attached
+volume grows under a host that keeps it open (as QEMU does).
+"""
+
+import concurrent.futures
+import threading
+
+from testtools import content
+
+from edgevol.tests.functional import rbd_data
+from edgevol.tests.functional import stack as stack_fixture
+from edgevol.tests.functional import test_stack
+
+GiB = 1024 ** 3
+VERSION = "3.54"
+COMPUTE_HOST = "compute-races"
+CONNECTOR = {"host": COMPUTE_HOST, "ip": "127.0.0.1", "platform": "x86_64",
+             "os_type": "linux", "multipath": False}
+SETTLED = {"available", "in-use", "error", "error_deleting", "deleted"}
+"""Volume statuses nobody works on (a reservation waits for its host and
+is completed or deleted by the test)."""
+REASONS = ("status is '", "snapshot(s)", "has attachments",
+           "resized concurrently", "greater than the current size",
+           "is reserved", "attached")
+"""What a refusal names: the status that stopped it, or the one thing
+(snapshots, attachments, a concurrent resize) that did."""
+
+
+class RacesTestCase(test_stack.StackTestCase):
+    def setUp(self):
+        super().setUp()
+        self.site2 = self.stack.site_info("site2")
+        self.http = stack_fixture.ApiClient(self.stack.endpoint,
+                                            "alice:project-a", VERSION)
+        admin = stack_fixture.ApiClient(self.stack.endpoint,
+                                        "admin:project-a", VERSION)
+        response = admin.post("/os-compute-hosts", {"compute_host": {
+            "name": COMPUTE_HOST, "availability_zone": "site2"}})
+        self.assertIn(response.status_code, (201, 409), response.text)
+
+    def attach(self, volume_id):
+        return self.http.post("/attachments", {"attachment": {
+            "volume_uuid": volume_id, "connector": CONNECTOR,
+            "instance_uuid": "8d0cbe1a-8c1e-4a77-9a2c-0d1d1e39a0c1"}})
+
+    def complete(self, attachment_id):
+        response = self.http.post("/attachments/%s/action" % attachment_id,
+                                  {"os-complete": None})
+        self.assertEqual(204, response.status_code, response.text)
+
+    def settled_volume(self, volume_id):
+        def status():
+            response = self.http.get("/volumes/%s" % volume_id)
+            if response.status_code == 404:
+                return "deleted"
+            current = response.json()["volume"]["status"]
+            return current if current in SETTLED | {"attaching"} else None
+        return stack_fixture.wait_for(status, 60, what="volume to settle")
+
+
+class ConflictingOperationsTest(RacesTestCase):
+    def _operations(self, volume_id):
+        def delete():
+            return self.http.delete("/volumes/%s" % volume_id)
+
+        def extend(size):
+            return self.http.post("/volumes/%s/action" % volume_id,
+                                  {"os-extend": {"new_size": size}})
+
+        def snapshot():
+            return self.http.post("/snapshots", {"snapshot": {
+                "volume_id": volume_id}})
+        operations = []
+        for index in range(5):
+            # Sent in this order, all at once: snapshots (which leave the
+            # status alone) race extends, attaches and deletes.
+            operations += [("snapshot", snapshot),
+                           ("extend", lambda s=index + 2: extend(s)),
+                           ("attach", lambda: self.attach(volume_id)),
+                           ("delete", delete)]
+        return operations
+
+    def test_twenty_conflicting_operations(self):
+        volume = self.create_available(api=self.http,
+                                       availability_zone="site2")
+        operations = self._operations(volume["id"])
+        start = threading.Barrier(len(operations))
+
+        def run(operation):
+            start.wait()
+            return operation[0], operation[1]()
+        with concurrent.futures.ThreadPoolExecutor(len(operations)) as pool:
+            results = list(pool.map(run, operations))
+        outcomes = {}
+        for name, response in results:
+            self.assertLess(response.status_code, 500, response.text)
+            if response.status_code >= 400:
+                self.assertTrue(any(r in response.text for r in REASONS),
+                                "%s: %s" % (name, response.text))
+            outcomes.setdefault(name, []).append(response.status_code)
+        self.addDetail("outcomes", content.text_content(repr(outcomes)))
+        self._settle_and_clean(volume["id"], results)
+
+    def _settle_and_clean(self, volume_id, results):
+        """Everything reaches a settled status, then goes, leaving no
+        image behind."""
+        attachments = [r.json()["attachment"]["id"] for n, r in results
+                       if n == "attach" and r.status_code == 200]
+        snapshots = [r.json()["snapshot"]["id"] for n, r in results
+                     if n == "snapshot" and r.status_code == 202]
+        self.assertLessEqual(len(attachments), 1)
+        if self.settled_volume(volume_id) == "attaching":
+            self.complete(attachments[0])
+        self.assertIn(self.settled_volume(volume_id), SETTLED)
+        for snapshot_id in snapshots:
+            stack_fixture.wait_for(
+                lambda s=snapshot_id: self.http.get(
+                    "/snapshots/%s" % s).json()["snapshot"]["status"]
+                in ("available", "error"), 30, what="snapshot to settle")
+        for attachment_id in attachments:
+            self.http.delete("/attachments/%s" % attachment_id)
+        if self.settled_volume(volume_id) != "deleted":
+            response = self.http.delete("/volumes/%s?cascade=True" %
+                                        volume_id)
+            self.assertEqual(202, response.status_code, response.text)
+        self.http.wait_volume(volume_id, {"deleted"})
+        stack_fixture.wait_for(
+            lambda: not rbd_data.leftovers(self.site2,
+                                           [volume_id] + snapshots),
+            30, what="nothing left in site2's pool")
+
+
+class ExtendAttachedTest(RacesTestCase):
+    def test_an_open_image_sees_the_new_size(self):
+        volume = self.create_available(api=self.http,
+                                       availability_zone="site2")
+        response = self.attach(volume["id"])
+        self.assertEqual(200, response.status_code, response.text)
+        attachment_id = response.json()["attachment"]["id"]
+        self.complete(attachment_id)
+        self.http.wait_volume(volume["id"], {"in-use"})
+        older = stack_fixture.ApiClient(self.stack.endpoint,
+                                        "alice:project-a", "3.41")
+        refused = older.post("/volumes/%s/action" % volume["id"],
+                             {"os-extend": {"new_size": 2}})
+        self.assertEqual(409, refused.status_code, refused.text)
+        self.assertIn("'in-use'", refused.text)
+        with compute_image(self.site2, volume["id"]) as image:
+            self.assertEqual(GiB, image.size())
+            response = self.http.post("/volumes/%s/action" % volume["id"],
+                                      {"os-extend": {"new_size": 2}})
+            self.assertEqual(202, response.status_code, response.text)
+            grown = self.http.wait_volume(volume["id"], {"in-use"})
+            self.assertEqual(2, grown["size"])
+            stack_fixture.wait_for(lambda: image.size() == 2 * GiB, 10,
+                                   what="the open image to see 2 GiB")
+            image.write(b"Z" * 4096, 2 * GiB - 4096)
+            self.assertEqual(b"Z" * 4096, image.read(2 * GiB - 4096, 4096))
+        response = self.http.delete("/attachments/%s" % attachment_id)
+        self.assertIn(response.status_code, (200, 202), response.text)
+        self.http.wait_volume(volume["id"], {"available"})
+
+
+class compute_image:
+    """The volume opened with the site's compute key, as a host holds it."""
+
+    def __init__(self, site, volume_id):
+        self.site = site
+        self.name = "volume-%s" % volume_id
+
+    def __enter__(self):
+        import rados
+        import rbd
+        self.cluster = rados.Rados(
+            conffile=self.site["ceph_conf"],
+            rados_id=self.site["compute_user"],
+            conf={"rados_osd_op_timeout": "10",
+                  "rados_mon_op_timeout": "10",
+                  "client_mount_timeout": "10"})
+        self.cluster.connect(timeout=10)
+        self.ioctx = self.cluster.open_ioctx("volumes")
+        self.image = rbd.Image(self.ioctx, self.name)
+        return self.image
+
+    def __exit__(self, *exc):
+        self.image.close()
+        self.ioctx.close()
+        self.cluster.shutdown()

@@ -1,0 +1,114 @@
+"""Work a site's volume manager does after the user has been answered.
+
+Flattening: a clone deeper than ``rbd_max_clone_depth`` is usable at once
+and copies its parents' data in the background. The durable flag is the
+volume's ``flatten_progress`` (percent done, None when there is nothing to
+copy), which the API shows as ``os-vol-flatten-attr:progress``; a restarted
+manager, and every housekeeping round, starts again whatever is flagged
+and not running.
+
+Purging: the driver's ``purge_deleted`` removes deleted data no clone
+reads any more, which a crash or a race between two deletes left behind.
+"""
+
+import threading
+
+from oslo_log import log as logging
+
+from edgevol import context as edgevol_context
+from edgevol.db import volume_sources
+from edgevol import exception
+
+LOG = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 1.0
+"""Seconds between progress writes: the copy may call back per object."""
+
+
+class Flattener:
+    """Runs ``flatten_volume`` in background threads, one per volume."""
+
+    def __init__(self, driver, progress_interval=PROGRESS_INTERVAL):
+        self.driver = driver
+        self.progress_interval = progress_interval
+        self._running = set()
+        self._lock = threading.Lock()
+
+    def start(self, volume_id):
+        """Flatten ``volume_id`` unless this process flattens it already."""
+        with self._lock:
+            if volume_id in self._running:
+                return
+            self._running.add(volume_id)
+        threading.Thread(target=self._run, args=(volume_id,),
+                         name="flatten-%s" % volume_id, daemon=True).start()
+
+    def start_pending(self, host_prefix):
+        context = edgevol_context.get_admin_context()
+        for volume_id in volume_sources.flatten_pending(context,
+                                                        host_prefix):
+            self.start(volume_id)
+
+    def running(self):
+        with self._lock:
+            return set(self._running)
+
+    def _run(self, volume_id):
+        context = edgevol_context.get_admin_context()
+        try:
+            error = self._copy_reporting(context, volume_id)
+            if error is None:
+                volume_sources.set_flatten_progress(context, volume_id, None)
+                LOG.info("Volume %s no longer reads from a parent",
+                         volume_id)
+            else:
+                # The flag stays: the next housekeeping round retries.
+                LOG.warning("Flattening volume %s failed: %s", volume_id,
+                            error)
+        except Exception:
+            LOG.exception("Flattening volume %s broke off", volume_id)
+        finally:
+            with self._lock:
+                self._running.discard(volume_id)
+
+    def _copy_reporting(self, context, volume_id):
+        """Copy in a second thread; write its progress from this one."""
+        progress = {"percent": 0, "error": None}
+        done = threading.Event()
+
+        def record(percent):
+            progress["percent"] = percent
+
+        def copy():
+            try:
+                self.driver.flatten_volume({"id": volume_id}, record)
+            except exception.EdgevolError as error:
+                progress["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=copy, name="flatten-copy-%s" % volume_id,
+                         daemon=True).start()
+        reported = 0
+        while not done.wait(self.progress_interval):
+            # 100 is written as None once the copy returned.
+            percent = min(progress["percent"], 99)
+            if percent != reported:
+                volume_sources.set_flatten_progress(context, volume_id,
+                                                    percent)
+                reported = percent
+        return progress["error"]
+
+
+def purge(driver, site):
+    """Remove deleted data nothing reads any more; log what remains."""
+    try:
+        result = driver.purge_deleted()
+    except exception.EdgevolError as error:
+        LOG.warning("Site %s: purging deleted data failed: %s", site, error)
+        return
+    if result["purged"]:
+        LOG.info("Site %s: purged %s", site, ", ".join(result["purged"]))
+    if result["pending"]:
+        LOG.debug("Site %s: deleted data still read by clones: %s", site,
+                  ", ".join(result["pending"]))
