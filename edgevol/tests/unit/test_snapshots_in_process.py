@@ -8,6 +8,8 @@ on real Ceph with the real clients.
 import testtools
 
 from edgevol import context
+from edgevol.db import snapshots as db_snapshots
+from edgevol.db import volume_claims
 from edgevol.drivers import fake as fake_driver
 from edgevol import exception
 from edgevol.tests.unit import in_process
@@ -23,6 +25,7 @@ class SnapshotFlowsTest(testtools.TestCase):
         super().setUp()
         fixture = self.useFixture(in_process.InProcessServices())
         self.conf = fixture.conf
+        self.services = fixture.services
         self.volumes = volume_api.VolumeAPI(fixture.conf)
         self.snapshots = snapshot_api.SnapshotAPI(fixture.conf)
         self.actions = actions_api.VolumeActionsAPI(
@@ -134,3 +137,32 @@ class SnapshotFlowsTest(testtools.TestCase):
         for made in chain[1:]:
             self.assertLessEqual(
                 self.backend.images["volume-%s" % made["id"]].depth(), 1)
+
+    def test_a_restarted_manager_finishes_interrupted_work(self):
+        """Claims whose casts were lost (a crash) are finished by
+        init_host: extend, revert, snapshot create and delete."""
+        volume = self._volume(size=1, availability_zone="site2")
+        kept = self._snapshot(volume["id"])
+        gone = self._snapshot(volume["id"])
+        other = self._volume(size=1, availability_zone="site2")
+        made, _ = db_snapshots.create(self.ctx, {
+            "id": "0d4f2a4e-7a4e-4f11-9c3b-8a0a4c8d6f01",
+            "project_id": "p", "volume_id": other["id"],
+            "status": "creating", "progress": "0%"}, {},
+            snapshot_api.IDLE_VOLUME)
+        volume_claims.claim_revert(self.ctx, volume["id"], kept["id"])
+        volume_claims.claim_extend(self.ctx, other["id"], 1, 3, False)
+        volume_claims.claim_snapshot_delete(self.ctx, gone["id"])
+        site2 = self.services[-1].manager
+        site2.init_host(None)
+        self.assertEqual("available",
+                         self.volumes.get(self.ctx, volume["id"])["status"])
+        extended = self.volumes.get(self.ctx, other["id"])
+        self.assertEqual(("available", 3), (extended["status"],
+                                            extended["size"]))
+        self.assertEqual("available",
+                         self.snapshots.get(self.ctx, kept["id"])["status"])
+        self.assertEqual("available",
+                         self.snapshots.get(self.ctx, made["id"])["status"])
+        self.assertRaises(exception.SnapshotNotFound, self.snapshots.get,
+                          self.ctx, gone["id"])

@@ -45,6 +45,14 @@ class SnapshotRowsTest(test_volumes.DBTestCase):
         self.assertRaises(exception.SnapshotNotFound, snapshots.get,
                           self.ctx, snapshot["id"])
 
+    def test_snapshot_quota_is_enforced(self):
+        quotas.set_limits(self.ctx, "p1", {"snapshots": 1})
+        make_snapshot(self.ctx, self.volume)
+        error = self.assertRaises(exception.OverQuota, make_snapshot,
+                                  self.ctx, self.volume)
+        self.assertIn("snapshots", str(error))
+        self.assertEqual(1, len(snapshots.get_all(self.ctx)))
+
     def test_volume_in_another_status_is_named(self):
         volumes.transition(self.ctx, self.volume["id"], "extend")
         error = self.assertRaises(exception.InvalidStatus, make_snapshot,
