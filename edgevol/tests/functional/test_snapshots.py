@@ -112,6 +112,46 @@ class CinderClientTest(SnapshotTestCase):
             api.wait_volume(volume_id, {"deleted"})
         self.assert_nothing_left([source, snapshot, from_snap, clone])
 
+    def test_bootable_metadata_and_snapshot_updates(self):
+        api = self.stack.client("carol", "project-c")
+        value = test_clients._table_value
+        volume = value(self.cinder("create", "--availability-zone", "site2",
+                                   "--metadata", "k=v", "1"), "id")
+        api.wait_volume(volume, {"available"})
+        self.assertEqual("false", value(self.cinder("show", volume),
+                                        "bootable"))
+        self.cinder("set-bootable", volume, "true")
+        self.cinder("metadata", volume, "set", "a=b")
+        shown = self.cinder("show", volume)
+        self.assertEqual("true", value(shown, "bootable"))
+        # The CLI prints metadata one "key : value" per table line.
+        self.assertIn("a : b", shown)
+        self.assertIn("k : v", shown)
+        snapshot = value(self.cinder("snapshot-create", "--name", "s1",
+                                     "--metadata", "x=y", volume), "id")
+        self.wait_snapshot(api, snapshot, "available")
+        self.cinder("snapshot-rename", "--description", "kept", snapshot,
+                    "s2")
+        self.cinder("snapshot-metadata", snapshot, "set", "z=1")
+        self.cinder("snapshot-metadata", snapshot, "unset", "x")
+        shown = self.cinder("snapshot-show", snapshot)
+        self.assertEqual(("s2", "kept", "100%"), (
+            value(shown, "name"), value(shown, "description"),
+            value(shown, "os-extended-snapshot-attributes:progress")))
+        self.assertEqual("{'z': '1'}", value(shown, "metadata"))
+        self.assertIn("s2", self.cinder("snapshot-list"))
+        clone = value(self.cinder("create", "--snapshot-id", snapshot), "id")
+        api.wait_volume(clone, {"available"})
+        self.assertEqual("true", value(self.cinder("show", clone),
+                                       "bootable"))
+        self.cinder("delete", clone)
+        api.wait_volume(clone, {"deleted"})
+        self.cinder("snapshot-delete", snapshot)
+        self.wait_snapshot(api, snapshot, "deleted")
+        self.cinder("delete", volume)
+        api.wait_volume(volume, {"deleted"})
+        self.assert_nothing_left([volume, snapshot, clone])
+
 
 class OpenStackSDKTest(SnapshotTestCase):
     def test_sdk_snapshot_clone_metadata_and_site1_refusal(self):
