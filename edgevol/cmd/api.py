@@ -23,6 +23,12 @@ SHUTDOWN_TIMEOUT = 10
 """Seconds requests in flight get to finish after a stop signal."""
 LISTEN_BACKLOG = 128
 """Pending connections the kernel queues; benchmarks open dozens at once."""
+GREEN_CONNECTIONS = 1024
+"""Client connections eventlet serves at once. Each holds a green thread
+for as long as it is open, idle keep-alive ones too, so a pool of
+``[api] threads`` left the 33rd of 50 keep-alive clients waiting until one
+hung up (a minute); green threads are cheap, and the database pool still
+bounds the work done at once."""
 
 
 def build_server(conf, application):
@@ -52,7 +58,7 @@ def serve_with_eventlet(conf, application):
 
     sock = eventlet.listen((conf.api.host, conf.api.port),
                            backlog=LISTEN_BACKLOG)
-    pool = eventlet.GreenPool(conf.api.threads)
+    pool = eventlet.GreenPool(max(conf.api.threads, GREEN_CONNECTIONS))
     stopping = threading.Event()
     for signo in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signo, lambda signum, _frame: stopping.set())
@@ -60,7 +66,7 @@ def serve_with_eventlet(conf, application):
                             custom_pool=pool, log_output=False)
     LOG.info("edgevol-api listening on http://%s:%d/ with %d green threads "
              "(auth: %s).", conf.api.host, sock.getsockname()[1],
-             conf.api.threads, conf.auth_strategy)
+             pool.size, conf.auth_strategy)
     while not stopping.wait(1):
         pass
     server.kill()
