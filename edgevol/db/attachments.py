@@ -173,7 +173,7 @@ def get_all(context, filters, marker=None, limit=None, sort=None):
     sort = list(sort or [("created_at", "desc")])
     if not any(key == "id" for key, _ in sort):
         sort.append(("id", sort[0][1]))
-    for key, direction in sort:
+    for key, _ in sort:
         if key not in SORT_KEYS:
             raise exception.InvalidInput(
                 reason="Invalid sort key '%s'; valid: %s." %

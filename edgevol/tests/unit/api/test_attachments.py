@@ -107,8 +107,8 @@ class AttachmentsTest(base.APITestCase):
     def test_attachments_need_their_microversions(self):
         volume_id = self.volume()
         self.fault(self.attach(volume_id, version="3.26"), 404)
-        attachment = self.attach(volume_id, version="3.43").json[
-            "attachment"]
+        attachment = self.attach(volume_id, version="3.43",
+                                 mode=None).json["attachment"]
         self.fault(self.call("POST", "/v3/attachments/%s/action" %
                              attachment["id"], {"os-complete": None},
                              version="3.43"), 404)
