@@ -3,9 +3,10 @@
 It answers the four calls ``edgevol-compute`` makes the way Cinder's v3 API
 does (status codes, fault bodies, and the FLATTENED connection info of an
 attachment: the driver's ``data`` keys beside ``driver_volume_type`` and
-``attachment_id``), and gets the connection info from a real driver
-object, so the functional tests serve connection info of real Ceph with
-it.  Every request is recorded for the tests to look at.
+``attachment_id``), and gets the connection info from a driver object,
+so the agent's unit tests can fail any step on demand (the functional
+tests use the real API).  Every request is recorded for the tests to look
+at.
 """
 
 import datetime
