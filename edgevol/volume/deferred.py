@@ -23,6 +23,9 @@ LOG = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 1.0
 """Seconds between progress writes: the copy may call back per object."""
+DELETE_WAIT = 300.0
+"""Seconds a delete waits for the volume's running flatten: the copy holds
+the image open, and the driver refuses to delete an open image."""
 
 
 class Flattener:
@@ -31,7 +34,7 @@ class Flattener:
     def __init__(self, driver, progress_interval=PROGRESS_INTERVAL):
         self.driver = driver
         self.progress_interval = progress_interval
-        self._running = set()
+        self._running = {}      # volume id -> Event set when it ends
         self._lock = threading.Lock()
 
     def start(self, volume_id):
@@ -39,7 +42,7 @@ class Flattener:
         with self._lock:
             if volume_id in self._running:
                 return
-            self._running.add(volume_id)
+            self._running[volume_id] = threading.Event()
         threading.Thread(target=self._run, args=(volume_id,),
                          name="flatten-%s" % volume_id, daemon=True).start()
 
@@ -49,9 +52,13 @@ class Flattener:
                                                         host_prefix):
             self.start(volume_id)
 
-    def running(self):
+    def wait(self, volume_id, timeout=DELETE_WAIT):
+        """Wait for a running flatten of ``volume_id`` to end, if any."""
         with self._lock:
-            return set(self._running)
+            ended = self._running.get(volume_id)
+        if ended is not None:
+            LOG.info("Volume %s: waiting for its flatten to end", volume_id)
+            ended.wait(timeout)
 
     def _run(self, volume_id):
         context = edgevol_context.get_admin_context()
@@ -69,7 +76,7 @@ class Flattener:
             LOG.exception("Flattening volume %s broke off", volume_id)
         finally:
             with self._lock:
-                self._running.discard(volume_id)
+                self._running.pop(volume_id).set()
 
     def _copy_reporting(self, context, volume_id):
         """Copy in a second thread; write its progress from this one."""

@@ -224,6 +224,7 @@ class VolumeManager:
     def _delete(self, context, volume):
         # Snapshots claimed with the volume (cascade) go with it.
         snapshot_ids = snapshot_ops.cascaded(context, volume["id"])
+        self.flattener.wait(volume["id"])
         try:
             self._ensure_driver()
             self.driver.delete_volume(volume, cascade=bool(snapshot_ids))
