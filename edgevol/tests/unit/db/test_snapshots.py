@@ -113,11 +113,18 @@ class VolumeClaimsTest(test_volumes.DBTestCase):
             self.ctx, self.snapshot["id"])["status"])
 
     def test_racing_snapshot_and_delete_never_both_win(self):
-        volume = make_volume(self.ctx, status=states.AVAILABLE,
+        for round_number in range(10):
+            self._race_snapshot_and_delete("race-%d" % round_number)
+
+    def _race_snapshot_and_delete(self, project_id):
+        volume = make_volume(self.ctx, project_id=project_id,
+                             status=states.AVAILABLE,
                              host="site1@rbd#volumes")
         outcomes = []
+        start = threading.Barrier(2)
 
         def snapshot():
+            start.wait()
             try:
                 make_snapshot(self.ctx, volume)
                 outcomes.append("snapshot")
@@ -125,6 +132,7 @@ class VolumeClaimsTest(test_volumes.DBTestCase):
                 outcomes.append("refused")
 
         def delete():
+            start.wait()
             try:
                 volume_claims.claim_delete(self.ctx, volume["id"], "delete",
                                            False)
