@@ -34,6 +34,11 @@ REVERTING = "reverting"
 """The site is rolling the image back to one of its snapshots."""
 RESTORING = "restoring"
 """Snapshot status: the volume is being reverted to it (Cinder's name)."""
+DOWNLOADING = "downloading"
+"""Made from an image not yet in its site's store: Glance is copying the
+image there (once for every volume waiting); the clone follows."""
+UPLOADING = "uploading"
+"""The site copies the volume into its image store for a Glance image."""
 
 # --- Attachment life cycle: volume ``status`` and attachment ``attach_status``
 RESERVED = "reserved"
@@ -53,7 +58,8 @@ DETACHED = "detached"
 STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses no operation is working on."""
 TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING,
-                          EXTENDING, REVERTING, RESTORING})
+                          EXTENDING, REVERTING, RESTORING, DOWNLOADING,
+                          UPLOADING})
 """Statuses some service is working on; each has a recovery rule below."""
 DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses from which a user may delete a volume."""
@@ -76,9 +82,11 @@ def _t(event, column, sources, target):
 TRANSITIONS = {t.event: t for t in (
     # event            column  from                         to
     # The scheduler found no backend, or the driver failed to create.
-    _t("create_failed", STATUS, {CREATING}, ERROR),
+    _t("create_failed", STATUS, {CREATING, DOWNLOADING}, ERROR),
     # The site's cluster holds the new image.
-    _t("create_done", STATUS, {CREATING}, AVAILABLE),
+    _t("create_done", STATUS, {CREATING, DOWNLOADING}, AVAILABLE),
+    # From an image its site's store lacks (image_not_local = copy).
+    _t("download", STATUS, {CREATING}, DOWNLOADING),
     # A user deletes; the API claims the row before casting to the site.
     _t("delete", STATUS, DELETABLE, DELETING),
     # An admin deletes whatever the status, e.g. to re-drive a delete or
@@ -145,6 +153,11 @@ TRANSITIONS = {t.event: t for t in (
     # Claimed with the volume's "revert", so it cannot go meanwhile.
     _t("snapshot_restore", STATUS, {AVAILABLE}, RESTORING),
     _t("snapshot_restore_done", STATUS, {RESTORING}, AVAILABLE),
+    # --- volume to image (edgevol.volume.image_upload) ---
+    _t("upload", STATUS, {AVAILABLE}, UPLOADING),
+    # Done, or failed with the volume unchanged (the reason says why).
+    _t("upload_done", STATUS, {UPLOADING}, AVAILABLE),
+    _t("upload_failed", STATUS, {UPLOADING}, AVAILABLE),
 )}
 
 
@@ -153,6 +166,9 @@ class Recovery(enum.Enum):
 
     RESUME = "resume"
     """Run the operation again: every driver call it makes is idempotent."""
+    ROLLBACK = "rollback"
+    """Give up: back to the stable status with a reason; the user may
+    start again."""
     AWAIT_CLIENT = "await_client"
     """No service works on it: the attaching host's next call (update,
     complete or delete of its attachment) moves it on, after a restart as
@@ -176,6 +192,12 @@ ON_RESTART = {
     EXTENDING: Recovery.RESUME,
     REVERTING: Recovery.RESUME,
     RESTORING: Recovery.RESUME,
+    # The create of a volume from an image: Glance's copy goes on without
+    # the manager, and waiting for it again joins it (never a second copy).
+    DOWNLOADING: Recovery.RESUME,
+    # The Glance image waits for data nobody will send: the volume is fine,
+    # the user uploads again (and deletes the queued image).
+    UPLOADING: Recovery.ROLLBACK,
 }
 
 

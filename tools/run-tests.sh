@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # THE test command (`make test`).  Installs what is missing, runs the unit
 # tests, starts the test infrastructure (three Ceph sites, RabbitMQ,
-# PostgreSQL) next to any development environment, runs the functional
-# tests on SQLite, again on PostgreSQL, and the smoke tests under eventlet;
-# stops the infrastructure and ends with ONE line: "N passed, N failed"
+# PostgreSQL, Glance) next to any development environment, runs the
+# functional tests on SQLite, again on PostgreSQL, and the smoke tests under
+# eventlet; stops the infrastructure and ends with ONE line:
+# "N passed, N failed"
 # (", N skipped" appended when tests were skipped).
 # Exit status: non-zero if a test failed, a run crashed or ran no test.
 set -uo pipefail
@@ -48,9 +49,11 @@ pick_instance() {
     local instance port busy
     for instance in 1 2 3 4 5 6 7 8 9; do
         busy=0
-        # RabbitMQ, its distribution port, PostgreSQL, first Ceph mon.
+        # RabbitMQ, its distribution port, PostgreSQL, first Ceph mon,
+        # Glance.
         for port in $((5672 + 100 * instance)) $((25672 + 100 * instance)) \
-                $((5433 + 100 * instance)) $((17000 + 240 * instance)); do
+                $((5433 + 100 * instance)) $((17000 + 240 * instance)) \
+                $((9292 + 100 * instance)); do
             if listening "$port"; then busy=1; break; fi
         done
         if [ "$busy" = 0 ]; then echo "$instance"; return; fi

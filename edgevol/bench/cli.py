@@ -9,6 +9,7 @@ import requests
 
 from edgevol.bench import attach
 from edgevol.bench import create
+from edgevol.bench import images
 from edgevol.bench import snapshots
 from edgevol.bench import stats
 
@@ -141,6 +142,50 @@ def run_attach(args):
     return 0
 
 
+def run_images(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    sites = {s["name"]: s for s in status["sites"]}
+    endpoint = status["api"]["endpoint"]
+    _lift_quota(endpoint)
+    client = images.Client(endpoint, TOKEN, args.poll_interval)
+    glance = images.Glance(status["glance"]["endpoint"], args.poll_interval)
+    samples, copies = images.run(
+        client, glance, sites[args.site], sites[args.remote_site],
+        sites[args.copy_site], args.count, args.mib_per_gib,
+        args.concurrent)
+    s = {key: stats.summary_ms(values) for key, values in samples.items()}
+    size_ratio = s["image_20g"]["p50_ms"] / s["image_1g"]["p50_ms"]
+    blank_ratio = s["image_20g"]["p50_ms"] / s["blank"]["p50_ms"]
+    stats.print_table("edgevol image benchmark (site %s)" % args.site, [
+        ("blank 1 GiB create p50", "%.2f ms" % s["blank"]["p50_ms"],
+         "p95 %.2f ms, n=%d" % (s["blank"]["p95_ms"], s["blank"]["n"])),
+        ("from 1 GiB image p50", "%.2f ms" % s["image_1g"]["p50_ms"],
+         "p95 %.2f ms, n=%d" % (s["image_1g"]["p95_ms"],
+                                s["image_1g"]["n"])),
+        ("from 20 GiB image p50", "%.2f ms" % s["image_20g"]["p50_ms"],
+         "p95 %.2f ms, n=%d" % (s["image_20g"]["p95_ms"],
+                                s["image_20g"]["n"])),
+        ("20 GiB / 1 GiB image p50", "%.2fx" % size_ratio,
+         "goal <= 1.2 (O(1))"),
+        ("20 GiB image / blank p50", "%.2fx" % blank_ratio, "goal <= 2"),
+        ("first volume, image not at %s" % args.remote_site,
+         "%.2f ms" % s["first_remote"]["p50_ms"],
+         "p50 of %d concurrent creates, copy included (max %.2f ms)" % (
+             args.concurrent, s["first_remote"]["max_ms"])),
+        ("plain copy-image to %s" % args.copy_site,
+         "%.2f ms" % s["plain_copy"]["p50_ms"], "Glance alone, same image"),
+        ("copy-image tasks into %s" % args.remote_site, str(copies),
+         "goal 1 for %d concurrent creates" % args.concurrent),
+    ])
+    stats.write_json(args.json, dict(
+        s, site=args.site, remote_site=args.remote_site,
+        copy_site=args.copy_site, ratio_20g_1g=round(size_ratio, 2),
+        ratio_20g_blank=round(blank_ratio, 2), image_copies=copies,
+        concurrent=args.concurrent, mib_per_gib=args.mib_per_gib))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="edgevol-bench")
     parser.add_argument("--status", default=_default_status(),
@@ -179,6 +224,22 @@ def main(argv=None):
     attach_parser.add_argument("--poll-interval", type=float, default=0.002)
     attach_parser.add_argument("--json", default=".bench/attach.json")
     attach_parser.set_defaults(func=run_attach)
+    images_parser = sub.add_parser(
+        "images", help="volumes from Glance images: local (1 and 20 GiB), "
+        "first in a site without the image, copies made")
+    images_parser.add_argument("--site", default="site1")
+    images_parser.add_argument("--remote-site", default="site2",
+                               help="a site whose store lacks the image")
+    images_parser.add_argument("--copy-site", default="central",
+                               help="store of the plain copy-image timing")
+    images_parser.add_argument("--count", type=int, default=20)
+    images_parser.add_argument("--concurrent", type=int, default=5,
+                               help="creates at once in --remote-site")
+    images_parser.add_argument("--mib-per-gib", type=int, default=4,
+                               help="data in each image per GiB")
+    images_parser.add_argument("--poll-interval", type=float, default=0.002)
+    images_parser.add_argument("--json", default=".bench/images.json")
+    images_parser.set_defaults(func=run_images)
     args = parser.parse_args(argv)
     return args.func(args)
 

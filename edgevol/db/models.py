@@ -86,6 +86,18 @@ class VolumeMetadata(Base):
     value = sa.Column(sa.String(255), nullable=False)
 
 
+class VolumeGlanceMetadata(Base):
+    # The image a volume was made from, as Cinder shows it
+    # (``volume_image_metadata``); revision 0004.
+    __tablename__ = "volume_glance_metadata"
+    __table_args__ = (sa.UniqueConstraint("volume_id", "key"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    volume_id = sa.Column(sa.String(36), sa.ForeignKey("volumes.id"),
+                          nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.Text, nullable=False)
+
+
 class Snapshot(Base):
     # Soft-deleted like volumes; statuses are volume statuses
     # (``edgevol.states``, the ``snapshot_*`` transitions).

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from edgevol.db import attachments
+from edgevol.db import glance_metadata
 from edgevol.db import models
 from edgevol.db import quotas
 from edgevol.db import session as db_session
@@ -49,16 +50,21 @@ def _load(session, rows):
             .where(METADATA.c.volume_id.in_(ids))):
         metadata[volume_id][key] = value
     attached = attachments.attached_by_volume(session, ids)
+    images = glance_metadata.by_volume(session, ids)
     return [dict(_row_to_dict(row, metadata[row["id"]]),
-                 attachments=attached[row["id"]]) for row in rows]
+                 attachments=attached[row["id"]],
+                 volume_image_metadata=images[row["id"]]) for row in rows]
 
 
-def create(context, values, metadata, reservations, type_name):
+def create(context, values, metadata, reservations, type_name,
+           image_metadata=None):
     """Insert a volume and charge its quota in one transaction.
 
     :param reservations: {resource: delta} charged with guarded
         increments; raises OverQuota (and inserts nothing) when one fails.
     :param type_name: name of ``values["volume_type_id"]``, for the result.
+    :param image_metadata: what a volume made from an image shows of it
+        (``edgevol.db.glance_metadata``), written in the same transaction.
     """
     now = transitions.utcnow()
     row = dict(values, created_at=now, updated_at=now, deleted=False)
@@ -71,6 +77,7 @@ def create(context, values, metadata, reservations, type_name):
             session.execute(sa.insert(METADATA), [
                 {"volume_id": row["id"], "key": k, "value": v}
                 for k, v in metadata.items()])
+        glance_metadata.insert(session, row["id"], image_metadata)
     return _row_to_dict(inserted, dict(metadata), type_name)
 
 

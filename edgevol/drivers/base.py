@@ -502,7 +502,8 @@ class VolumeDriver(abc.ABC):
         :param volume: dict with ``id`` and ``size`` (GiB, large enough
             for the image's virtual size).
         :param image_location: ``edgevol.image.locations.RBDLocation``.
-        :param image_meta: dict with ``id`` and ``disk_format``.
+        :param image_meta: dict with ``id``, ``disk_format`` and, if
+            known, ``size`` (bytes of the image's data).
         :returns: a model update dict, possibly ``{"needs_flatten": True}``
             (same depth rule as ``create_volume_from_snapshot``).
         :raises DriverError: the snapshot does not exist, the volume is

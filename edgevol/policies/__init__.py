@@ -10,6 +10,7 @@ import itertools
 from edgevol.policies import attachments
 from edgevol.policies import availability_zones
 from edgevol.policies import base
+from edgevol.policies import images
 from edgevol.policies import quotas
 from edgevol.policies import services
 from edgevol.policies import snapshots
@@ -27,4 +28,5 @@ def list_rules():
         quotas.list_rules(),
         snapshots.list_rules(),
         attachments.list_rules(),
+        images.list_rules(),
     ))

@@ -3,8 +3,15 @@
 
 def build(volume, volume_type):
     """Request spec of ``volume`` (a volume dict) of ``volume_type``."""
-    return {"volume_id": volume["id"], "size": volume["size"],
+    spec = {"volume_id": volume["id"], "size": volume["size"],
             "availability_zone": volume["availability_zone"],
             "volume_type": {"id": volume_type["id"],
                             "name": volume_type["name"],
                             "extra_specs": volume_type["extra_specs"]}}
+    # The site clones the image (edgevol.volume.image_ops).
+    image_id = (volume.get("volume_image_metadata") or {}).get("image_id")
+    if image_id:
+        spec["image_id"] = image_id
+    if volume.get("image"):
+        spec["image"] = volume["image"]
+    return spec

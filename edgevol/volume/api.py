@@ -20,6 +20,7 @@ from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import service_state
 from edgevol import states
 from edgevol.volume import clones
+from edgevol.volume import image_api
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import types as volume_types
 
@@ -36,6 +37,7 @@ class VolumeAPI:
         self.volume_services = service_state.VolumeServices(conf)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
         self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
+        self.images = image_api.ImageAPI(conf)
 
     # --- availability zones ----------------------------------------------
     def list_availability_zones(self, context):
@@ -73,7 +75,8 @@ class VolumeAPI:
     # --- volumes ----------------------------------------------------------
     def create(self, context, *, size, name=None, description=None,
                availability_zone=None, volume_type=None, metadata=None,
-               multiattach=False, snapshot_id=None, source_volid=None):
+               multiattach=False, snapshot_id=None, source_volid=None,
+               image_id=None):
         if snapshot_id or source_volid:
             source = clones.find_source(self, context, snapshot_id,
                                         source_volid, availability_zone)
@@ -85,17 +88,21 @@ class VolumeAPI:
                 self, context, source, vtype, size=size, name=name,
                 description=description, metadata=metadata,
                 multiattach=bool(multiattach) or _type_multiattach(vtype))
-        if size is None:
+        if size is None and not image_id:
             raise exception.InvalidInput(
-                reason="size is required unless snapshot_id or "
-                "source_volid is given.")
-        if size <= 0:
+                reason="size is required unless snapshot_id, "
+                "source_volid or imageRef is given.")
+        if size is not None and size <= 0:
             raise exception.InvalidInput(
                 reason="size must be a positive integer, got %s" % size)
         vtype = (self.types.get(context, volume_type) if volume_type
                  else self.types.get_default(context))
         zone = self._resolve_zone(availability_zone)
         _check_type_zone(vtype, zone)
+        image = None
+        if image_id:
+            image, size = self.images.check_for_create(context, image_id,
+                                                       size, zone)
         db_quotas.ensure_usage_rows(context, context.project_id,
                                     ("volumes", "gigabytes"))
         volume = db_volumes.create(context, {
@@ -104,9 +111,14 @@ class VolumeAPI:
             "display_description": description, "size": size,
             "status": states.CREATING, "attach_status": "detached",
             "availability_zone": zone, "volume_type_id": vtype["id"],
-            "bootable": False,
+            "bootable": image is not None,
             "multiattach": bool(multiattach) or _type_multiattach(vtype),
-        }, metadata or {}, {"volumes": 1, "gigabytes": size}, vtype["name"])
+        }, metadata or {}, {"volumes": 1, "gigabytes": size}, vtype["name"],
+            image_metadata=image and image_api.volume_image_metadata(image))
+        if image is not None:
+            volume["volume_image_metadata"] = (
+                image_api.volume_image_metadata(image))
+            volume["image"] = image_api.spec_image(image)
         self._schedule(context, volume, vtype)
         return volume
 

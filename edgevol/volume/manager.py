@@ -22,6 +22,7 @@ from edgevol import states
 from edgevol.volume import attach_ops
 from edgevol.volume import clone_ops
 from edgevol.volume import deferred
+from edgevol.volume import image_ops
 from edgevol.volume import resize_ops
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import snapshot_ops
@@ -48,6 +49,7 @@ class VolumeManager:
                                                 conf, site)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
         self.flattener = deferred.Flattener(self.driver)
+        self.images = image_ops.SiteImages(conf, site, self.driver)
         self._ready = False
 
     @property
@@ -66,15 +68,17 @@ class VolumeManager:
         for volume in rows:
             LOG.info("Resuming %s of volume %s after a restart",
                      volume["status"], volume["id"])
-            if volume["status"] == states.CREATING:
-                self._create(context, volume, request_spec=None,
-                             filter_properties=None)
+            if volume["status"] in (states.CREATING, states.DOWNLOADING):
+                self._create(context, image_ops.image_id_of(volume),
+                             request_spec=None, filter_properties=None)
             elif volume["status"] == states.DELETING:
                 self._delete(context, volume)
             elif volume["status"] in (states.EXTENDING, states.REVERTING):
                 resize_ops.resume(context, self.driver, volume)
         snapshot_ops.resume(context, self.driver,
                             self.backend_host.rpc_server)
+        image_ops.roll_back_uploads(context, self.backend_host.rpc_server,
+                                    self.site)
         self._housekeeping()
         attach_ops.resume_detaches(context, self.driver,
                                    self.backend_host.rpc_server)
@@ -125,7 +129,9 @@ class VolumeManager:
         # delete, so the row need not be read first.
         volume = {"id": volume_id, "size": request_spec["size"],
                   "snapshot_id": request_spec.get("snapshot_id"),
-                  "source_volid": request_spec.get("source_volid")}
+                  "source_volid": request_spec.get("source_volid"),
+                  "image_id": request_spec.get("image_id"),
+                  "image": request_spec.get("image")}
         self._create(context, volume, request_spec, filter_properties)
 
     def delete_volume(self, context, volume_id):
@@ -158,6 +164,10 @@ class VolumeManager:
         resize_ops.extend(context, self.driver, volume_id, new_size,
                           old_size)
 
+    def copy_volume_to_image(self, context, volume_id, image_id):
+        self._ensure_driver()
+        self.images.upload(context, volume_id, image_id)
+
     def revert_to_snapshot(self, context, volume_id, snapshot_id):
         self._ensure_driver()
         resize_ops.revert(context, self.driver, volume_id, snapshot_id)
@@ -167,7 +177,11 @@ class VolumeManager:
         LOG.debug("Creating volume %s", volume["id"])
         try:
             self._ensure_driver()
-            needs_flatten = clone_ops.make_image(context, self.driver, volume)
+            if volume.get("image_id"):
+                needs_flatten = self.images.create_volume(context, volume)
+            else:
+                needs_flatten = clone_ops.make_image(context, self.driver,
+                                                     volume)
         except Exception as error:
             self._create_failed(context, volume, request_spec,
                                 filter_properties, error)

@@ -7,12 +7,14 @@ Version history (bump the minor for additions, the major for breaks):
 * 1.2 - create_snapshot, delete_snapshot, extend_volume,
   revert_to_snapshot (casts); create_volume's request spec may name a
   ``snapshot_id`` or ``source_volid`` to clone
+* 1.3 - copy_volume_to_image (cast); create_volume's request spec may
+  name an ``image_id`` to make the volume from
 """
 
 from edgevol.host import BackendHost
 from edgevol import rpc
 
-RPC_VERSION = "1.2"
+RPC_VERSION = "1.3"
 
 
 class VolumeRPCClient:
@@ -37,7 +39,9 @@ class VolumeRPCClient:
         """
         clone = request_spec.get("snapshot_id") or request_spec.get(
             "source_volid")
-        self._prepare(host, "1.2" if clone else "1.0").cast(
+        version = ("1.3" if request_spec.get("image_id")
+                   else "1.2" if clone else "1.0")
+        self._prepare(host, version).cast(
             context, "create_volume", volume_id=volume_id,
             request_spec=request_spec, filter_properties=filter_properties)
 
@@ -97,6 +101,17 @@ class VolumeRPCClient:
         self._prepare(host, "1.2").cast(
             context, "extend_volume", volume_id=volume_id,
             new_size=new_size, old_size=old_size)
+
+    def copy_volume_to_image(self, context, host, volume_id, image_id):
+        """Write an ``uploading`` volume into its site's image store as
+        the data of the queued Glance image ``image_id`` (a cast).
+
+        The volume returns to ``available``; on failure with a reason, and
+        the Glance image is deleted.
+        """
+        self._prepare(host, "1.3").cast(
+            context, "copy_volume_to_image", volume_id=volume_id,
+            image_id=image_id)
 
     def revert_to_snapshot(self, context, host, volume_id, snapshot_id):
         """Revert a ``reverting`` volume to one of its snapshots (a cast).

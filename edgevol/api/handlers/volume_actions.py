@@ -7,12 +7,14 @@ action. Each capability adds its actions to ``ACTIONS``.
 from edgevol.api import faults
 from edgevol.api.handlers import attachments
 from edgevol.api.handlers import volume_changes
+from edgevol.api.handlers import volume_images
 
 ACTIONS = {
     "os-force_detach": attachments.force_detach,
     "os-extend": volume_changes.extend,
     "revert": volume_changes.revert,
     "os-set_bootable": volume_changes.set_bootable,
+    "os-volume_upload_image": volume_images.upload,
 }
 
 

@@ -40,8 +40,6 @@ _SORT_ALIASES = {"display_name": "name", "display_description": "description"}
 # Sources a volume could be made from that are not supported yet: creating
 # an empty volume instead would silently lose what the user asked for.
 _UNSUPPORTED_SOURCES = (
-    ("imageRef", "from an image"),
-    ("image_id", "from an image"),
     ("consistencygroup_id", "in a consistency group"),
     ("group_id", "in a volume group"),
     ("backup_id", "from a backup"),
@@ -105,6 +103,8 @@ def create(req):
             volume["size"], "size", minimum=1, maximum=2 ** 31 - 1)),
         snapshot_id=volume.get("snapshot_id") or None,
         source_volid=volume.get("source_volid") or None,
+        # imageRef (Cinder v2/v3) or the v1 name image_id.
+        image_id=volume.get("imageRef") or volume.get("image_id") or None,
         name=_pick(volume, "name", "display_name"),
         description=_pick(volume, "description", "display_description"),
         # An empty string means "not given", as in Cinder.

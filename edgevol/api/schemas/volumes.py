@@ -28,9 +28,12 @@ create = {
                 "imageRef": types.optional_name,
                 "image_id": types.optional_name,
             },
-            # size may be null or left out with snapshot_id or source_volid.
+            # size may be null or left out with snapshot_id, source_volid
+            # or an image (then it is the source's size).
             "if": {"not": {"anyOf": [{"required": ["snapshot_id"]},
-                                     {"required": ["source_volid"]}]}},
+                                     {"required": ["source_volid"]},
+                                     {"required": ["imageRef"]},
+                                     {"required": ["image_id"]}]}},
             "then": {"required": ["size"],
                      "properties": {"size": types.volume_size}},
             # Until 3.53 Cinder ignores keys it does not know (old clients

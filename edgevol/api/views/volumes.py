@@ -50,6 +50,8 @@ def detail(req, volume, seen):
         # (edgevol.volume.deferred); usable meanwhile.
         body["os-vol-flatten-attr:progress"] = "%d%%" % (
             volume["flatten_progress"])
+    if volume.get("volume_image_metadata"):
+        body["volume_image_metadata"] = volume["volume_image_metadata"]
     if seen.host:
         body["os-vol-host-attr:host"] = volume["host"]
     if seen.tenant:

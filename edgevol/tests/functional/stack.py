@@ -108,6 +108,10 @@ class Stack(fixtures.Fixture):
             "api": {"host": "127.0.0.1", "port": str(self.port)},
             "database": {"connection": self.db.url},
         }
+        if "glance" in self.status:
+            # The infrastructure's Glance (one rbd store per site).
+            groups["glance"] = {"endpoint": self.status["glance"]["endpoint"],
+                                "poll_interval": "0.2"}
         for site in self.status["sites"]:
             groups[site["name"]] = {
                 "availability_zone": site["availability_zone"],

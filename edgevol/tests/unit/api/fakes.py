@@ -95,14 +95,18 @@ class FakeVolumeAPI:
         self.zones = list(zones)
         self.volumes = {}
         self.calls = []
+        self.image_ids = []
 
     def list_availability_zones(self, ctx):
         return [{"name": zone, "available": True} for zone in self.zones]
 
     def create(self, ctx, *, size, name=None, description=None,
                availability_zone=None, volume_type=None, metadata=None,
-               multiattach=False, snapshot_id=None, source_volid=None):
+               multiattach=False, snapshot_id=None, source_volid=None,
+               image_id=None):
         self.calls.append(("create", size, name, availability_zone))
+        if image_id:
+            self.image_ids.append(image_id)
         zone = availability_zone or self.zones[0]
         if zone not in self.zones:
             raise exception.InvalidAvailabilityZone(

@@ -41,14 +41,17 @@ class CreateTest(base.APITestCase):
         response = self.call("POST", "/v3/volumes", {"volume": {
             "size": 1, "consistencygroup_id": uuid}})
         self.assertIn("consistencygroup_id", self.fault(response, 400))
-        for field in ("imageRef", "image_id"):
-            response = self.call("POST", "/v3/volumes",
-                                 {"volume": {"size": 1, field: "img"}})
-            self.assertIn("image", self.fault(response, 400))
         response = self.call("POST", "/v3/volumes", {
             "volume": {"size": 1},
             "OS-SCH-HNT:scheduler_hints": {"same_host": [uuid]}})
         self.assertIn("hints", self.fault(response, 400))
+
+    def test_image_ref_and_v1_image_id_reach_the_volume_api(self):
+        for field in ("imageRef", "image_id"):
+            self.call("POST", "/v3/volumes", {"volume": {
+                "size": 1, field: "img-%s" % field}}, expect=202)
+        self.assertEqual(["img-imageRef", "img-image_id"],
+                         self.apis.volumes.image_ids)
 
     def test_group_id_counts_from_3_13(self):
         body = {"volume": {"size": 1, "group_id": "g"}}
