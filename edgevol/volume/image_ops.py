@@ -22,6 +22,7 @@ import time
 
 from oslo_log import log as logging
 
+from edgevol.conf import glance as glance_conf
 from edgevol.db import glance_metadata
 from edgevol.db import volumes as db_volumes
 from edgevol.drivers import base as driver_base
@@ -42,6 +43,7 @@ class SiteImages:
     """
 
     def __init__(self, conf, site, driver, glance_client=None):
+        glance_conf.register_opts(conf)
         self.conf = conf
         self.site = site
         self.driver = driver
