@@ -6,6 +6,7 @@ in site2's cluster: the clones' RBD parents, the data they read, and that
 the pool (trash included) holds nothing of a test once it deleted all.
 """
 
+import json
 import os
 
 import openstack
@@ -140,6 +141,11 @@ class CinderClientTest(SnapshotTestCase):
             value(shown, "os-extended-snapshot-attributes:progress")))
         self.assertEqual("{'z': '1'}", value(shown, "metadata"))
         self.assertIn("s2", self.cinder("snapshot-list"))
+        rbd_data.write(self.site2, volume, 0, PATTERN_B)
+        self.cinder("revert-to-snapshot", snapshot)
+        api.wait_volume(volume, {"available"})
+        self.assertEqual(b"\0" * MiB, rbd_data.read(self.site2, volume, 0,
+                                                    MiB))
         clone = value(self.cinder("create", "--snapshot-id", snapshot), "id")
         api.wait_volume(clone, {"available"})
         self.assertEqual("true", value(self.cinder("show", clone),
@@ -193,6 +199,50 @@ class OpenStackSDKTest(SnapshotTestCase):
         storage.wait_for_delete(source, interval=0.2, wait=60)
         self.assert_nothing_left([source.id, snapshot.id, from_snap.id,
                                   clone.id])
+
+
+class OpenStackCLITest(SnapshotTestCase):
+    def openstack(self, *args):
+        return json.loads(test_clients.run(
+            os.path.join(test_clients.BIN_DIR, "openstack"),
+            "--os-auth-type", "admin_token", "--os-token", "dave:project-d",
+            "--os-endpoint", self.stack.endpoint, *args, "-f", "json"))
+
+    def openstack_quiet(self, *args):
+        test_clients.run(os.path.join(test_clients.BIN_DIR, "openstack"),
+                         "--os-auth-type", "admin_token", "--os-token",
+                         "dave:project-d", "--os-endpoint",
+                         self.stack.endpoint, *args)
+
+    def test_snapshot_clone_extend_and_bootable_with_osc(self):
+        api = self.stack.client("dave", "project-d")
+        volume = self.openstack("volume", "create", "--availability-zone",
+                                "site2", "--size", "1", "osc-src")["id"]
+        api.wait_volume(volume, {"available"})
+        snapshot = self.openstack("volume", "snapshot", "create",
+                                  "--volume", volume, "osc-snap")["id"]
+        self.wait_snapshot(api, snapshot, "available")
+        listed = self.openstack("volume", "snapshot", "list")
+        self.assertEqual(["osc-snap"], [s["Name"] for s in listed])
+        clone = self.openstack("volume", "create", "--snapshot", snapshot,
+                               "--size", "2", "osc-clone")["id"]
+        api.wait_volume(clone, {"available"})
+        self.openstack_quiet("volume", "set", "--size", "3", "--bootable",
+                             clone)
+        # The extend was claimed before the CLI returned: once available
+        # again, it is done.
+        api.wait_volume(clone, {"available"})
+        shown = self.openstack("volume", "show", clone)
+        self.assertEqual((3, "true", snapshot, "site2"), (
+            shown["size"], str(shown["bootable"]).lower(),
+            shown["snapshot_id"], shown["availability_zone"]))
+        self.openstack_quiet("volume", "delete", clone)
+        api.wait_volume(clone, {"deleted"})
+        self.openstack_quiet("volume", "snapshot", "delete", snapshot)
+        self.wait_snapshot(api, snapshot, "deleted")
+        self.openstack_quiet("volume", "delete", volume)
+        api.wait_volume(volume, {"deleted"})
+        self.assert_nothing_left([volume, snapshot, clone])
 
 
 class RevertAndChainTest(SnapshotTestCase):
