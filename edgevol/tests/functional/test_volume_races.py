@@ -193,8 +193,29 @@ class ExtendAttachedTest(RacesTestCase):
         self.assertEqual(0, self.agent("verify", volume["id"], "--pattern",
                                        "0x5a", "--offset", end,
                                        "--length", "4096")[0])
+        self._snapshot_in_use(volume["id"])
         self.assertEqual(0, self.agent("detach", volume["id"])[0])
         self.http.wait_volume(volume["id"], {"available"})
+
+    def _snapshot_in_use(self, volume_id):
+        """Before 3.66 an in-use volume is snapshotted only with force."""
+        body = {"snapshot": {"volume_id": volume_id}}
+        refused = self.http.post("/snapshots", body)
+        self.assertEqual(409, refused.status_code, refused.text)
+        self.assertIn("'in-use'", refused.text)
+        body["snapshot"]["force"] = True
+        response = self.http.post("/snapshots", body)
+        self.assertEqual(202, response.status_code, response.text)
+        snapshot_id = response.json()["snapshot"]["id"]
+        stack_fixture.wait_for(
+            lambda: self.http.get("/snapshots/%s" % snapshot_id).json()[
+                "snapshot"]["status"] == "available", 30,
+            what="the in-use volume's snapshot")
+        self.assertEqual(202, self.http.delete(
+            "/snapshots/%s" % snapshot_id).status_code)
+        stack_fixture.wait_for(
+            lambda: self.http.get("/snapshots/%s" % snapshot_id)
+            .status_code == 404, 30, what="the snapshot to go")
 
 
 class compute_image:
