@@ -103,6 +103,9 @@ def summary(document):
     for row in document["services"]:
         lines.append("%-24s %s  pid %s" % (row["name"], _word(row["running"]),
                                             row["pid"]))
+    for host in document["compute_hosts"]:
+        lines.append("compute host %-16s zone %-8s %s" % (
+            host["name"], host["availability_zone"], host["config_file"]))
     if not document["infra_only"]:
         lines.append("api             %s  %s" % (
             "healthy" if document["api"]["healthy"] else "NOT healthy",
