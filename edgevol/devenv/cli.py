@@ -93,6 +93,8 @@ def _welcome(env, elapsed):
         "  openstack volume create --availability-zone %s --size 1 vol2"
         % sites[0],
         "  openstack volume list",
+        "  glance stores-info          # Glance: %s" % env.glance.endpoint,
+        "  openstack image list",
         "",
         "Logs: %s/logs   Status: %s   Stop: %s" % (
             env.state_dir, _command(env, "status"), _command(env, "down")),

@@ -78,10 +78,13 @@ class Glance:
         postgres.create_database(DATABASE)
         processes.run_parallel([lambda s=site: self._site_files(s)
                                 for site in sites])
-        self._write_config([site.info()["name"] for site in sites],
-                           postgres.database_url(DATABASE))
+        changed = self._write_config([site.info()["name"] for site in sites],
+                                     postgres.database_url(DATABASE))
         if self.is_running():
-            # Stores may have changed with the sites: reload them.
+            if not changed and self.healthy():
+                LOG.info("glance already running on port %d", self.port)
+                return
+            # Stores changed with the sites: Glance reads them at start.
             self.stop()
         self._run(["glance-manage", "--config-dir", self.base_dir,
                    "db_sync"], DB_SYNC_TIMEOUT)
@@ -147,19 +150,27 @@ class Glance:
         return os.path.join(self.base_dir, "ceph", "%s.conf" % site_name)
 
     def _write_config(self, site_names, db_url):
+        """Write Glance's files; True if its configuration changed."""
         for name in ("staging", "tasks", "locks"):
             os.makedirs(os.path.join(self.base_dir, name), exist_ok=True)
         values = {"sites": site_names, "db_url": db_url,
                   "base_dir": self.base_dir,
                   "ceph_confs": {name: self._ceph_conf(name)
                                  for name in site_names}}
+        text = render_conf(values)
+        try:
+            with open(self.conf_file) as f:
+                changed = f.read() != text
+        except OSError:
+            changed = True
         # It holds the database URL.
-        config.write_file(self.conf_file, render_conf(values), mode=0o600)
+        config.write_file(self.conf_file, text, mode=0o600)
         source = os.path.join(venv_dir(), "etc", "glance",
                               "glance-api-paste.ini")
         with open(source) as f:
             shipped = f.read()
         config.write_file(self.paste_file, add_paste_flavor(shipped))
+        return changed
 
     # -- process ---------------------------------------------------------
     def _env(self):
