@@ -18,6 +18,8 @@ from edgevol.db import attachments as db_attachments
 from edgevol.db import compute_hosts as db_compute_hosts
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
+from edgevol.host import BackendHost
+from edgevol import service_state
 from edgevol.volume import rpcapi as volume_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ class AttachmentAPI:
     def __init__(self, conf, volume_rpc=None):
         self.conf = conf
         self.volume_rpc = volume_rpc or volume_rpcapi.VolumeRPCClient(conf)
+        self.volume_services = service_state.VolumeServices(conf)
 
     def _owner(self, context):
         return None if context.is_admin else context.project_id
@@ -76,6 +79,7 @@ class AttachmentAPI:
                 "microversion 3.50 or later" % volume_id)
         if connector is not None:
             self._check_host(context, volume, connector)
+            self._require_site(volume)
         attachment = db_attachments.reserve(context, volume, {
             "id": str(uuid.uuid4()), "project_id": volume["project_id"],
             "instance_uuid": instance_uuid, "attach_mode": mode})
@@ -95,6 +99,7 @@ class AttachmentAPI:
         attachment = self.get(context, attachment_id)
         volume = db_volumes.get(context.elevated(), attachment["volume_id"])
         self._check_host(context, volume, connector)
+        self._require_site(volume)
         return self._connect(context, volume, attachment, connector)
 
     def complete(self, context, attachment_id):
@@ -131,6 +136,21 @@ class AttachmentAPI:
                     "True)", volume["id"], volume["availability_zone"],
                     name, host["availability_zone"])
 
+    def _require_site(self, volume):
+        """Refuse at once, before any status changes, when the volume's
+        site has no live volume service: the RPC call could only time out.
+
+        A disabled service still counts: disabling stops new volumes, not
+        the use of existing ones.
+        """
+        server = BackendHost.parse(volume["host"]).rpc_server
+        if not any(row["host"] == server
+                   and service_state.is_up(self.conf, row)
+                   for row in self.volume_services.rows()):
+            raise exception.ServiceUnavailable(
+                reason="the volume service of availability zone %s is down; "
+                "try again later" % volume["availability_zone"])
+
     def _connect(self, context, volume, attachment, connector):
         attachment = db_attachments.connect(context, attachment, connector)
         try:
@@ -164,12 +184,18 @@ class AttachmentAPI:
             finishes the detach when it is back (or the client retries).
         """
         attachment = self.get(context, attachment_id)
+        self._require_site(db_volumes.get(context.elevated(),
+                                          attachment["volume_id"]))
         self._detach(context, attachment)
         return db_attachments.get_all(
             context, {"volume_id": attachment["volume_id"]})
 
     def force_detach(self, context, volume_id, attachment_id=None):
-        """Admin: detach one attachment of a volume, or all of them."""
+        """Admin: detach one attachment of a volume, or all of them.
+
+        Also while the volume's site is down: the attachments stay
+        ``detaching`` and its restarted volume manager finishes them.
+        """
         volume = self._volume(context, volume_id)
         if attachment_id is not None:
             attachment = self.get(context, attachment_id)

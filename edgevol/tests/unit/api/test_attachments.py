@@ -22,6 +22,7 @@ class AttachmentsTest(base.APITestCase):
     def setUp(self):
         super().setUp()
         services = self.useFixture(in_process.InProcessServices())
+        self.services = services
         self.conf = services.conf
         self.app = deploy.loadapp(self.conf)
         wait_for(lambda: len(self.call("GET", "/v3/os-availability-zone")
@@ -172,6 +173,25 @@ class AttachmentsTest(base.APITestCase):
         self.call("DELETE", "/v3/attachments/%s" % second["id"], version=V,
                   expect=200)
         self.assertEqual("available", self.status_of(volume_id))
+
+    def test_a_dead_site_is_refused_before_anything_changes(self):
+        volume_id, idle = self.volume(), self.volume()
+        attachment = self.attach(volume_id).json["attachment"]
+        self.conf.set_override("service_down_time", 2)
+        site1 = next(s for s in self.services.services
+                     if s.host.startswith("site1"))
+        site1.stop()
+        wait_for(lambda: "down" in [
+            s["state"] for s in self.call(
+                "GET", "/v3/os-services?host=site1@rbd",
+                token=base.ADMIN).json["services"]])
+        self.assertIn("site1 is down", self.fault(self.attach(idle), 503))
+        self.assertEqual("available", self.status_of(idle))
+        message = self.fault(self.call(
+            "DELETE", "/v3/attachments/%s" % attachment["id"], version=V),
+            503)
+        self.assertIn("site1 is down", message)
+        self.assertEqual("attaching", self.status_of(volume_id))
 
     def test_other_projects_see_nothing(self):
         attachment = self.attach(self.volume()).json["attachment"]
