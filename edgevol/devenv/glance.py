@@ -17,7 +17,11 @@ glance 33 and python-glanceclient 4.13, see the environment notes):
   request (and Glance's start and stop) for 300 s;
 - SQLite lost imports under concurrency ("database is locked", a stuck
   import); PostgreSQL did not.  Glance therefore always keeps its catalog
-  in the environment's PostgreSQL, whatever database edgevol uses.
+  in the environment's PostgreSQL, whatever database edgevol uses;
+- Glance deleting a site's copy that volumes are cloned from moves it to
+  the ``images`` pool's RBD trash, where it serves the clones and then
+  stays forever: a trash purge schedule (the mgr's rbd_support module)
+  removes it within minutes of its last clone.
 """
 
 import logging
@@ -41,6 +45,8 @@ DB_SYNC_TIMEOUT = 300
 # glanceclient uploads in 1 MiB chunks from one request thread; copy-image
 # and web-download run in Glance's task pool inside the same worker.
 WORKER_THREADS = 16
+# How often each site's images pool drops trashed copies no clone needs.
+TRASH_PURGE_INTERVAL = "1m"
 
 
 def venv_dir():
@@ -133,6 +139,8 @@ class Glance:
         site.ceph("auth", "get-or-create", "client." + ceph.GLANCE_USER,
                   *caps, "-o", keyring)
         os.chmod(keyring, 0o600)
+        site.rbd("trash", "purge", "schedule", "add", "--pool", "images",
+                 TRASH_PURGE_INTERVAL)
         text = "\n".join([
             "[global]",
             "fsid = %s" % info["fsid"],
