@@ -143,6 +143,8 @@ class AttachmentAPI:
         A disabled service still counts: disabling stops new volumes, not
         the use of existing ones.
         """
+        if volume["host"] is None:
+            return  # never placed: the status check refuses it
         server = BackendHost.parse(volume["host"]).rpc_server
         if not any(row["host"] == server
                    and service_state.is_up(self.conf, row)

@@ -139,6 +139,12 @@ class AttachmentsTest(base.APITestCase):
         self.assertEqual(200, self.attach(volume_id,
                                           host="compute-2").status_int)
 
+    def test_a_volume_not_yet_placed_is_refused(self):
+        # With the scheduler stopped the volume stays unplaced (no host).
+        self.services.services[0].stop()
+        creating = self.create_volume(availability_zone="site1")["id"]
+        self.assertIn("creating", self.fault(self.attach(creating), 409))
+
     def test_second_attach_and_delete_refused(self):
         volume_id = self.volume()
         first = self.attach(volume_id).json["attachment"]
