@@ -63,7 +63,7 @@ changes resources edgevol does not serve):
   running services (the API process itself; the others over RPC).
 * 3.33 - ``GET /resource_filters``: the filters each list accepts.
 * 3.34 - Inexact filters: ``name~=abc`` matches names containing "abc"
-  (volume and attachment lists).
+  (volume, snapshot and attachment lists).
 * 3.35 - n/a: volume type filter of pools.
 * 3.36 - The volume summary carries the volumes' ``metadata`` (key -> the
   values seen).

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from edgevol.db import attachments
 from edgevol.db import holds
 from edgevol.db import models
 from edgevol.db import quotas
@@ -16,7 +17,7 @@ VOLUMES = models.Volume.__table__
 SORT_KEYS = {"created_at", "updated_at", "id", "name", "status",
              "volume_id", "size"}
 _SORT_COLUMNS = {"name": "display_name", "size": "volume_size"}
-FILTERS = {"name", "status", "volume_id", "project_id", "metadata"}
+_LIKE_COLUMNS = {"name": "display_name", "status": "status"}
 
 
 def _to_dict(row, metadata):
@@ -102,6 +103,11 @@ def _filtered(query, filters):
                     METADATA.c.value == str(meta_value)))
         elif key == "name":
             query = query.where(SNAPSHOTS.c.display_name == value)
+        elif key.endswith("~") and key[:-1] in _LIKE_COLUMNS:
+            # Inexact (API 3.34): contains, case-insensitively.
+            column = SNAPSHOTS.c[_LIKE_COLUMNS[key[:-1]]]
+            query = query.where(column.ilike(
+                "%" + attachments.escape_like(value) + "%", escape="\\"))
         elif key in ("status", "volume_id", "project_id"):
             query = query.where(SNAPSHOTS.c[key] == value)
         else:

@@ -21,6 +21,8 @@ while the advertised maximum is below it (see ``views.USE_QUOTA``)."""
 
 LIST_FILTERS = frozenset({"name", "status", "volume_id", "project_id",
                           "metadata"})
+LIKE_FILTERS = frozenset({"name", "status"})
+"""Filters that may be inexact from 3.34 (``name~=abc``: contains abc)."""
 LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
                            "sort_dir", "all_tenants", "with_count"})
 """``with_count`` (3.45) asks lists for the ``count`` of all matches."""
@@ -118,6 +120,8 @@ def _list_args(req):
     allowed = set(LIST_FILTERS)
     if req.version < mv.SNAPSHOT_LIST_METADATA_FILTER:
         allowed.discard("metadata")
+    if req.version >= mv.LIKE_FILTER:
+        allowed |= {key + "~" for key in LIKE_FILTERS}
     unknown = sorted(k for k in query
                      if k not in allowed and k not in LIST_CONTROLS)
     if unknown and req.version >= mv.RESOURCE_FILTER:

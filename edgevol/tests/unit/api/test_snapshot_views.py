@@ -71,6 +71,28 @@ class ForceTest(testtools.TestCase):
         self.assertIn("3.66", str(error))
 
 
+class ListFilterTest(testtools.TestCase):
+    def list_args(self, version, params):
+        req = types.SimpleNamespace(version=mv.parse(version), params=params)
+        return handlers._list_args(req)
+
+    def test_inexact_filters_from_3_34(self):
+        self.assertEqual(({"name~": "a"}, False),
+                         self.list_args("3.34", {"name~": "a"}))
+        error = self.assertRaises(faults.BadRequest, self.list_args, "3.33",
+                                  {"name~": "a"})
+        self.assertIn("name~", str(error))
+
+    def test_metadata_filter_from_3_22_and_strict_from_3_31(self):
+        self.assertEqual(({}, False),
+                         self.list_args("3.21", {"metadata": "{'k': 'v'}"}))
+        self.assertEqual(({"metadata": {"k": "v"}}, False),
+                         self.list_args("3.22", {"metadata": "{'k': 'v'}"}))
+        self.assertEqual(({}, False), self.list_args("3.30", {"junk": "1"}))
+        self.assertRaises(faults.BadRequest, self.list_args, "3.31",
+                          {"junk": "1"})
+
+
 class VolumeSourceViewTest(testtools.TestCase):
     def test_sources_and_flatten_progress(self):
         volume = {"id": "v", "name": None, "description": None, "size": 1,

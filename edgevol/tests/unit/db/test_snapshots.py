@@ -73,6 +73,8 @@ class SnapshotRowsTest(test_volumes.DBTestCase):
         page = snapshots.get_all(self.ctx, sort=[("name", "asc")],
                                  marker=by_name[0]["id"], limit=1)
         self.assertEqual(["b"], [s["name"] for s in page])
+        self.assertEqual(["b"], [s["name"] for s in snapshots.get_all(
+            self.ctx, {"name~": "B"})])
         tagged = snapshots.get_all(self.ctx, {"metadata": {"k": "v"}})
         self.assertEqual([made[0]["id"]], [s["id"] for s in tagged])
         self.assertRaises(exception.InvalidInput, snapshots.get_all,
