@@ -26,8 +26,23 @@ LOCK_RETRY_SLEEP = (0.0002, 0.001)
 POOL_SIZE = 8
 POOL_OVERFLOW = 56
 
-_writing = threading.local()
-_process_writer_lock = threading.RLock()
+_primitives_lock = threading.Lock()
+_primitives = None
+
+
+def _writer_primitives():
+    """(thread-local writer depth, this process's writer lock).
+
+    Made on first use, not at import: a service importing this module
+    before eventlet monkey-patches would otherwise share one OS-thread
+    lock and thread-local among all its green threads.
+    """
+    global _primitives
+    if _primitives is None:
+        with _primitives_lock:
+            if _primitives is None:
+                _primitives = (threading.local(), threading.RLock())
+    return _primitives
 
 
 def tune(engine):
@@ -75,21 +90,23 @@ class writing:
         self.serialize = serialize
 
     def __enter__(self):
-        depth = getattr(_writing, "depth", 0)
+        writing_, lock = _writer_primitives()
+        depth = getattr(writing_, "depth", 0)
         if depth == 0 and self.serialize:
-            _process_writer_lock.acquire()
-        _writing.depth = depth + 1
+            lock.acquire()
+        writing_.depth = depth + 1
 
     def __exit__(self, *exc_info):
-        _writing.depth -= 1
-        if _writing.depth == 0 and self.serialize:
-            _process_writer_lock.release()
+        writing_, lock = _writer_primitives()
+        writing_.depth -= 1
+        if writing_.depth == 0 and self.serialize:
+            lock.release()
 
 
 def _on_begin(connection):
     if "in_transaction" in connection.info:
         return
-    if getattr(_writing, "depth", 0) > 0:
+    if getattr(_writer_primitives()[0], "depth", 0) > 0:
         _begin_immediate(connection.connection.dbapi_connection)
     else:
         connection.exec_driver_sql("BEGIN")
