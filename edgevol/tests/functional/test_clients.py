@@ -5,6 +5,7 @@ as a user would run them; openstacksdk is used as a library. Every volume
 they make is checked in the sites' Ceph clusters.
 """
 
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -121,6 +122,22 @@ class SmokeTest(test_stack.StackTestCase):
             lambda: all(self.stack.processes[name].poll() is None
                         for name in self.stack.processes), 1,
             what="every service to keep running")
+
+
+class ConcurrentSmokeTest(test_stack.StackTestCase):
+    """Concurrent writers on one SQLite file, under either backend."""
+
+    def test_smoke_twenty_concurrent_creates(self):
+        def create(_):
+            response = self.api.create_volume(availability_zone="site1")
+            self.assertEqual(202, response.status_code, response.text)
+            volume_id = response.json()["volume"]["id"]
+            self.addCleanup(self._delete_quietly, self.api, volume_id)
+            return volume_id
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            ids = list(pool.map(create, range(20)))
+        for volume_id in ids:
+            self.api.wait_volume(volume_id, {"available"}, timeout=60)
 
 
 def _table_value(output, field):
