@@ -133,6 +133,10 @@ class Stack(fixtures.Fixture):
 
     def start(self, binary, site=None):
         name = self._name(binary, site)
+        if name in self.processes:
+            # Two of one service would answer the same RPC topic, and the
+            # first would outlive the stack.
+            raise RuntimeError("%s is already running" % name)
         command = [os.path.join(BIN_DIR, binary), "--config-file",
                    self.config_file, "--log-file",
                    os.path.join(self.dir, name + ".log")]
@@ -142,6 +146,9 @@ class Stack(fixtures.Fixture):
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(self.dir, name + ".err"), "w"))
         return self.processes[name]
+
+    def is_started(self, binary, site=None):
+        return self._name(binary, site) in self.processes
 
     def send_signal(self, binary, site, signo):
         self.processes[self._name(binary, site)].send_signal(signo)

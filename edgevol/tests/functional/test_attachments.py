@@ -150,6 +150,8 @@ class AttachmentsTest(test_stack.StackTestCase):
         self.stack.stop("edgevol-volume", "site1", signo=signal.SIGKILL)
 
     def restart_site1_manager(self):
+        if self.stack.is_started("edgevol-volume", "site1"):
+            return
         self.stack.start("edgevol-volume", "site1")
         stack_fixture.wait_for(lambda: "site1" in self.stack.live_sites(),
                                30, what="site1's volume service")
