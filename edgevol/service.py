@@ -4,8 +4,10 @@ The service heartbeats in its own timer, apart from the manager's periodic
 tasks, so a slow capability read never makes a live service look dead.
 """
 
+import os
 import signal
 import threading
+import time
 
 from oslo_log import log as logging
 from oslo_service import service as oslo_service
@@ -16,6 +18,14 @@ from edgevol import log_levels
 from edgevol import rpc
 
 LOG = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 60
+"""Seconds a stopping service gets before the process exits anyway.
+
+Requests in flight get the time to finish, but a stop must end: a thread
+stuck on a dead broker, or one that died, would otherwise keep the
+process alive after SIGTERM (the interpreter joins its worker threads at
+exit), and a supervisor could not replace it."""
 
 
 class Service(oslo_service.Service):
@@ -68,10 +78,13 @@ class Service(oslo_service.Service):
             LOG.exception("Heartbeat of %s failed", self.host)
 
     def stop(self, graceful=False):
-        if self.rpc_server is not None:
-            self.rpc_server.stop()
-            self.rpc_server.wait()
-        super().stop(graceful)
+        try:
+            if self.rpc_server is not None:
+                self.rpc_server.stop()
+                self.rpc_server.wait()
+        finally:
+            # The timers must stop even when the RPC server's did not.
+            super().stop(graceful)
         LOG.info("%s on %s stopped", self.binary, self.host)
 
 
@@ -86,7 +99,22 @@ def serve(service):
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     service.start()
-    while not stopping.wait(1):
-        pass
-    service.stop()
-    rpc.cleanup()
+    try:
+        while not stopping.wait(1):
+            pass
+    finally:
+        _exit_if_stuck(service.binary, STOP_TIMEOUT)
+        try:
+            service.stop()
+        finally:
+            rpc.cleanup()
+
+
+def _exit_if_stuck(binary, timeout):
+    """End the process ``timeout`` seconds from now, whatever it waits on."""
+    def watchdog():
+        time.sleep(timeout)
+        LOG.error("%s did not stop within %ss; exiting", binary, timeout)
+        os._exit(1)
+    threading.Thread(target=watchdog, name="stop-watchdog",
+                     daemon=True).start()
