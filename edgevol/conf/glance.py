@@ -20,6 +20,13 @@ opts = [
                     "its store before the waiting volumes fail."),
     cfg.FloatOpt("poll_interval", default=0.5, min=0.05,
                  help="Seconds between polls of an image copy or upload."),
+    cfg.FloatOpt("usable_image_cache_seconds", default=5, min=0,
+                 help="Seconds the API reuses an image it found usable "
+                      "for a project's create, instead of asking Glance "
+                      "again (a burst of boots from one image). An image "
+                      "deactivated or deleted meanwhile may still be "
+                      "accepted for that long; refusals always ask Glance. "
+                      "0 asks Glance for every create."),
     cfg.IntOpt("request_timeout", default=30, min=1,
                help="Seconds one HTTP request to Glance may take."),
     cfg.StrOpt("service_token", default="admin:admin", secret=True,

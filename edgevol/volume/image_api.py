@@ -5,7 +5,9 @@ token is used), the image must be active, and the volume must hold the
 image's virtual size (a missing size means exactly that much).  With
 ``image_not_local = refuse`` a create in a zone whose site store lacks the
 image is refused at once, naming the stores that have it (the site's
-manager checks again: Glance may have changed meanwhile).
+manager checks again: Glance may have changed meanwhile). An image found
+usable is reused for a few seconds (``edgevol.image.recent``); a refusal
+is always decided on Glance's current answer.
 
 Uploading (``os-volume_upload_image``): the API claims the volume
 (``uploading``), creates the Glance image (queued, owned by the caller's
@@ -15,11 +17,13 @@ own cluster and registers it as the image's only location.
 
 from oslo_log import log as logging
 
+from edgevol.conf import glance as glance_conf
 from edgevol.conf import site as site_conf
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.image import glance
 from edgevol.image import locations
+from edgevol.image import recent
 
 LOG = logging.getLogger(__name__)
 
@@ -39,7 +43,10 @@ UPLOAD_DISK_FORMATS = ("raw",)
 class ImageAPI:
     def __init__(self, conf, glance_client=None):
         self.conf = conf
+        glance_conf.register_opts(conf)
         self.glance = glance_client or glance.GlanceClient(conf)
+        self.recent = recent.RecentImages(
+            conf.glance.usable_image_cache_seconds)
 
     def check_for_create(self, context, image_id, size, zone):
         """``(image, size)`` for a volume of ``zone`` made from the image.
@@ -50,6 +57,12 @@ class ImageAPI:
         :raises ImageNotLocal: policy ``refuse`` and the zone's store lacks
             the image.
         """
+        remembered = self.recent.get(context, image_id)
+        if remembered is not None:
+            try:
+                return self._usable(remembered, image_id, size, zone)
+            except exception.EdgevolError:
+                pass  # refuse only on what Glance says now
         try:
             image = self.glance.get_image(image_id,
                                           token=glance.user_token(context))
@@ -57,6 +70,12 @@ class ImageAPI:
             raise exception.InvalidInput(
                 reason="Invalid image identifier or unable to access "
                 "requested image %s." % image_id) from None
+        usable = self._usable(image, image_id, size, zone)
+        self.recent.put(context, image_id, image)
+        return usable
+
+    def _usable(self, image, image_id, size, zone):
+        """``(image, size)`` or the error that refuses the create."""
         if image.get("status") != "active":
             raise exception.ImageUnusable(
                 image_id=image_id,
