@@ -63,13 +63,24 @@ class SiteImages:
         :raises ImageCopyFailed: Glance could not copy it here.
         """
         image_id = volume["image_id"]
-        image = volume.get("image") or self.glance.get_image(image_id)
         fsid = self.driver.cluster_fsid()
+        viewed, image = volume.get("image"), None
+        if viewed is not None:
+            location = locations.site_copy(viewed, fsid, self.site)
+            if location is not None:
+                try:
+                    return self._clone(volume, viewed, location)
+                except exception.DriverError as error:
+                    # The API's view may be seconds old: Glance may have
+                    # dropped this copy since. Its current answer decides.
+                    image = self.glance.get_image(image_id)
+                    if locations.site_copy(image, fsid, self.site) == location:
+                        raise
+                    LOG.info("volume %s: the site copy of image %s changed "
+                             "(%s); using Glance's current locations",
+                             volume["id"], image_id, error)
+        image = image or self.glance.get_image(image_id)
         location = locations.site_copy(image, fsid, self.site)
-        if location is None and volume.get("image"):
-            # The API's view may lack locations (policy) or be outdated.
-            image = self.glance.get_image(image_id)
-            location = locations.site_copy(image, fsid, self.site)
         if location is None:
             if self.conf.glance.image_not_local == "refuse":
                 raise exception.ImageNotLocal(
@@ -83,8 +94,11 @@ class SiteImages:
                     image_id=image_id, store=self.site, reason=(
                         "Glance lists the store but no location in this "
                         "site's cluster (fsid %s)" % fsid))
+        return self._clone(volume, image, location)
+
+    def _clone(self, volume, image, location):
         update = self.driver.create_volume_from_image(
-            volume, location, {"id": image_id,
+            volume, location, {"id": image["id"],
                                "disk_format": image.get("disk_format"),
                                "size": image.get("size")})
         return bool((update or {}).get(driver_base.NEEDS_FLATTEN))

@@ -84,3 +84,66 @@ class CopyOnceTest(testtools.TestCase):
         glance.fail = False
         images._copy_once(None, "img")
         self.assertEqual([SITE, SITE], glance.copies)
+
+
+FSID = "f5"
+
+
+def _location(store, name):
+    return {"url": "rbd://%s/images/%s/snap" % (FSID, name),
+            "metadata": {"store": store}}
+
+
+class SiteDriver:
+    """Clones fail from every location but the ones listed as good."""
+
+    def __init__(self, good):
+        self.good = good
+        self.clones = []
+
+    def cluster_fsid(self):
+        return FSID
+
+    def create_volume_from_image(self, volume, location, image_meta):
+        self.clones.append(location.image)
+        if location.image not in self.good:
+            raise exception.DriverError(reason="no such parent")
+        return {}
+
+
+class StaleViewTest(testtools.TestCase):
+    """The API's view of an image may be seconds old."""
+
+    def _create(self, glance, driver, viewed):
+        conf = cfg.ConfigOpts()
+        conf([])
+        images = image_ops.SiteImages(conf, SITE, driver=driver,
+                                      glance_client=glance)
+        self.patch(image_ops, "_mark_downloading", lambda *args: None)
+        return images.create_volume(None, {"id": "vol", "size": 1,
+                                           "image_id": "img",
+                                           "image": viewed})
+
+    def test_a_dropped_site_copy_is_copied_again(self):
+        glance = FakeGlance(["central"])
+        glance.image["id"] = "img"
+        glance.image["locations"] = [_location("central", "img")]
+        recopied = _location(SITE, "img-again")
+
+        def copied(*args, **kwargs):
+            glance.image["locations"].append(recopied)
+            return dict(glance.image, stores="central," + SITE)
+        self.patch(glance, "wait_for_store", copied)
+        driver = SiteDriver(good={"img-again"})
+        viewed = {"id": "img", "locations": [_location(SITE, "img")]}
+        self._create(glance, driver, viewed)
+        self.assertEqual(["img", "img-again"], driver.clones)
+        self.assertEqual([SITE], glance.copies)
+
+    def test_a_failure_on_the_current_copy_is_the_answer(self):
+        glance = FakeGlance([SITE])
+        glance.image.update(id="img", locations=[_location(SITE, "img")])
+        driver = SiteDriver(good=set())
+        self.assertRaises(exception.DriverError, self._create, glance,
+                          driver, dict(glance.image))
+        self.assertEqual(["img"], driver.clones)
