@@ -8,6 +8,7 @@ import ast
 import json
 
 from oslo_utils import strutils
+from oslo_utils import timeutils
 
 from edgevol.api import faults
 
@@ -28,6 +29,34 @@ def to_bool(value, name):
 
 def get_bool(params, name, default=False):
     return to_bool(params[name], name) if name in params else default
+
+
+TIME_OPERATORS = ("lt", "lte", "gt", "gte", "eq", "neq")
+"""Comparisons of Cinder's time filters (3.60): ``created_at=gt:<time>``."""
+
+
+def time_comparisons(value, name):
+    """``gt:2026-11-24T12:00:00,lte:...`` -> {operator: naive UTC time}.
+
+    Each comma-separated item is an operator of ``TIME_OPERATORS``, a
+    colon and an ISO 8601 time (which has colons of its own).
+    """
+    comparisons = {}
+    for item in value.split(","):
+        operator, _, text = item.partition(":")
+        if operator not in TIME_OPERATORS:
+            raise faults.BadRequest(
+                "Invalid %s operator '%s': use one of %s, then a colon "
+                "and an ISO 8601 time." % (name, operator,
+                                           ", ".join(TIME_OPERATORS)))
+        try:
+            when = timeutils.parse_isotime(text)
+        except ValueError:
+            raise faults.BadRequest("Invalid %s time '%s': expected ISO "
+                                    "8601." % (name, text)) from None
+        # Rows hold naive UTC times.
+        comparisons[operator] = timeutils.normalize_time(when)
+    return comparisons
 
 
 def to_int(value, name, minimum=None, maximum=None):

@@ -108,6 +108,11 @@ def _filtered(query, filters):
             column = SNAPSHOTS.c[_LIKE_COLUMNS[key[:-1]]]
             query = query.where(column.ilike(
                 "%" + attachments.escape_like(value) + "%", escape="\\"))
+        elif key == "consumes_quota":
+            # Every snapshot counts against its project's quota (see
+            # ``edgevol.db.volumes``): only "false" filters anything out.
+            if not value:
+                query = query.where(sa.false())
         elif key in ("status", "volume_id", "project_id"):
             query = query.where(SNAPSHOTS.c[key] == value)
         else:

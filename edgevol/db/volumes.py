@@ -1,5 +1,7 @@
 """Volume rows: create, read, list, update, status transitions."""
 
+import operator
+
 import sqlalchemy as sa
 
 from edgevol.db import attachments
@@ -20,6 +22,9 @@ SORT_KEYS = {"created_at", "updated_at", "id", "name", "size", "status",
 _SORT_COLUMNS = {"name": "display_name"}
 _LIKE_COLUMNS = {"name": "display_name", "status": "status",
                  "availability_zone": "availability_zone"}
+_TIME_OPERATORS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+                   "gte": operator.ge, "eq": operator.eq, "neq": operator.ne}
+"""Comparisons of the ``created_at``/``updated_at`` filters (API 3.60)."""
 
 
 def _row_to_dict(row, metadata, type_name=None):
@@ -114,6 +119,16 @@ def _filtered(query, filters):
             column = VOLUMES.c[_LIKE_COLUMNS[key[:-1]]]
             query = query.where(column.ilike(
                 "%" + attachments.escape_like(value) + "%", escape="\\"))
+        elif key in ("created_at", "updated_at"):
+            for name, when in value.items():
+                query = query.where(_TIME_OPERATORS[name](VOLUMES.c[key],
+                                                          when))
+        elif key == "consumes_quota":
+            # Every volume counts against its project's quota (Cinder's
+            # temporary volumes of migrations and backups do not; edgevol
+            # makes none), so only "false" filters anything out.
+            if not value:
+                query = query.where(sa.false())
         elif key in ("status", "availability_zone", "project_id", "host",
                      "bootable", "volume_type_id", "size"):
             query = query.where(VOLUMES.c[key] == value)

@@ -20,7 +20,7 @@ SNAPSHOT_IN_USE = mv.Version(3, 66)
 while the advertised maximum is below it (see ``views.USE_QUOTA``)."""
 
 LIST_FILTERS = frozenset({"name", "status", "volume_id", "project_id",
-                          "metadata"})
+                          "metadata", "consumes_quota"})
 LIKE_FILTERS = frozenset({"name", "status"})
 """Filters that may be inexact from 3.34 (``name~=abc``: contains abc)."""
 LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
@@ -128,6 +128,13 @@ def _list_args(req):
         raise faults.BadRequest("Invalid filters %s are found in query "
                                 "options." % ", ".join(unknown))
     filters = {k: v for k, v in query.items() if k in allowed}
+    if "consumes_quota" in filters:
+        # Before 3.65 Cinder drops it silently, even from 3.31.
+        if req.version >= views.USE_QUOTA:
+            filters["consumes_quota"] = params.to_bool(
+                filters["consumes_quota"], "consumes_quota")
+        else:
+            del filters["consumes_quota"]
     if "metadata" in filters:
         filters["metadata"] = params.literal_dict(filters["metadata"],
                                                   "metadata")

@@ -7,9 +7,15 @@ from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.schemas import volumes as schemas
 from edgevol.api import validation
+from edgevol.api.views import snapshots as snapshot_views
 from edgevol.api.views import volumes as views
 from edgevol.policies import volumes as rules
 from edgevol import policy
+
+TIME_COMPARISON_FILTER = mv.Version(3, 60)
+"""Cinder 3.60: ``created_at``/``updated_at`` filters with comparisons.
+Named here while the advertised maximum is below it (see
+``snapshot_views.USE_QUOTA``)."""
 
 CREATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.create),
@@ -20,12 +26,18 @@ UPDATE_SCHEMA = validation.Versioned(
     (mv.SUPPORT_VOLUME_SCHEMA_CHANGES, schemas.update_v353))
 
 LIST_FILTERS = frozenset({"name", "status", "metadata", "availability_zone",
-                          "bootable", "project_id"})
+                          "bootable", "project_id", "created_at",
+                          "updated_at", "consumes_quota"})
 """Filters volume lists support (Cinder's configurable resource filters).
 
 Before 3.31 any other query parameter is ignored, as Cinder ignores
 filters it is not configured for; from 3.31 on it is a 400.
 """
+_FILTERS_SINCE = {"created_at": TIME_COMPARISON_FILTER,
+                  "updated_at": TIME_COMPARISON_FILTER,
+                  "consumes_quota": snapshot_views.USE_QUOTA}
+"""Filters added by a version: before it Cinder drops them silently (even
+from 3.31, where other unknown filters are a 400), and so does edgevol."""
 LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
                            "sort_dir", "all_tenants"})
 LIKE_FILTERS = frozenset({"name", "status", "availability_zone"})
@@ -178,7 +190,14 @@ def _list_args(req, strict):
     if unknown and strict:
         raise faults.BadRequest("Invalid filters %s are found in query "
                                 "options." % ", ".join(unknown))
-    filters = {k: v for k, v in query.items() if k in known}
+    filters = {k: v for k, v in query.items() if k in known and
+               req.version >= _FILTERS_SINCE.get(k, mv.BASE_VERSION)}
+    for name in ("created_at", "updated_at"):
+        if name in filters:
+            filters[name] = params.time_comparisons(filters[name], name)
+    if "consumes_quota" in filters:
+        filters["consumes_quota"] = params.to_bool(filters["consumes_quota"],
+                                                   "consumes_quota")
     if "bootable" in filters:
         if req.version >= mv.VOLUME_LIST_BOOTABLE:
             filters["bootable"] = params.to_bool(filters["bootable"],

@@ -7,6 +7,7 @@ test_real_business`` runs the same app against the real classes.
 """
 
 import datetime
+import operator
 import uuid
 
 from edgevol.api import deploy
@@ -14,6 +15,8 @@ from edgevol import exception
 
 UNSET = object()
 NOW = datetime.datetime(2026, 11, 24, 12, 0, 0, 123456)
+TIME_OPERATORS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+                  "gte": operator.ge, "eq": operator.eq, "neq": operator.ne}
 
 
 class FakeTypeAPI:
@@ -144,6 +147,10 @@ class FakeVolumeAPI:
         elif not all_tenants and "project_id" not in filters:
             filters["project_id"] = ctx.project_id
         metadata = filters.pop("metadata", {})
+        times = {key: filters.pop(key) for key in ("created_at", "updated_at")
+                 if key in filters}
+        if not filters.pop("consumes_quota", True):
+            return []
         for key in filters:
             if key not in ("name", "status", "availability_zone",
                            "project_id", "bootable"):
@@ -152,7 +159,10 @@ class FakeVolumeAPI:
         return [v for v in self.volumes.values()
                 if all(v[k] == value for k, value in filters.items())
                 and all(v["metadata"].get(k) == value
-                        for k, value in metadata.items())]
+                        for k, value in metadata.items())
+                and all(TIME_OPERATORS[name](v[key], when)
+                        for key, comparisons in times.items()
+                        for name, when in comparisons.items())]
 
     def get_all(self, ctx, *, filters=None, marker=None, limit=None,
                 sort=None, all_tenants=False):

@@ -92,6 +92,14 @@ class ListFilterTest(testtools.TestCase):
         self.assertRaises(faults.BadRequest, self.list_args, "3.31",
                           {"junk": "1"})
 
+    def test_consumes_quota_dropped_before_3_65_parsed_from_it(self):
+        self.assertEqual(({}, False),
+                         self.list_args("3.64", {"consumes_quota": "false"}))
+        self.assertEqual(({"consumes_quota": False}, False),
+                         self.list_args("3.65", {"consumes_quota": "false"}))
+        self.assertRaises(faults.BadRequest, self.list_args, "3.65",
+                          {"consumes_quota": "maybe"})
+
 
 class VolumeSourceViewTest(testtools.TestCase):
     def test_sources_and_flatten_progress(self):
@@ -115,3 +123,4 @@ class VolumeSourceViewTest(testtools.TestCase):
         volume["flatten_progress"] = None
         self.assertNotIn("os-vol-flatten-attr:progress",
                          volume_views.detail(req, volume, seen))
+

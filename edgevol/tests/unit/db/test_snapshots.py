@@ -79,6 +79,10 @@ class SnapshotRowsTest(test_volumes.DBTestCase):
         self.assertEqual([made[0]["id"]], [s["id"] for s in tagged])
         self.assertRaises(exception.InvalidInput, snapshots.get_all,
                           self.ctx, {"junk": 1})
+        self.assertEqual(3, len(snapshots.get_all(self.ctx,
+                                                  {"consumes_quota": True})))
+        self.assertEqual([], snapshots.get_all(self.ctx,
+                                               {"consumes_quota": False}))
 
 
 class VolumeClaimsTest(test_volumes.DBTestCase):

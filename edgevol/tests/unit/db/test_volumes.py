@@ -162,3 +162,21 @@ class VolumeTypeRowsTest(DBTestCase):
                           self.ctx, {"id": str(uuid.uuid4()), "name": "gold",
                                      "description": None, "is_public": True},
                           {})
+
+
+class VolumeListFilterTest(DBTestCase):
+    def test_time_comparisons_and_consumes_quota(self):
+        made = [make_volume(self.ctx, name="v%d" % i) for i in range(2)]
+        first = made[0]["created_at"]
+
+        def names(filters):
+            return sorted(v["name"] for v in volumes.get_all(self.ctx,
+                                                             filters))
+        self.assertEqual(["v0"], names({"created_at": {"eq": first}}))
+        self.assertEqual(["v1"], names({"created_at": {"gt": first}}))
+        self.assertEqual(["v0", "v1"], names(
+            {"updated_at": {"gte": first, "neq": first.replace(year=2000)}}))
+        self.assertEqual([], names({"created_at": {"lt": first}}))
+        self.assertEqual(["v0", "v1"], names({"consumes_quota": True}))
+        self.assertEqual([], names({"consumes_quota": False}))
+        self.assertEqual(0, volumes.count(self.ctx, {"consumes_quota": False}))
