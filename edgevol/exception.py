@@ -45,6 +45,11 @@ class InvalidVolumeType(Invalid):
     message = "Invalid volume type: %(reason)s"
 
 
+class VolumeTypeIsADefault(Invalid):
+    message = ("Volume type %(type_id)s is the default type of projects "
+               "%(projects)s and cannot be deleted.")
+
+
 class UnknownComputeHost(Invalid):
     message = ("Compute host %(host)s is not registered; an administrator "
                "registers it with its availability zone (POST "

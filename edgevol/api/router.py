@@ -15,6 +15,7 @@ from edgevol.api import faults
 from edgevol.api.handlers import attachments
 from edgevol.api.handlers import availability_zones
 from edgevol.api.handlers import compute_hosts
+from edgevol.api.handlers import default_types
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import services
@@ -69,6 +70,10 @@ ROUTES = {
         "GET": volume_types.extra_spec_show,
         "PUT": volume_types.extra_spec_update,
         "DELETE": volume_types.extra_spec_delete},
+    "/default-types": {"GET": default_types.index},
+    "/default-types/{project_id}": {"GET": default_types.show,
+                                    "PUT": default_types.set_default,
+                                    "DELETE": default_types.delete},
     "/os-services": {"GET": services.index},
     "/os-services/{action}": {"PUT": services.update},
     "/limits": {"GET": quotas.limits},

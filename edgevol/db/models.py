@@ -35,6 +35,19 @@ class VolumeTypeExtraSpec(Base):
     value = sa.Column(sa.String(255), nullable=False)
 
 
+class DefaultVolumeType(Base):
+    """A project's own default type (API 3.62): creates that name no type
+    get it instead of ``[api] default_volume_type``. The foreign key keeps
+    a type that is some project's default from being deleted."""
+
+    __tablename__ = "default_volume_types"
+    project_id = sa.Column(sa.String(255), primary_key=True)
+    volume_type_id = sa.Column(sa.String(36),
+                               sa.ForeignKey("volume_types.id"),
+                               nullable=False)
+    created_at, updated_at = _timestamps()
+
+
 class Volume(Base):
     # Volumes are soft-deleted: the row of a deleted volume stays for
     # audit and quota history, hidden by ``deleted``.

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from oslo_db import exception as db_exc
 
+from edgevol.db import default_types
 from edgevol.db import models
 from edgevol.db import session as db_session
 from edgevol.db import transitions
@@ -11,6 +12,7 @@ from edgevol import exception
 TYPES = models.VolumeType.__table__
 SPECS = models.VolumeTypeExtraSpec.__table__
 VOLUMES = models.Volume.__table__
+DEFAULTS = default_types.DEFAULTS
 
 
 def _load(session, rows):
@@ -77,14 +79,22 @@ def update(context, type_id, values):
 
 
 def delete(context, type_id):
-    """Delete a type no live volume uses (one guarded statement)."""
+    """Delete a type no live volume uses and no project has as its default
+    (one guarded statement)."""
     with db_session.writer(context) as session:
         row = _find(session, type_id)
         in_use = sa.exists().where(VOLUMES.c.volume_type_id == row["id"],
                                    VOLUMES.c.deleted == sa.false())
+        a_default = sa.exists().where(
+            DEFAULTS.c.volume_type_id == row["id"])
         result = session.execute(sa.delete(TYPES).where(
-            TYPES.c.id == row["id"], ~in_use))
+            TYPES.c.id == row["id"], ~in_use, ~a_default))
         if result.rowcount == 0:
+            projects = default_types.projects_with_default(session,
+                                                           row["id"])
+            if projects:
+                raise exception.VolumeTypeIsADefault(
+                    type_id=row["id"], projects=", ".join(projects))
             raise exception.VolumeTypeInUse(type_id=row["id"])
 
 

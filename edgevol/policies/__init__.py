@@ -10,6 +10,7 @@ import itertools
 from edgevol.policies import attachments
 from edgevol.policies import availability_zones
 from edgevol.policies import base
+from edgevol.policies import default_types
 from edgevol.policies import images
 from edgevol.policies import quotas
 from edgevol.policies import services
@@ -23,6 +24,7 @@ def list_rules():
         base.list_rules(),
         volumes.list_rules(),
         volume_types.list_rules(),
+        default_types.list_rules(),
         availability_zones.list_rules(),
         services.list_rules(),
         quotas.list_rules(),

@@ -4,6 +4,7 @@ import threading
 import time
 import uuid
 
+from edgevol.db import default_types as db_default_types
 from edgevol.db import volume_types as db_volume_types
 from edgevol import exception
 
@@ -33,6 +34,12 @@ class VolumeTypeAPI:
         return vtype
 
     def get_default(self, context):
+        """The type creates get when they name none: the project's own
+        default (API 3.62), else ``[api] default_volume_type``."""
+        own = db_default_types.get(context, context.project_id)
+        if own is not None:
+            # Even a private type: an administrator chose it for the project.
+            return db_volume_types.get(context, own["volume_type_id"])
         with self._lock:
             if (self._default is None or time.monotonic() -
                     self._default_read_at > self.DEFAULT_TTL):
@@ -62,6 +69,29 @@ class VolumeTypeAPI:
             raise exception.Invalid(
                 reason="the default volume type cannot be deleted")
         db_volume_types.delete(context, type_id)
+
+    def set_project_default(self, context, project_id, type_id_or_name):
+        """Make a type (id or name) the project's default; the row.
+
+        :raises VolumeTypeNotFound: no such type.
+        """
+        vtype = db_volume_types.get(context, type_id_or_name)
+        return db_default_types.set_default(context, project_id, vtype["id"])
+
+    def get_project_default(self, context, project_id):
+        """The project's own default row; NotFound when it has none."""
+        own = db_default_types.get(context, project_id)
+        if own is None:
+            raise exception.NotFound(
+                "Project %s has no default volume type of its own." %
+                project_id)
+        return own
+
+    def get_project_defaults(self, context):
+        return db_default_types.get_all(context)
+
+    def unset_project_default(self, context, project_id):
+        db_default_types.unset(context, project_id)
 
     def get_extra_specs(self, context, type_id):
         return self.get(context, type_id)["extra_specs"]

@@ -80,7 +80,8 @@ def show(req):
 
 
 def show_default(req):
-    """GET /types/default -> 200: the type creates use when none is named."""
+    """GET /types/default -> 200: the type creates use when none is named
+    (the project's own default, else the configured one)."""
     policy.authorize(req.context, rules.GET, common.own_target(req))
     vtype = req.apis.types.get_default(req.context)
     return Response(200, views.show(vtype, _all_specs(req)))
@@ -124,7 +125,8 @@ def update(req):
 
 
 def delete(req):
-    """DELETE /types/{type_id} (admin) -> 202; 409 while volumes use it."""
+    """DELETE /types/{type_id} (admin) -> 202; 409 while volumes use it;
+    400 for the configured default or a project's own default (3.62)."""
     policy.authorize(req.context, rules.DELETE, common.own_target(req))
     req.apis.types.delete(req.context, req.urlargs["type_id"])
     return Response(202)

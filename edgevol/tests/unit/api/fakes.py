@@ -22,6 +22,7 @@ TIME_OPERATORS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt,
 class FakeTypeAPI:
     def __init__(self):
         self.types = {}
+        self.project_defaults = {}
         self.default = self.create(None, name="__DEFAULT__",
                                    description="Default Volume Type")
 
@@ -45,7 +46,27 @@ class FakeTypeAPI:
         return dict(vtype, extra_specs=dict(vtype["extra_specs"]))
 
     def get_default(self, ctx):
+        own = self.project_defaults.get(ctx.project_id)
+        if own is not None:
+            return dict(self._find(own))
         return self.get(ctx, self.default["id"])
+
+    def set_project_default(self, ctx, project_id, type_id_or_name):
+        self.project_defaults[project_id] = self._find(type_id_or_name)["id"]
+        return self.get_project_default(ctx, project_id)
+
+    def get_project_default(self, ctx, project_id):
+        if project_id not in self.project_defaults:
+            raise exception.NotFound("No default type.")
+        return {"project_id": project_id,
+                "volume_type_id": self.project_defaults[project_id]}
+
+    def get_project_defaults(self, ctx):
+        return [self.get_project_default(ctx, project_id)
+                for project_id in sorted(self.project_defaults)]
+
+    def unset_project_default(self, ctx, project_id):
+        self.project_defaults.pop(project_id, None)
 
     def create(self, ctx, *, name, description=None, is_public=True,
                extra_specs=None):
@@ -72,6 +93,12 @@ class FakeTypeAPI:
         if vtype["id"] == self.default["id"]:
             raise exception.Invalid(
                 reason="the default volume type cannot be deleted")
+        projects = sorted(project for project, type_id
+                          in self.project_defaults.items()
+                          if type_id == vtype["id"])
+        if projects:
+            raise exception.VolumeTypeIsADefault(
+                type_id=vtype["id"], projects=", ".join(projects))
         del self.types[vtype["id"]]
 
     def get_extra_specs(self, ctx, type_id):

@@ -120,3 +120,79 @@ class VolumeListFilterTest(APITestCase):
         filters = body["resource_filters"][0]["filters"]
         self.assertTrue({"created_at", "updated_at", "consumes_quota"}
                         <= set(filters), filters)
+
+
+class DefaultTypesTest(APITestCase):
+    """3.62: administrators give a project its own default type."""
+
+    def setUp(self):
+        super().setUp()
+        self.gold = self.apis.types.create(None, name="gold")
+
+    def put(self, project_id, volume_type, token=base.ADMIN, version="3.62"):
+        return self.call("PUT", "/v3/default-types/%s" % project_id,
+                         {"default_type": {"volume_type": volume_type}},
+                         token=token, version=version)
+
+    def test_set_show_list_unset(self):
+        body = self.put("p1", "gold").json
+        self.assertEqual({"default_type": {"project_id": "p1",
+                                           "volume_type_id":
+                                               self.gold["id"]}}, body)
+        # By id too; a second set replaces the first.
+        self.put("p2", self.gold["id"])
+        self.put("p2", "__DEFAULT__")
+        shown = self.call("GET", "/v3/default-types/p1", token=base.ADMIN,
+                          version="3.62", expect=200).json
+        self.assertEqual(body, shown)
+        listed = self.call("GET", "/v3/default-types", token=base.ADMIN,
+                           version="3.62", expect=200).json
+        self.assertEqual(["p1", "p2"], [d["project_id"]
+                                        for d in listed["default_types"]])
+        self.assertEqual(self.apis.types.default["id"],
+                         listed["default_types"][1]["volume_type_id"])
+        for _ in range(2):
+            self.call("DELETE", "/v3/default-types/p1", token=base.ADMIN,
+                      version="3.62", expect=204)
+        self.fault(self.call("GET", "/v3/default-types/p1", token=base.ADMIN,
+                             version="3.62"), 404)
+
+    def test_creates_and_types_default_use_the_projects_default(self):
+        self.put("p1", "gold")
+        self.assertEqual("gold", self.create_volume()["volume_type"])
+        self.assertEqual("gold", self.call(
+            "GET", "/v3/types/default", expect=200).json["volume_type"]["name"])
+        # Another project keeps the configured default.
+        self.assertEqual("__DEFAULT__", self.create_volume(
+            token=base.OTHER)["volume_type"])
+        self.call("DELETE", "/v3/default-types/p1", token=base.ADMIN,
+                  version="3.62", expect=204)
+        self.assertEqual("__DEFAULT__", self.create_volume()["volume_type"])
+
+    def test_a_projects_default_type_cannot_be_deleted(self):
+        self.put("p1", "gold")
+        message = self.fault(self.call("DELETE", "/v3/types/%s" %
+                                       self.gold["id"], token=base.ADMIN),
+                             400)
+        self.assertIn("p1", message)
+
+    def test_admin_only(self):
+        self.fault(self.put("p1", "gold", token=base.MEMBER), 403)
+        for method, path in (("GET", "/v3/default-types"),
+                             ("GET", "/v3/default-types/p1"),
+                             ("DELETE", "/v3/default-types/p1")):
+            self.fault(self.call(method, path, version="3.62"), 403)
+
+    def test_not_there_before_3_62(self):
+        self.fault(self.put("p1", "gold", version="3.61"), 404)
+        self.fault(self.call("GET", "/v3/default-types", token=base.ADMIN,
+                             version="3.61"), 404)
+
+    def test_bad_bodies_and_unknown_types_are_400(self):
+        self.assertIn("nope", self.fault(self.put("p1", "nope"), 400))
+        for body in ({}, {"default_type": {}},
+                     {"default_type": {"volume_type": ""}},
+                     {"default_type": {"volume_type": "gold", "x": 1}},
+                     {"default_type": {"volume_type": "gold"}, "x": 1}):
+            self.fault(self.call("PUT", "/v3/default-types/p1", body,
+                                 token=base.ADMIN, version="3.62"), 400)

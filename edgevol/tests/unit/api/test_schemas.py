@@ -2,6 +2,9 @@
 
 import json
 
+import fixtures
+
+from edgevol.api import microversions as mv
 from edgevol.api import request as api_request
 from edgevol.api import router
 from edgevol.tests.unit.api import base
@@ -101,6 +104,12 @@ COMPUTE_HOST = [{}, {"compute_host": {"name": "h"}},
                 {"compute_host": {"name": "", "availability_zone": "a"}},
                 {"compute_host": {"name": "h", "availability_zone": "a",
                                   "x": 1}}]
+DEFAULT_TYPE = [{}, {"default_type": None}, {"default_type": {}},
+                {"default_type": {"volume_type": ""}},
+                {"default_type": {"volume_type": 1}},
+                {"default_type": {"volume_type": LONG}},
+                {"default_type": {"volume_type": "gold", "x": 1}},
+                {"default_type": {"volume_type": "gold"}, "x": 1}]
 SNAPSHOT_CREATE = [{"snapshot": junk} for junk in (
     None, [], {}, {"volume_id": 1}, {"volume_id": U, "force": "maybe"},
     {"volume_id": U, "name": LONG}, {"volume_id": U, "metadata": {"k": 1}},
@@ -114,6 +123,10 @@ SNAPSHOT_UPDATE = [{"snapshot": junk} for junk in (
 class SchemaTest(base.APITestCase):
     def setUp(self):
         super().setUp()
+        # Until the advertised maximum reaches 3.62, "latest" must reach
+        # past it to find /default-types.
+        self.useFixture(fixtures.MonkeyPatch(
+            "edgevol.api.microversions.MAX_VERSION", mv.Version(3, 66)))
         volume = self.create_volume(metadata={"a": "1"})
         gold = self.call("POST", "/v3/types", {"volume_type": {
             "name": "gold", "extra_specs": {"a": "1"}}},
@@ -148,6 +161,7 @@ class SchemaTest(base.APITestCase):
             ("POST", "/v3/attachments/%s/action" % a, ATTACHMENT_ACTION),
             ("POST", "/v3/volumes/%s/action" % v, VOLUME_ACTION),
             ("POST", "/v3/os-compute-hosts", COMPUTE_HOST),
+            ("PUT", "/v3/default-types/p1", DEFAULT_TYPE),
         ]
 
     def test_every_body_taking_route_is_covered(self):
