@@ -91,6 +91,27 @@ changes resources edgevol does not serve):
 * 3.53 - Volume create and update bodies are checked strictly: unknown keys
   give 400, and an update must change something.
 * 3.54 - Attachment create takes ``mode`` (``rw`` or ``ro``).
+* 3.55 - n/a: volume transfers with snapshots.
+* 3.56 - n/a: backup ``user_id``.
+* 3.57 - n/a: volume transfer history fields.
+* 3.58 - n/a: group and group snapshot ``project_id``.
+* 3.59 - n/a: volume transfer pagination.
+* 3.60 - Volume lists (and the summary) filter ``created_at`` and
+  ``updated_at`` with ``lt``, ``lte``, ``gt``, ``gte``, ``eq`` or ``neq``
+  and an ISO 8601 time (``created_at=gt:2026-11-24T12:00:00``); before,
+  the two filters are dropped, as Cinder drops them.
+* 3.61 - Administrators see the volume's ``cluster_name`` (always null: no
+  clusters).
+* 3.62 - ``/default-types``: administrators set, show, list and unset a
+  project's own default volume type, which then wins over
+  ``[api] default_volume_type`` (at every version, as in Cinder).
+* 3.63 - Volumes show ``volume_type_id``.
+* 3.64 - n/a: ``encryption_key_id`` of encrypted volumes and backups (no
+  volume is encrypted: ``encrypted`` is always false).
+* 3.65 - Volumes and snapshots show ``consumes_quota`` (always true: there
+  are no temporary volumes or snapshots); their lists filter by it.
+* 3.66 - In-use volumes are snapshotted without ``force``; ``force=false``
+  is refused (400), ``force=true`` is ignored.
 """
 
 import re
@@ -143,17 +164,23 @@ MULTIATTACH_VOLUMES = Version(3, 50)
 VOLUME_TYPE_FILTER_EXTRA_SPECS = Version(3, 52)
 SUPPORT_VOLUME_SCHEMA_CHANGES = Version(3, 53)
 ATTACHMENT_CREATE_MODE_ARG = Version(3, 54)
+VOLUME_TIME_COMPARISON_FILTER = Version(3, 60)
+VOLUME_CLUSTER_NAME = Version(3, 61)
+DEFAULT_TYPE_OVERRIDES = Version(3, 62)
+VOLUME_TYPE_ID_IN_VOLUME_DETAIL = Version(3, 63)
+USE_QUOTA = Version(3, 65)
 # Snapshots, revert and extend (edgevol.api.handlers.snapshots and
-# volume_changes; changes past MAX_VERSION are named there).
+# volume_changes).
 GROUP_SNAPSHOTS = Version(3, 14)
 SNAPSHOT_LIST_METADATA_FILTER = Version(3, 22)
 SNAPSHOT_SORT = Version(3, 30)
 VOLUME_REVERT = Version(3, 40)
 SNAPSHOT_LIST_USER_ID = Version(3, 41)
 VOLUME_EXTEND_INUSE = Version(3, 42)
+SNAPSHOT_IN_USE = Version(3, 66)
 
 MIN_VERSION = BASE_VERSION
-MAX_VERSION = ATTACHMENT_CREATE_MODE_ARG
+MAX_VERSION = SNAPSHOT_IN_USE
 
 SERVICE_TYPE = "volume"
 """The service name in ``OpenStack-API-Version: volume 3.N``."""

@@ -16,15 +16,11 @@ from edgevol import policy
 
 SET_SCHEMA = validation.Schema(schemas.set_default)
 
-DEFAULT_TYPE_OVERRIDES = mv.Version(3, 62)
-"""Named here while the advertised maximum is below it (see
-``edgevol.api.views.snapshots.USE_QUOTA``)."""
-
 
 def _check_version(req):
-    if req.version < DEFAULT_TYPE_OVERRIDES:
+    if req.version < mv.DEFAULT_TYPE_OVERRIDES:
         raise faults.NotFound("Default types need microversion %s." %
-                              str(DEFAULT_TYPE_OVERRIDES))
+                              str(mv.DEFAULT_TYPE_OVERRIDES))
 
 
 def _target(req):

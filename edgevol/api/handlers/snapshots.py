@@ -14,11 +14,6 @@ from edgevol import policy
 CREATE_SCHEMA = validation.Schema(schemas.create)
 UPDATE_SCHEMA = validation.Schema(schemas.update)
 
-SNAPSHOT_IN_USE = mv.Version(3, 66)
-"""Cinder 3.66: in-use volumes are snapshotted without ``force``, and
-``force=False`` is refused (it can no longer mean anything). Named here
-while the advertised maximum is below it (see ``views.USE_QUOTA``)."""
-
 LIST_FILTERS = frozenset({"name", "status", "volume_id", "project_id",
                           "metadata", "consumes_quota"})
 LIKE_FILTERS = frozenset({"name", "status"})
@@ -43,11 +38,11 @@ def _extended(req, snapshot=None):
 def _allow_in_use(req, snapshot):
     """Whether an in-use volume may be snapshotted (Cinder's ``force``)."""
     force = snapshot.get("force")
-    if req.version >= SNAPSHOT_IN_USE:
+    if req.version >= mv.SNAPSHOT_IN_USE:
         if force is not None and not params.to_bool(force, "force"):
             raise faults.BadRequest(
                 "force=False is invalid from microversion %s on: in-use "
-                "volumes are snapshotted without it." % (SNAPSHOT_IN_USE,))
+                "volumes are snapshotted without it." % (mv.SNAPSHOT_IN_USE,))
         return True
     return params.to_bool(force, "force") if force is not None else False
 
@@ -130,7 +125,7 @@ def _list_args(req):
     filters = {k: v for k, v in query.items() if k in allowed}
     if "consumes_quota" in filters:
         # Before 3.65 Cinder drops it silently, even from 3.31.
-        if req.version >= views.USE_QUOTA:
+        if req.version >= mv.USE_QUOTA:
             filters["consumes_quota"] = params.to_bool(
                 filters["consumes_quota"], "consumes_quota")
         else:

@@ -7,15 +7,10 @@ from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.schemas import volumes as schemas
 from edgevol.api import validation
-from edgevol.api.views import snapshots as snapshot_views
 from edgevol.api.views import volumes as views
 from edgevol.policies import volumes as rules
 from edgevol import policy
 
-TIME_COMPARISON_FILTER = mv.Version(3, 60)
-"""Cinder 3.60: ``created_at``/``updated_at`` filters with comparisons.
-Named here while the advertised maximum is below it (see
-``snapshot_views.USE_QUOTA``)."""
 
 CREATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.create),
@@ -33,9 +28,9 @@ LIST_FILTERS = frozenset({"name", "status", "metadata", "availability_zone",
 Before 3.31 any other query parameter is ignored, as Cinder ignores
 filters it is not configured for; from 3.31 on it is a 400.
 """
-_FILTERS_SINCE = {"created_at": TIME_COMPARISON_FILTER,
-                  "updated_at": TIME_COMPARISON_FILTER,
-                  "consumes_quota": snapshot_views.USE_QUOTA}
+_FILTERS_SINCE = {"created_at": mv.VOLUME_TIME_COMPARISON_FILTER,
+                  "updated_at": mv.VOLUME_TIME_COMPARISON_FILTER,
+                  "consumes_quota": mv.USE_QUOTA}
 """Filters added by a version: before it Cinder drops them silently (even
 from 3.31, where other unknown filters are a 400), and so does edgevol."""
 LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",

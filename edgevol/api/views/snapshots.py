@@ -3,12 +3,6 @@
 from edgevol.api import microversions as mv
 from edgevol.api.views import common
 
-USE_QUOTA = mv.Version(3, 65)
-"""Cinder 3.65: snapshots show ``consumes_quota``. Named here rather than
-in ``microversions`` while the advertised maximum is below it: the view
-follows the request's version, so raising the maximum needs no change."""
-
-
 def summary(req, snapshot):
     """What ``GET /snapshots`` lists (Cinder's summary view)."""
     return {
@@ -41,7 +35,7 @@ def detail(req, snapshot, extended):
         body["group_snapshot_id"] = None
     if version >= mv.SNAPSHOT_LIST_USER_ID:
         body["user_id"] = snapshot["user_id"]
-    if version >= USE_QUOTA:
+    if version >= mv.USE_QUOTA:
         # Every snapshot counts against its project's quota (Cinder's
         # temporary snapshots of migrations do not; edgevol has none).
         body["consumes_quota"] = True

@@ -6,13 +6,7 @@ import uuid
 from edgevol.api import microversions as mv
 from edgevol.api.views import attachments
 from edgevol.api.views import common
-from edgevol.api.views import snapshots as snapshot_views
 from edgevol.host import BackendHost
-
-# Named here while the advertised maximum is below them (see
-# ``snapshot_views.USE_QUOTA``).
-VOLUME_CLUSTER_NAME = mv.Version(3, 61)
-VOLUME_TYPE_ID_IN_VOLUME_DETAIL = mv.Version(3, 63)
 
 
 class Visibility(typing.NamedTuple):
@@ -77,12 +71,12 @@ def detail(req, volume, seen):
         # needs no lock around connecting (Cinder's RBD says the same).
         body["shared_targets"] = False
         body["service_uuid"] = service_uuid(volume["host"])
-    if seen.admin and version >= VOLUME_CLUSTER_NAME:
+    if seen.admin and version >= mv.VOLUME_CLUSTER_NAME:
         # No volume service runs in a cluster (as services show).
         body["cluster_name"] = None
-    if version >= VOLUME_TYPE_ID_IN_VOLUME_DETAIL:
+    if version >= mv.VOLUME_TYPE_ID_IN_VOLUME_DETAIL:
         body["volume_type_id"] = volume["volume_type_id"]
-    if version >= snapshot_views.USE_QUOTA:
+    if version >= mv.USE_QUOTA:
         # Every volume counts against its project's quota (Cinder's
         # temporary volumes of migrations and backups do not; edgevol
         # makes none).

@@ -67,6 +67,42 @@ class RealClientsTest(test_stack.StackTestCase):
         self.assertNotIn("volume-%s" % volume_id, test_stack.rbd_images(
             self.stack.site_info("site1")))
 
+    def test_cinderclient_default_type_of_a_project(self):
+        """3.62: an administrator gives project-f its own default type;
+        its creates that name no type get it, other projects' do not."""
+        admin = self.stack.client("admin", "admin", version="3.66")
+        response = admin.post("/types", {"volume_type": {
+            "name": "project-f-default"}})
+        self.assertEqual(200, response.status_code, response.text)
+        type_id = response.json()["volume_type"]["id"]
+
+        def cinder_as(user, project, *args):
+            return run(os.path.join(BIN_DIR, "cinder"), "--os-auth-type",
+                       "noauth", "--os-user-id", user, "--os-project-id",
+                       project, "--os-endpoint", self.stack.endpoint, *args)
+        out = cinder_as("admin", "admin", "default-type-set",
+                        "project-f-default", "project-f")
+        self.assertEqual(type_id, _table_value(out, "volume_type_id"))
+        self.assertIn("project-f", cinder_as("admin", "admin",
+                                             "default-type-list"))
+        out = cinder_as("frank", "project-f", "create", "--name",
+                        "default-typed", "1")
+        volume_id = _table_value(out, "id")
+        api = self.stack.client("frank", "project-f", version="3.66")
+        shown = api.wait_volume(volume_id, {"available"})
+        self.assertEqual(("project-f-default", type_id),
+                         (shown["volume_type"], shown["volume_type_id"]))
+        refused = admin.delete("/types/%s" % type_id)
+        self.assertEqual(400, refused.status_code, refused.text)
+        self.assertIn("project-f", refused.text)
+        out = cinder_as("carol", "project-c", "type-default")
+        self.assertNotIn("project-f-default", out)
+        cinder_as("admin", "admin", "default-type-unset", "project-f")
+        self.assertNotIn("project-f", cinder_as("admin", "admin",
+                                                "default-type-list"))
+        cinder_as("frank", "project-f", "delete", volume_id)
+        api.wait_volume(volume_id, {"deleted"})
+
     def test_openstack_cli_create_in_site1(self):
         created = json.loads(self.openstack(
             "volume", "create", "--availability-zone", "site1", "--size",

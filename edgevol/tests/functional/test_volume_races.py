@@ -18,6 +18,7 @@ from testtools import content
 
 from edgevol.tests.functional import rbd_data
 from edgevol.tests.functional import stack as stack_fixture
+from edgevol.tests.functional import test_clients
 from edgevol.tests.functional import test_stack
 
 GiB = 1024 ** 3
@@ -199,6 +200,7 @@ class ExtendAttachedTest(RacesTestCase):
                                        "0x5a", "--offset", end,
                                        "--length", "4096")[0])
         self._snapshot_in_use(volume["id"])
+        self._snapshot_in_use_from_3_66(volume["id"])
         self.assertEqual(0, self.agent("detach", volume["id"])[0])
         self.http.wait_volume(volume["id"], {"available"})
 
@@ -220,6 +222,33 @@ class ExtendAttachedTest(RacesTestCase):
             "/snapshots/%s" % snapshot_id).status_code)
         stack_fixture.wait_for(
             lambda: self.http.get("/snapshots/%s" % snapshot_id)
+            .status_code == 404, 30, what="the snapshot to go")
+
+    def _snapshot_in_use_from_3_66(self, volume_id):
+        """From 3.66 python-cinderclient snapshots it without force, and
+        force=false is refused."""
+        latest = stack_fixture.ApiClient(self.stack.endpoint,
+                                         "alice:project-a", "3.66")
+        refused = latest.post("/snapshots", {"snapshot": {
+            "volume_id": volume_id, "force": False}})
+        self.assertEqual(400, refused.status_code, refused.text)
+        self.assertIn("force", refused.text)
+        out = test_clients.run(
+            os.path.join(test_clients.BIN_DIR, "cinder"), "--os-auth-type",
+            "noauth", "--os-user-id", "alice", "--os-project-id",
+            "project-a", "--os-endpoint", self.stack.endpoint,
+            "--os-volume-api-version", "3.66", "snapshot-create", volume_id)
+        snapshot_id = test_clients._table_value(out, "id")
+        stack_fixture.wait_for(
+            lambda: latest.get("/snapshots/%s" % snapshot_id).json()[
+                "snapshot"]["status"] == "available", 30,
+            what="the in-use volume's snapshot made without force")
+        shown = latest.get("/snapshots/%s" % snapshot_id).json()["snapshot"]
+        self.assertIs(True, shown["consumes_quota"])
+        self.assertEqual(202, latest.delete(
+            "/snapshots/%s" % snapshot_id).status_code)
+        stack_fixture.wait_for(
+            lambda: latest.get("/snapshots/%s" % snapshot_id)
             .status_code == 404, 30, what="the snapshot to go")
 
 

@@ -6,24 +6,12 @@ Each test checks the behaviour just below its version and at it.
 import datetime
 import urllib.parse
 
-import fixtures
-
-from edgevol.api import microversions as mv
 from edgevol.tests.unit.api import base
 
 HOUR = datetime.timedelta(hours=1)
 
 
-class APITestCase(base.APITestCase):
-    def setUp(self):
-        super().setUp()
-        # Until the advertised maximum reaches 3.66, these tests ask for
-        # versions past it; handlers follow the request's version.
-        self.useFixture(fixtures.MonkeyPatch(
-            "edgevol.api.microversions.MAX_VERSION", mv.Version(3, 66)))
-
-
-class VolumeDetailTest(APITestCase):
+class VolumeDetailTest(base.APITestCase):
     def body(self, volume_id, version, token=base.MEMBER):
         return self.call("GET", "/v3/volumes/%s" % volume_id, token=token,
                          version=version, expect=200).json["volume"]
@@ -58,7 +46,7 @@ class VolumeDetailTest(APITestCase):
         self.assertIs(True, listed[0]["consumes_quota"])
 
 
-class VolumeListFilterTest(APITestCase):
+class VolumeListFilterTest(base.APITestCase):
     def setUp(self):
         super().setUp()
         # The fakes create volumes one second apart from fakes.NOW.
@@ -122,7 +110,7 @@ class VolumeListFilterTest(APITestCase):
                         <= set(filters), filters)
 
 
-class DefaultTypesTest(APITestCase):
+class DefaultTypesTest(base.APITestCase):
     """3.62: administrators give a project its own default type."""
 
     def setUp(self):

@@ -2,9 +2,6 @@
 
 import json
 
-import fixtures
-
-from edgevol.api import microversions as mv
 from edgevol.api import request as api_request
 from edgevol.api import router
 from edgevol.tests.unit.api import base
@@ -123,10 +120,6 @@ SNAPSHOT_UPDATE = [{"snapshot": junk} for junk in (
 class SchemaTest(base.APITestCase):
     def setUp(self):
         super().setUp()
-        # Until the advertised maximum reaches 3.62, "latest" must reach
-        # past it to find /default-types.
-        self.useFixture(fixtures.MonkeyPatch(
-            "edgevol.api.microversions.MAX_VERSION", mv.Version(3, 66)))
         volume = self.create_volume(metadata={"a": "1"})
         gold = self.call("POST", "/v3/types", {"volume_type": {
             "name": "gold", "extra_specs": {"a": "1"}}},
