@@ -276,7 +276,9 @@ class CowComplianceTests:
         self.remove_behind_driver(clone)
         self.assertNotEqual([], self.leftovers([source["id"]]))
         result = self.driver.purge_deleted()
-        self.assertIn(image(source), result["purged"])
+        # On a shared site the periodic purge of another test's volume
+        # manager may get there first (the same code): what matters is
+        # that the source is gone, and gone once.
         self.assertNotIn(image(source), result["pending"])
         self.assertEqual([], self.leftovers([source["id"], clone["id"]]))
         self.assertNotIn(image(source), self.driver.purge_deleted()["purged"])
