@@ -87,8 +87,11 @@ def delete(context, type_id):
                                    VOLUMES.c.deleted == sa.false())
         a_default = sa.exists().where(
             DEFAULTS.c.volume_type_id == row["id"])
-        result = session.execute(sa.delete(TYPES).where(
-            TYPES.c.id == row["id"], ~in_use, ~a_default))
+        try:
+            result = session.execute(sa.delete(TYPES).where(
+                TYPES.c.id == row["id"], ~in_use, ~a_default))
+        except db_exc.DBReferenceError:
+            raise exception.VolumeTypeInRecords(type_id=row["id"]) from None
         if result.rowcount == 0:
             projects = default_types.projects_with_default(session,
                                                            row["id"])

@@ -151,6 +151,18 @@ class VolumeRowsTest(DBTestCase):
 
 
 class VolumeTypeRowsTest(DBTestCase):
+    def test_type_of_deleted_volumes_is_a_conflict_not_a_crash(self):
+        silver = volume_types.create(self.ctx, {
+            "id": str(uuid.uuid4()), "name": "silver", "description": None,
+            "is_public": True}, {})
+        volume = make_volume(self.ctx, volume_type_id=silver["id"],
+                             status=states.DELETING)
+        volumes.finish_delete(self.ctx, volume["id"])
+        self.assertRaises(exception.VolumeTypeInRecords, volume_types.delete,
+                          self.ctx, silver["id"])
+        self.assertEqual("silver",
+                         volume_types.get(self.ctx, silver["id"])["name"])
+
     def test_type_in_use_cannot_be_deleted(self):
         gold = volume_types.create(self.ctx, {
             "id": str(uuid.uuid4()), "name": "gold", "description": None,
