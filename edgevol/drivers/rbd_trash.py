@@ -136,7 +136,8 @@ def collect(rbd, handle, ref):
         if remaining:
             break
         try:
-            rbd.RBD().trash_remove(handle.ioctx, image_id)
+            rbd_volumes.while_briefly_busy(rbd, rbd.RBD().trash_remove,
+                                           handle.ioctx, image_id)
         except (rbd.ImageNotFound, rbd.ImageHasSnapshots, rbd.ImageBusy,
                 rbd.PermissionError) as exc:
             # Another delete or collect got there first and continues

@@ -7,12 +7,29 @@ are translated by the connection.
 """
 
 import logging
+import time
 
 from edgevol import exception
 
 LOG = logging.getLogger(__name__)
 
 GiB = 1024 ** 3
+BUSY_TRIES = 6
+BUSY_PAUSE = 0.1
+"""A remove refused as busy is tried this many times, this many seconds
+apart: a client that has just closed the image (this service's own
+handle a moment ago, or another manager's purge looking at the trash)
+still holds its watch briefly. Seen in CI as spurious error_deleting."""
+
+
+def while_briefly_busy(rbd, call, *args):
+    """``call(*args)``, tried again while librbd answers ImageBusy."""
+    for _ in range(BUSY_TRIES - 1):
+        try:
+            return call(*args)
+        except rbd.ImageBusy:
+            time.sleep(BUSY_PAUSE)
+    return call(*args)
 
 
 def image_name(volume_id):
@@ -71,7 +88,7 @@ def remove(rbd, handle, name):
     into ``VolumeIsBusy`` naming who holds it.
     """
     try:
-        rbd.RBD().remove(handle.ioctx, name)
+        while_briefly_busy(rbd, rbd.RBD().remove, handle.ioctx, name)
     except rbd.ImageNotFound:
         LOG.info("image %s is already gone", name)
     except rbd.ImageBusy as exc:

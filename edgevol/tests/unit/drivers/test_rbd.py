@@ -15,6 +15,7 @@ import testtools
 from edgevol import exception
 from edgevol.drivers import rbd as rbd_driver
 from edgevol.drivers import rbd_capacity
+from edgevol.drivers import rbd_volumes
 from edgevol.tests.unit.drivers import fake_ceph
 
 GiB = 1024 ** 3
@@ -94,12 +95,24 @@ class DeleteTest(DriverTestCase):
         self.driver.delete_volume(VOL)
         self.assertNotIn(NAME, self.images)
 
-    def test_watcher_gone_before_listing_says_retry(self):
+    def test_a_moment_of_busy_is_waited_out(self):
         self.driver.create_volume(VOL)
         self.cluster.fail["remove"] = fake_ceph.rbd.ImageBusy("busy")
+        self.driver.delete_volume(VOL)
+        self.assertNotIn(NAME, self.images)
+
+    def test_busy_without_a_watcher_to_name_says_retry(self):
+        self.driver.create_volume(VOL)
+        self.patch(rbd_volumes, "BUSY_PAUSE", 0)
+
+        class Sticky(dict):
+            def pop(self, key, default=None):
+                return self.get(key, default)
+        self.cluster.fail = Sticky(remove=fake_ceph.rbd.ImageBusy("busy"))
         exc = self.assertRaises(exception.VolumeIsBusy,
                                 self.driver.delete_volume, VOL)
         self.assertIn("retry", str(exc))
+        self.assertIn(NAME, self.images)
 
     def test_image_with_snapshots_is_busy(self):
         self.driver.create_volume(VOL)
