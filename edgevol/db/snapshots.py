@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from edgevol.db import attachments
 from edgevol.db import holds
+from edgevol.db import list_filters
 from edgevol.db import models
 from edgevol.db import quotas
 from edgevol.db import session as db_session
@@ -17,7 +17,6 @@ VOLUMES = models.Volume.__table__
 SORT_KEYS = {"created_at", "updated_at", "id", "name", "status",
              "volume_id", "size"}
 _SORT_COLUMNS = {"name": "display_name", "size": "volume_size"}
-_LIKE_COLUMNS = {"name": "display_name", "status": "status"}
 
 
 def _to_dict(row, metadata):
@@ -93,32 +92,14 @@ def get(context, snapshot_id, project_id=None):
                                            project_id)])[0]
 
 
+_FILTERS = list_filters.ListFilters(
+    SNAPSHOTS, METADATA.c.snapshot_id,
+    exact=frozenset({"status", "volume_id", "project_id"}),
+    inexact={"name": "display_name", "status": "status"})
+
+
 def _filtered(query, filters):
-    for key, value in (filters or {}).items():
-        if key == "metadata":
-            for meta_key, meta_value in value.items():
-                query = query.where(sa.exists().where(
-                    METADATA.c.snapshot_id == SNAPSHOTS.c.id,
-                    METADATA.c.key == meta_key,
-                    METADATA.c.value == str(meta_value)))
-        elif key == "name":
-            query = query.where(SNAPSHOTS.c.display_name == value)
-        elif key.endswith("~") and key[:-1] in _LIKE_COLUMNS:
-            # Inexact (API 3.34): contains, case-insensitively.
-            column = SNAPSHOTS.c[_LIKE_COLUMNS[key[:-1]]]
-            query = query.where(column.ilike(
-                "%" + attachments.escape_like(value) + "%", escape="\\"))
-        elif key == "consumes_quota":
-            # Every snapshot counts against its project's quota (see
-            # ``edgevol.db.volumes``): only "false" filters anything out.
-            if not value:
-                query = query.where(sa.false())
-        elif key in ("status", "volume_id", "project_id"):
-            query = query.where(SNAPSHOTS.c[key] == value)
-        else:
-            raise exception.InvalidInput(
-                reason="Invalid filter key '%s'." % key)
-    return query
+    return _FILTERS.apply(query, filters)
 
 
 def _ordered(session, query, marker, sort):

@@ -1,11 +1,10 @@
 """Volume rows: create, read, list, update, status transitions."""
 
-import operator
-
 import sqlalchemy as sa
 
 from edgevol.db import attachments
 from edgevol.db import glance_metadata
+from edgevol.db import list_filters
 from edgevol.db import models
 from edgevol.db import quotas
 from edgevol.db import session as db_session
@@ -20,11 +19,6 @@ TYPES = models.VolumeType.__table__
 SORT_KEYS = {"created_at", "updated_at", "id", "name", "size", "status",
              "availability_zone"}
 _SORT_COLUMNS = {"name": "display_name"}
-_LIKE_COLUMNS = {"name": "display_name", "status": "status",
-                 "availability_zone": "availability_zone"}
-_TIME_OPERATORS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt,
-                   "gte": operator.ge, "eq": operator.eq, "neq": operator.ne}
-"""Comparisons of the ``created_at``/``updated_at`` filters (API 3.60)."""
 
 
 def _row_to_dict(row, metadata, type_name=None):
@@ -104,38 +98,17 @@ def get(context, volume_id, project_id=None):
                                            project_id)])[0]
 
 
+_FILTERS = list_filters.ListFilters(
+    VOLUMES, METADATA.c.volume_id,
+    exact=frozenset({"status", "availability_zone", "project_id", "host",
+                     "bootable", "volume_type_id", "size"}),
+    inexact={"name": "display_name", "status": "status",
+             "availability_zone": "availability_zone"},
+    times=frozenset({"created_at", "updated_at"}))
+
+
 def _filtered(query, filters):
-    for key, value in (filters or {}).items():
-        if key == "metadata":
-            for meta_key, meta_value in value.items():
-                query = query.where(sa.exists().where(
-                    METADATA.c.volume_id == VOLUMES.c.id,
-                    METADATA.c.key == meta_key,
-                    METADATA.c.value == str(meta_value)))
-        elif key == "name":
-            query = query.where(VOLUMES.c.display_name == value)
-        elif key.endswith("~") and key[:-1] in _LIKE_COLUMNS:
-            # Inexact (API 3.34): contains, case-insensitively.
-            column = VOLUMES.c[_LIKE_COLUMNS[key[:-1]]]
-            query = query.where(column.ilike(
-                "%" + attachments.escape_like(value) + "%", escape="\\"))
-        elif key in ("created_at", "updated_at"):
-            for name, when in value.items():
-                query = query.where(_TIME_OPERATORS[name](VOLUMES.c[key],
-                                                          when))
-        elif key == "consumes_quota":
-            # Every volume counts against its project's quota (Cinder's
-            # temporary volumes of migrations and backups do not; edgevol
-            # makes none), so only "false" filters anything out.
-            if not value:
-                query = query.where(sa.false())
-        elif key in ("status", "availability_zone", "project_id", "host",
-                     "bootable", "volume_type_id", "size"):
-            query = query.where(VOLUMES.c[key] == value)
-        else:
-            raise exception.InvalidInput(
-                reason="Invalid filter key '%s'." % key)
-    return query
+    return _FILTERS.apply(query, filters)
 
 
 def _paginated(session, query, marker, limit, sort):

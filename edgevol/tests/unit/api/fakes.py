@@ -7,16 +7,14 @@ test_real_business`` runs the same app against the real classes.
 """
 
 import datetime
-import operator
 import uuid
 
 from edgevol.api import deploy
+from edgevol.db import list_filters
 from edgevol import exception
 
 UNSET = object()
 NOW = datetime.datetime(2026, 11, 24, 12, 0, 0, 123456)
-TIME_OPERATORS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt,
-                  "gte": operator.ge, "eq": operator.eq, "neq": operator.ne}
 
 
 class FakeTypeAPI:
@@ -187,7 +185,7 @@ class FakeVolumeAPI:
                 if all(v[k] == value for k, value in filters.items())
                 and all(v["metadata"].get(k) == value
                         for k, value in metadata.items())
-                and all(TIME_OPERATORS[name](v[key], when)
+                and all(list_filters.TIME_OPERATORS[name](v[key], when)
                         for key, comparisons in times.items()
                         for name, when in comparisons.items())]
 
