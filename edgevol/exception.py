@@ -37,7 +37,7 @@ class InvalidAvailabilityZone(Invalid):
 
 
 class AvailabilityZoneUnavailable(Invalid):
-    message = ("Availability zone '%(az)s' has no running volume service; "
+    message = ("Availability zone '%(az)s' is unavailable: %(reason)s; "
                "try again later or choose one of: %(valid)s.")
 
 

@@ -47,6 +47,7 @@ class Service(oslo_service.Service):
         self.manager = manager
         self.service_id = None
         self.rpc_server = None
+        self._stopping = False
         self._context = edgevol_context.get_admin_context()
 
     def start(self):
@@ -70,6 +71,8 @@ class Service(oslo_service.Service):
                  self.availability_zone)
 
     def _heartbeat(self):
+        if self._stopping:
+            return
         try:
             report = getattr(self.manager, "service_report", None)
             db_services.heartbeat(self._context, self.service_id,
@@ -78,6 +81,14 @@ class Service(oslo_service.Service):
             LOG.exception("Heartbeat of %s failed", self.host)
 
     def stop(self, graceful=False):
+        # Down at once for everyone who asks (AZ list, scheduler), not a
+        # service_down_time later: no new work is taken from here on.
+        self._stopping = True
+        if self.service_id is not None:
+            try:
+                db_services.mark_stopped(self._context, self.service_id)
+            except Exception:
+                LOG.exception("Recording the stop of %s failed", self.host)
         try:
             if self.rpc_server is not None:
                 self.rpc_server.stop()

@@ -1,4 +1,10 @@
-"""Which services are alive, judged from their database heartbeats."""
+"""Which services are alive, judged from their database heartbeats.
+
+A volume service is only as alive as its site's cluster: its heartbeat
+carries what the manager last saw of the cluster (``backend_state``, and
+``backend_reason`` when down), so a site whose Ceph does not answer is
+down even though its manager still beats.
+"""
 
 import datetime
 import threading
@@ -20,6 +26,36 @@ def is_up(conf, service_row, now=None):
     now = now or transitions.utcnow()
     return (now - heartbeat) <= datetime.timedelta(
         seconds=conf.service_down_time)
+
+
+def backend_reason(service_row):
+    """Why the service's site cannot serve, per its last heartbeat (None
+    when it can, or has not said yet)."""
+    report = service_row.get("capabilities") or {}
+    if report.get("backend_state") == "down":
+        return report.get("backend_reason") or "its storage does not answer"
+    return None
+
+
+def is_serving(conf, service_row):
+    """Enabled, beating, and its site's cluster answering."""
+    return (not service_row["disabled"] and is_up(conf, service_row)
+            and backend_reason(service_row) is None)
+
+
+def down_reason(conf, service_row, now=None):
+    """Why ``service_row`` does not serve, in words for a user."""
+    if service_row["disabled"]:
+        return "the volume service %s is disabled" % service_row["host"]
+    if not is_up(conf, service_row, now):
+        heartbeat = service_row.get("heartbeat_at")
+        if heartbeat is None:
+            return "the volume service %s is not running" % (
+                service_row["host"])
+        silent = ((now or transitions.utcnow()) - heartbeat).total_seconds()
+        return "the volume service %s has not reported for %d s" % (
+            service_row["host"], silent)
+    return backend_reason(service_row)
 
 
 class VolumeServices:
@@ -47,15 +83,20 @@ class VolumeServices:
             return self._rows
 
     def is_up(self, rpc_server):
-        """Whether the volume service serving ``site@backend`` is alive."""
-        return any(row["host"] == rpc_server and not row["disabled"]
-                   and is_up(self.conf, row) for row in self.rows())
+        """Whether the volume service of ``site@backend`` serves."""
+        return any(row["host"] == rpc_server and is_serving(self.conf, row)
+                   for row in self.rows())
 
     def zones(self):
-        """{availability zone: True if at least one live service}."""
+        """{availability zone: True if at least one service serves}."""
         zones = {}
         for row in self.rows():
-            alive = not row["disabled"] and is_up(self.conf, row)
             zone = row["availability_zone"]
-            zones[zone] = zones.get(zone, False) or alive
+            zones[zone] = zones.get(zone, False) or is_serving(self.conf,
+                                                               row)
         return zones
+
+    def why_down(self, zone):
+        """Why no service of ``zone`` serves, in words for a user."""
+        return "; ".join(down_reason(self.conf, row) for row in self.rows()
+                         if row["availability_zone"] == zone)

@@ -14,8 +14,10 @@ class ServiceAPI:
                 "availability_zone": row["availability_zone"],
                 "disabled": row["disabled"],
                 "disabled_reason": row["disabled_reason"],
+                # A volume service whose site's cluster does not answer
+                # serves nothing: it shows down, and says why.
                 "state": "up" if service_state.is_up(self.conf, row)
-                else "down",
+                and service_state.backend_reason(row) is None else "down",
                 "updated_at": row["heartbeat_at"] or row["updated_at"],
                 # What the service said of its backend in its last
                 # heartbeat; a service that is down says nothing.

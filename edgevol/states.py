@@ -201,6 +201,55 @@ ON_RESTART = {
 }
 
 
+class Owner(enum.Enum):
+    """Who moves a transitional row on (the reconciler's view)."""
+
+    SCHEDULER = "scheduler"
+    """A ``creating`` volume no site holds yet (``host`` is empty)."""
+    SITE = "site"
+    """The volume manager of the row's site."""
+    CLIENT = "client"
+    """The attaching host; no service works on the row meanwhile."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Watch:
+    """How ``edgevol.scheduler.reconciler`` keeps a status from sticking.
+
+    A row left in the status longer than ``[reconciler] stale_after`` with
+    nobody working on it is sent to its owner again (which resumes it per
+    ``ON_RESTART``). When the owner is a site whose volume service has
+    been down for ``[reconciler] give_up_after``, ``give_up`` (if any) is
+    applied with a reason; without one the row waits for its site, whose
+    manager settles it when it starts.
+    """
+
+    owner: Owner
+    give_up: str = None
+
+
+WATCHES = {
+    # A create not placed yet is the scheduler's; once placed, its site's.
+    # Nothing of the user's is lost by giving up: the image never existed
+    # or is removed with the volume.
+    CREATING: Watch(Owner.SITE, give_up="create_failed"),
+    DOWNLOADING: Watch(Owner.SITE, give_up="create_failed"),
+    # The user asked for these on data that only the site holds: they
+    # finish when the site is back (os-services shows it down meanwhile).
+    DELETING: Watch(Owner.SITE),
+    EXTENDING: Watch(Owner.SITE),
+    REVERTING: Watch(Owner.SITE),
+    RESTORING: Watch(Owner.SITE),
+    DETACHING: Watch(Owner.SITE),
+    # Rolled back by the site (the Glance image waits for data nobody
+    # sends); the volume itself is unchanged.
+    UPLOADING: Watch(Owner.SITE),
+    RESERVED: Watch(Owner.CLIENT),
+    ATTACHING: Watch(Owner.CLIENT),
+}
+"""Every transitional status has an owner, and creates a deadline."""
+
+
 def transition(event):
     """The Transition named ``event``; KeyError names unknown events."""
     return TRANSITIONS[event]

@@ -24,7 +24,7 @@ def prepare(binary, cli_opts=(), argv=None):
     select_backend(conf.concurrency_backend)
     logging.setup(conf, "edgevol")
     from edgevol import rpc
-    rpc.set_defaults()
+    rpc.set_defaults(conf)
     return conf
 
 

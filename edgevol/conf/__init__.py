@@ -11,12 +11,13 @@ from edgevol.conf import api
 from edgevol.conf import core
 from edgevol.conf import glance
 from edgevol.conf import quota
+from edgevol.conf import reconciler
 from edgevol.conf import scheduler
 from edgevol.conf import site
 
 CONF = cfg.CONF
 
-for _module in (core, api, quota, scheduler, glance):
+for _module in (core, api, quota, scheduler, reconciler, glance):
     _module.register_opts(CONF)
 
 register_site_opts = site.register_opts

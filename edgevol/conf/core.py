@@ -23,6 +23,12 @@ opts = [
                     "scheduler_topic)."),
     cfg.IntOpt("rpc_call_timeout", default=30, min=1,
                help="Seconds an RPC call waits for its answer."),
+    cfg.FloatOpt("rpc_send_timeout", default=3.0, min=0.1,
+                 help="Seconds a request waits for the message bus to "
+                      "confirm a cast. A cast not confirmed in time (bus "
+                      "down or hung) does not fail the request: the work "
+                      "is recorded in the database and the scheduler's "
+                      "reconciler sends it again."),
     cfg.BoolOpt("cross_az_attach", default=False,
                 help="Allow attaching a volume to a compute host of another "
                      "availability zone (site). False refuses such an "

@@ -5,6 +5,7 @@ from edgevol.conf import compute
 from edgevol.conf import core
 from edgevol.conf import glance
 from edgevol.conf import quota
+from edgevol.conf import reconciler
 from edgevol.conf import scheduler
 from edgevol.conf import site
 
@@ -19,7 +20,9 @@ def list_opts():
         (api.GROUP, api.opts),
         (quota.GROUP, quota.opts),
         (scheduler.GROUP, scheduler.opts),
+        (reconciler.GROUP, reconciler.opts),
         (SITE_GROUP_EXAMPLE, site.opts),
         (compute.GROUP, compute.opts),
         (glance.GROUP, glance.opts),
     ]
+

@@ -225,8 +225,9 @@ def attached_by_volume(session, volume_ids):
     return found
 
 
-def detaching_on_host(context, host_prefix):
-    """Attachments left ``detaching`` on a site's backend (after a crash)."""
+def detaching_on_host(context, host_prefix, changed_before=None):
+    """Attachments left ``detaching`` on a site's backend (after a crash;
+    only those last changed before ``changed_before``, if given)."""
     with db_session.reader(context) as session:
         return [dict(row) for row in session.execute(
             sa.select(ATTACHMENTS).join(
@@ -234,7 +235,9 @@ def detaching_on_host(context, host_prefix):
             .where(ATTACHMENTS.c.deleted == sa.false(),
                    ATTACHMENTS.c.attach_status == states.DETACHING,
                    sa.or_(VOLUMES.c.host == host_prefix,
-                          VOLUMES.c.host.like(host_prefix + "#%"))))
+                          VOLUMES.c.host.like(host_prefix + "#%")),
+                   *transitions.changed_before(ATTACHMENTS,
+                                               changed_before)))
             .mappings()]
 
 

@@ -42,6 +42,15 @@ def heartbeat(context, service_id, capabilities=None):
                         .where(SERVICES.c.id == service_id).values(**values))
 
 
+def mark_stopped(context, service_id):
+    """A stopping service: no heartbeat, so it counts as down at once."""
+    with db_session.writer(context) as session:
+        session.execute(sa.update(SERVICES)
+                        .where(SERVICES.c.id == service_id)
+                        .values(heartbeat_at=None,
+                                updated_at=transitions.utcnow()))
+
+
 def get_all(context, host=None, binary=None):
     query = sa.select(SERVICES).order_by(SERVICES.c.id)
     if host is not None:

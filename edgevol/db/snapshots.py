@@ -206,8 +206,10 @@ def live_of_volume(session, volume_id):
             SNAPSHOTS.c.deleted == sa.false())).all()
 
 
-def get_by_host_and_status(context, host_prefix, statuses):
-    """Live snapshots in ``statuses`` of volumes on a site's backend."""
+def get_by_host_and_status(context, host_prefix, statuses,
+                           changed_before=None):
+    """Live snapshots in ``statuses`` of volumes on a site's backend (only
+    those last changed before ``changed_before``, if given)."""
     with db_session.reader(context) as session:
         rows = session.execute(
             sa.select(SNAPSHOTS)
@@ -215,6 +217,7 @@ def get_by_host_and_status(context, host_prefix, statuses):
             .where(SNAPSHOTS.c.deleted == sa.false(),
                    SNAPSHOTS.c.status.in_(sorted(statuses)),
                    sa.or_(VOLUMES.c.host == host_prefix,
-                          VOLUMES.c.host.like(host_prefix + "#%")))
+                          VOLUMES.c.host.like(host_prefix + "#%")),
+                   *transitions.changed_before(SNAPSHOTS, changed_before))
         ).mappings().all()
         return _load(session, rows)

@@ -19,6 +19,14 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def changed_before(table, moment):
+    """Clauses for rows last changed before ``moment`` (none if None)."""
+    if moment is None:
+        return ()
+    return (sa.func.coalesce(table.c.updated_at, table.c.created_at)
+            < moment,)
+
+
 def apply(session, table, row_id, event, values=None, where=(),
           resource="volume", guard_reason=None):
     """Run transition ``event`` on row ``row_id`` of ``table``.

@@ -246,25 +246,30 @@ def set_host(context, volume_id, host, expected_host=None):
         return result.rowcount == 1
 
 
-def get_by_host_and_status(context, host_prefix, statuses):
-    """Live volumes of a site's backend (``site@backend``) in ``statuses``."""
+def get_by_host_and_status(context, host_prefix, statuses,
+                           changed_before=None):
+    """Live volumes of a site's backend (``site@backend``) in ``statuses``
+    (only those last changed before ``changed_before``, if given)."""
     with db_session.reader(context) as session:
         rows = session.execute(
             _select_volumes().where(
                 VOLUMES.c.deleted == sa.false(),
                 VOLUMES.c.status.in_(sorted(statuses)),
                 sa.or_(VOLUMES.c.host == host_prefix,
-                       VOLUMES.c.host.like(host_prefix + "#%")))
+                       VOLUMES.c.host.like(host_prefix + "#%")),
+                *transitions.changed_before(VOLUMES, changed_before))
         ).mappings().all()
         return _load(session, rows)
 
 
-def get_unscheduled(context, status):
+def get_unscheduled(context, status, changed_before=None):
     """Volumes in ``status`` that no scheduler has placed yet."""
     with db_session.reader(context) as session:
         rows = session.execute(_select_volumes().where(
             VOLUMES.c.deleted == sa.false(), VOLUMES.c.status == status,
-            VOLUMES.c.host.is_(None))).mappings().all()
+            VOLUMES.c.host.is_(None),
+            *transitions.changed_before(VOLUMES, changed_before))
+        ).mappings().all()
         return _load(session, rows)
 
 

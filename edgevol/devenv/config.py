@@ -58,14 +58,6 @@ def render_edgevol_conf(values):
         "[database]",
         "connection = %s" % values["db_url"],
         "",
-        "[oslo_messaging_rabbit]",
-        "# Everything runs on loopback: the kernel closes a dead process's",
-        "# sockets at once, so RabbitMQ and the clients notice without",
-        "# heartbeats.  Without them no heartbeat thread runs per",
-        "# connection (none to race with eventlet, none to keep short-lived",
-        "# commands like edgevol-manage alive or log errors as they exit).",
-        "heartbeat_timeout_threshold = 0",
-        "",
         "[glance]",
         "endpoint = %s" % values["glance_endpoint"],
     ]
@@ -132,6 +124,7 @@ def write_file(path, text, mode=0o644):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = path + ".tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    os.fchmod(fd, mode)  # a left-over temporary file keeps its old mode
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.replace(tmp, path)

@@ -79,7 +79,9 @@ def _postgresql(env):
 
 
 def write(env, document):
-    config.write_file(env.status_file, json.dumps(document, indent=1) + "\n")
+    # It holds the RabbitMQ password, like the other 0600 files.
+    config.write_file(env.status_file, json.dumps(document, indent=1) + "\n",
+                      mode=0o600)
 
 
 def summary(document):

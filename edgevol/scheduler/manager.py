@@ -16,6 +16,7 @@ from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
 from edgevol.scheduler import host_manager
+from edgevol.scheduler import reconciler
 from edgevol.scheduler import request_spec
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol.scheduler import selection
@@ -34,6 +35,8 @@ class SchedulerManager:
         self.host_manager = host_manager.HostManager(conf)
         self.volume_services = service_state.VolumeServices(conf)
         self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
+        self.reconciler = reconciler.Reconciler(
+            conf, self.volume_services, self.volume_rpc, self._schedule_row)
         # A scheduler that has just started knows no backend yet: requests
         # that arrive before the first capability reports wait for them
         # instead of failing with "no valid backend".
@@ -52,11 +55,24 @@ class SchedulerManager:
             self._capabilities_known.set()
         for volume in db_volumes.get_unscheduled(context, states.CREATING):
             LOG.info("Scheduling volume %s left unplaced", volume["id"])
-            volume_type = db_volume_types.get(context,
-                                              volume["volume_type_id"])
-            self.create_volume(context, volume["id"],
-                               request_spec.build(volume, volume_type),
-                               {"retry": {"attempts": 1, "backends": []}})
+            self._schedule_row(context, volume)
+
+    def _schedule_row(self, context, volume):
+        """Place a ``creating`` volume known only by its row."""
+        volume_type = db_volume_types.get(context, volume["volume_type_id"])
+        self.create_volume(context, volume["id"],
+                           request_spec.build(volume, volume_type),
+                           {"retry": {"attempts": 1, "backends": []}})
+
+    def periodic_tasks(self):
+        return [(self.conf.reconciler.interval, self._reconcile)]
+
+    def _reconcile(self):
+        try:
+            self.reconciler.run_once(edgevol_context.get_admin_context())
+        except Exception:
+            # The next pass tries again; the timer must keep running.
+            LOG.exception("Reconciler pass failed")
 
     def _wait_for_live_backends(self):
         """Until every live volume service has reported, or a time limit."""

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from edgevol.conf import api as api_conf
 from edgevol.conf import core as core_conf
 from edgevol.conf import quota as quota_conf
+from edgevol.conf import reconciler as reconciler_conf
 from edgevol.conf import scheduler as scheduler_conf
 from edgevol.db import migration
 from edgevol.db import session as db_session
@@ -33,7 +34,8 @@ def dev_status():
 def make_conf(**overrides):
     """A private ConfigOpts with edgevol's options registered."""
     conf = cfg.ConfigOpts()
-    for module in (core_conf, api_conf, quota_conf, scheduler_conf):
+    for module in (core_conf, api_conf, quota_conf, scheduler_conf,
+                   reconciler_conf):
         module.register_opts(conf)
     db_session.register_opts(conf)
     conf([], project="edgevol")

@@ -57,7 +57,8 @@ class VolumeAPI:
                 az=requested, valid=", ".join(sorted(zones)) or "none")
         if not zones[requested]:
             raise exception.AvailabilityZoneUnavailable(
-                az=requested, valid=", ".join(live) or "none")
+                az=requested, valid=", ".join(live) or "none",
+                reason=self.volume_services.why_down(requested))
         return requested
 
     def _default_zone(self, live):
@@ -123,18 +124,11 @@ class VolumeAPI:
         return volume
 
     def _schedule(self, context, volume, vtype):
-        try:
-            self.scheduler_rpc.create_volume(
-                context, volume["id"], request_spec.build(volume, vtype),
-                {"retry": {"attempts": 1, "backends": []}})
-        except Exception as error:
-            LOG.exception("Casting the create of %s failed", volume["id"])
-            db_volumes.transition(
-                context.elevated(), volume["id"], "create_failed",
-                values={"status_reason": "The scheduler could not be "
-                        "reached: %s" % error})
-            raise exception.ServiceUnavailable(
-                reason="the scheduler could not be reached")
+        # A cast the bus does not confirm in time is sent again by the
+        # scheduler's reconciler: the committed row is the request.
+        self.scheduler_rpc.create_volume(
+            context, volume["id"], request_spec.build(volume, vtype),
+            {"retry": {"attempts": 1, "backends": []}})
 
     def _owner_filter(self, context):
         return None if context.is_admin else context.project_id

@@ -4,7 +4,7 @@ The manager answers two RPC calls with these functions. Connection info
 comes from the site's driver and is handed back, never stored here (the
 API stores it with the attachment); a detach ends with the attachment's
 deletion, so a manager restarted in the middle of one finishes it
-(``resume_detaches``): ``terminate_connection`` is idempotent.
+(``resume_detach``): ``terminate_connection`` is idempotent.
 """
 
 from oslo_log import log as logging
@@ -44,14 +44,13 @@ def terminate_connection(context, driver, volume_id, attachment_id):
         LOG.info("Attachment %s: %s", attachment_id, error)
 
 
-def resume_detaches(context, driver, host_prefix):
-    """Finish the detaches a crash interrupted on this site."""
-    for attachment in db_attachments.detaching_on_host(context, host_prefix):
-        LOG.info("Resuming the detach of attachment %s of volume %s",
-                 attachment["id"], attachment["volume_id"])
-        try:
-            terminate_connection(context, driver, attachment["volume_id"],
-                                 attachment["id"])
-        except exception.EdgevolError as error:
-            LOG.warning("Detach of attachment %s failed again: %s",
-                        attachment["id"], error)
+def resume_detach(context, driver, attachment):
+    """Finish a detach nobody works on (a crash, a lost call)."""
+    LOG.info("Resuming the detach of attachment %s of volume %s",
+             attachment["id"], attachment["volume_id"])
+    try:
+        terminate_connection(context, driver, attachment["volume_id"],
+                             attachment["id"])
+    except exception.EdgevolError as error:
+        LOG.warning("Detach of attachment %s failed again: %s",
+                    attachment["id"], error)

@@ -146,12 +146,18 @@ class AttachmentAPI:
         if volume["host"] is None:
             return  # never placed: the status check refuses it
         server = BackendHost.parse(volume["host"]).rpc_server
-        if not any(row["host"] == server
-                   and service_state.is_up(self.conf, row)
-                   for row in self.volume_services.rows()):
+        rows = [row for row in self.volume_services.rows()
+                if row["host"] == server]
+        if not any(service_state.is_up(self.conf, row)
+                   and service_state.backend_reason(row) is None
+                   for row in rows):
+            reasons = "; ".join(
+                service_state.down_reason(self.conf, dict(row, disabled=False))
+                for row in rows) or "no volume service is registered"
             raise exception.ServiceUnavailable(
-                reason="the volume service of availability zone %s is down; "
-                "try again later" % volume["availability_zone"])
+                reason="the volume service of availability zone %s is down "
+                "(%s); try again later" % (volume["availability_zone"],
+                                           reasons))
 
     def _connect(self, context, volume, attachment, connector):
         attachment = db_attachments.connect(context, attachment, connector)

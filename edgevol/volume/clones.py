@@ -99,15 +99,5 @@ def _cast(volume_api, context, volume, vtype):
     spec = request_spec.build(volume, vtype)
     spec.update(snapshot_id=volume["snapshot_id"],
                 source_volid=volume["source_volid"])
-    try:
-        volume_api.volume_rpc.create_volume(context, volume["host"],
-                                            volume["id"], spec, {})
-    except Exception as error:
-        LOG.exception("Casting the clone %s failed", volume["id"])
-        db_volumes.transition(
-            context.elevated(), volume["id"], "create_failed",
-            values={"status_reason": "The volume service could not be "
-                    "reached: %s" % error})
-        raise exception.ServiceUnavailable(
-            reason="the volume service of the source's site could not be "
-            "reached") from None
+    volume_api.volume_rpc.create_volume(context, volume["host"],
+                                        volume["id"], spec, {})

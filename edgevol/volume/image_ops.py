@@ -29,7 +29,6 @@ from edgevol.drivers import base as driver_base
 from edgevol import exception
 from edgevol.image import glance
 from edgevol.image import locations
-from edgevol import states
 
 LOG = logging.getLogger(__name__)
 
@@ -191,13 +190,12 @@ def image_id_of(volume):
                                   or {}).get("image_id"))
 
 
-def roll_back_uploads(context, rpc_server, site):
-    """After a restart: uploads of this site are lost (``ON_RESTART``)."""
-    for volume in db_volumes.get_by_host_and_status(context, rpc_server,
-                                                    {states.UPLOADING}):
-        _finish(context, volume["id"], "upload_failed", {
-            "status_reason": "The upload was interrupted by a restart of "
-            "site %s; upload again." % site})
+def roll_back_upload(context, volume, site):
+    """An upload nobody works on is lost (``ON_RESTART``): the volume is
+    unchanged and the user uploads again."""
+    _finish(context, volume["id"], "upload_failed", {
+        "status_reason": "The upload was interrupted (site %s restarted or "
+        "never received it); upload again." % site})
 
 
 def _mark_downloading(context, volume_id, image_id, site):

@@ -5,6 +5,8 @@ RPC methods load the row, call the driver, and finish with a transition of
 restarted manager resume whatever a crash interrupted (``init_host``).
 """
 
+import concurrent.futures
+import datetime
 import time
 
 from oslo_log import log as logging
@@ -13,6 +15,8 @@ from oslo_utils import importutils
 
 from edgevol import context as edgevol_context
 from edgevol.conf import site as site_conf
+from edgevol.db import attachments as db_attachments
+from edgevol.db import snapshots as db_snapshots
 from edgevol.db import transitions
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
@@ -23,6 +27,7 @@ from edgevol.volume import attach_ops
 from edgevol.volume import clone_ops
 from edgevol.volume import deferred
 from edgevol.volume import image_ops
+from edgevol.volume import recovery
 from edgevol.volume import resize_ops
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import snapshot_ops
@@ -33,6 +38,11 @@ HOUSEKEEPING_REPORTS = 6
 """Purge deleted data and restart pending flattens every this many
 capability reports: cheap when there is nothing to do, and nothing waits
 for it (users see deletions at once)."""
+
+
+SETTLERS = 8
+"""Rows settled at once after a restart or on the reconciler's request
+(an image create may wait minutes for Glance's copy)."""
 
 
 class VolumeManager:
@@ -50,7 +60,12 @@ class VolumeManager:
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
         self.flattener = deferred.Flattener(self.driver)
         self.images = image_ops.SiteImages(conf, site, self.driver)
+        self.in_flight = recovery.InFlight()
+        self._settlers = concurrent.futures.ThreadPoolExecutor(
+            SETTLERS, thread_name_prefix="settle")
         self._ready = False
+        self._cluster_answered_at = None
+        self._cluster_error = None
 
     @property
     def host(self):
@@ -60,33 +75,73 @@ class VolumeManager:
     def init_host(self, service_id):
         """Connect to the site's cluster, then settle interrupted work."""
         self._ensure_driver()
-        context = edgevol_context.get_admin_context()
-        resumed = {status for status, rule in states.ON_RESTART.items()
-                   if rule is states.Recovery.RESUME}
-        rows = db_volumes.get_by_host_and_status(
-            context, self.backend_host.rpc_server, resumed)
-        for volume in rows:
-            LOG.info("Resuming %s of volume %s after a restart",
-                     volume["status"], volume["id"])
-            if volume["status"] in (states.CREATING, states.DOWNLOADING):
-                self._create(context, image_ops.image_id_of(volume),
-                             request_spec=None, filter_properties=None)
-            elif volume["status"] == states.DELETING:
-                self._delete(context, volume)
-            elif volume["status"] in (states.EXTENDING, states.REVERTING):
-                resize_ops.resume(context, self.driver, volume)
-        snapshot_ops.resume(context, self.driver,
-                            self.backend_host.rpc_server)
-        image_ops.roll_back_uploads(context, self.backend_host.rpc_server,
-                                    self.site)
+        concurrent.futures.wait(
+            self._settle(edgevol_context.get_admin_context()))
         self._housekeeping()
-        attach_ops.resume_detaches(context, self.driver,
-                                   self.backend_host.rpc_server)
+
+    def _settle(self, context, changed_before=None):
+        """Settle this site's transitional rows that nothing here works
+        on (all of them at start-up), each in the background.
+
+        :returns: the futures of the rows handed over.
+        """
+        host = self.backend_host.rpc_server
+        futures = []
+        for volume in db_volumes.get_by_host_and_status(
+                context, host, set(recovery.VOLUME_OPERATIONS),
+                changed_before):
+            futures.append(recovery.run_held(
+                self.in_flight, self._settlers,
+                recovery.VOLUME_OPERATIONS[volume["status"]], volume["id"],
+                self._settle_volume, context, volume))
+        for snapshot in db_snapshots.get_by_host_and_status(
+                context, host, set(recovery.SNAPSHOT_OPERATIONS),
+                changed_before):
+            futures.append(recovery.run_held(
+                self.in_flight, self._settlers,
+                recovery.SNAPSHOT_OPERATIONS[snapshot["status"]],
+                snapshot["id"], snapshot_ops.resume, context, self.driver,
+                snapshot))
+        for attachment in db_attachments.detaching_on_host(
+                context, host, changed_before):
+            futures.append(recovery.run_held(
+                self.in_flight, self._settlers, recovery.DETACH,
+                attachment["id"], attach_ops.resume_detach, context,
+                self.driver, attachment))
+        return [future for future in futures if future is not None]
+
+    def _settle_volume(self, context, volume):
+        LOG.info("Resuming %s of volume %s", volume["status"], volume["id"])
+        if volume["status"] in (states.CREATING, states.DOWNLOADING):
+            self._create(context, image_ops.image_id_of(volume),
+                         request_spec=None, filter_properties=None)
+        elif volume["status"] == states.DELETING:
+            self._delete(context, volume)
+        elif volume["status"] in (states.EXTENDING, states.REVERTING):
+            resize_ops.resume(context, self.driver, volume)
+        elif volume["status"] == states.UPLOADING:
+            image_ops.roll_back_upload(context, volume, self.site)
 
     def service_report(self):
-        """What each heartbeat records (os-services ``backend_state``):
-        whether the site's cluster answered the last connect or read."""
-        return {"backend_state": "up" if self._ready else "down"}
+        """What each heartbeat records (os-services ``backend_state``).
+
+        The site is ``down`` when its cluster refused the last connect or
+        read, or has not answered one for ``service_down_time`` seconds:
+        a frozen cluster blocks the capability report itself, so only
+        the age of the last answer can tell (the heartbeat runs apart).
+        """
+        reason = self._cluster_error
+        if reason is None and self._cluster_answered_at is None:
+            return {}  # not tried yet: nothing to claim either way
+        if reason is None:
+            silent = time.monotonic() - self._cluster_answered_at
+            if silent > self.conf.service_down_time:
+                reason = "the cluster has not answered for %d s" % silent
+        if reason is None:
+            return {"backend_state": "up"}
+        return {"backend_state": "down",
+                "backend_reason": "Ceph cluster of site %s: %s" % (
+                    self.site, reason)}
 
     def periodic_tasks(self):
         return [(self.conf.report_interval, self._report_capabilities),
@@ -101,6 +156,11 @@ class VolumeManager:
         if not self._ready:
             self.driver.do_setup()
             self._ready = True
+            self._cluster_answered()
+
+    def _cluster_answered(self):
+        self._cluster_answered_at = time.monotonic()
+        self._cluster_error = None
 
     def _report_capabilities(self):
         try:
@@ -108,9 +168,11 @@ class VolumeManager:
             capabilities = self.driver.get_capabilities()
         except exception.EdgevolError as error:
             self._ready = False
+            self._cluster_error = str(error)
             LOG.warning("Site %s cannot report capabilities: %s",
                         self.site, error)
             return
+        self._cluster_answered()
         context = edgevol_context.get_admin_context()
         capabilities["allocated_capacity_gb"] = db_volumes.allocated_gb(
             context, self.host)
@@ -122,6 +184,13 @@ class VolumeManager:
     def publish_capabilities(self, context):
         self._report_capabilities()
 
+    def settle_stale_rows(self, context, stale_after):
+        """Settle rows of this site stuck for ``stale_after`` seconds that
+        nothing here works on (the scheduler's reconciler asks)."""
+        self._settle(context.elevated(), transitions.utcnow() -
+                     datetime.timedelta(seconds=stale_after))
+
+    @recovery.exclusive("create", "volume_id")
     def create_volume(self, context, volume_id, request_spec,
                       filter_properties):
         # The request spec carries all the driver needs; the final
@@ -134,6 +203,7 @@ class VolumeManager:
                   "image": request_spec.get("image")}
         self._create(context, volume, request_spec, filter_properties)
 
+    @recovery.exclusive("delete", "volume_id")
     def delete_volume(self, context, volume_id):
         try:
             volume = db_volumes.get(context.elevated(), volume_id)
@@ -147,27 +217,33 @@ class VolumeManager:
         return attach_ops.initialize_connection(
             context, self.driver, volume_id, connector, attach_mode)
 
+    @recovery.exclusive("detach", "attachment_id")
     def terminate_connection(self, context, volume_id, attachment_id):
         attach_ops.terminate_connection(context, self.driver, volume_id,
                                         attachment_id)
 
+    @recovery.exclusive("snapshot_create", "snapshot_id")
     def create_snapshot(self, context, snapshot_id):
         self._ensure_driver()
         snapshot_ops.create(context, self.driver, snapshot_id)
 
+    @recovery.exclusive("snapshot_delete", "snapshot_id")
     def delete_snapshot(self, context, snapshot_id):
         self._ensure_driver()
         snapshot_ops.delete(context, self.driver, snapshot_id)
 
+    @recovery.exclusive("extend", "volume_id")
     def extend_volume(self, context, volume_id, new_size, old_size):
         self._ensure_driver()
         resize_ops.extend(context, self.driver, volume_id, new_size,
                           old_size)
 
+    @recovery.exclusive("upload", "volume_id")
     def copy_volume_to_image(self, context, volume_id, image_id):
         self._ensure_driver()
         self.images.upload(context, volume_id, image_id)
 
+    @recovery.exclusive("revert", "volume_id")
     def revert_to_snapshot(self, context, volume_id, snapshot_id):
         self._ensure_driver()
         resize_ops.revert(context, self.driver, volume_id, snapshot_id)

@@ -9,12 +9,13 @@ Version history (bump the minor for additions, the major for breaks):
   ``snapshot_id`` or ``source_volid`` to clone
 * 1.3 - copy_volume_to_image (cast); create_volume's request spec may
   name an ``image_id`` to make the volume from
+* 1.4 - settle_stale_rows (cast, from the scheduler's reconciler)
 """
 
 from edgevol.host import BackendHost
 from edgevol import rpc
 
-RPC_VERSION = "1.3"
+RPC_VERSION = "1.4"
 
 
 class VolumeRPCClient:
@@ -54,6 +55,12 @@ class VolumeRPCClient:
         """Ask every volume manager to report its capabilities now."""
         self._client.prepare(fanout=True).cast(context,
                                                "publish_capabilities")
+
+    def settle_stale_rows(self, context, host, stale_after):
+        """Ask a site to settle its rows stuck in a transitional status for
+        ``stale_after`` seconds that nothing there works on (a cast)."""
+        self._prepare(host, "1.4").cast(context, "settle_stale_rows",
+                                        stale_after=stale_after)
 
     def initialize_connection(self, context, host, volume_id, connector,
                               attach_mode):

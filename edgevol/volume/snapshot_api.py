@@ -56,17 +56,7 @@ class SnapshotAPI:
             "status": states.CREATING, "progress": "0%",
         }, metadata or {},
             ANY_USE_VOLUME if allow_in_use else IDLE_VOLUME)
-        try:
-            self.volume_rpc.create_snapshot(context, host, snapshot["id"])
-        except Exception as error:
-            LOG.exception("Casting the snapshot %s failed", snapshot["id"])
-            db_snapshots.transition(
-                context.elevated(), snapshot["id"], "snapshot_create_failed",
-                values={"status_reason": "The volume service could not be "
-                        "reached: %s" % error})
-            raise exception.ServiceUnavailable(
-                reason="the volume service of the volume's site could not "
-                "be reached")
+        self.volume_rpc.create_snapshot(context, host, snapshot["id"])
         return snapshot
 
     def get(self, context, snapshot_id):

@@ -92,20 +92,19 @@ def fail_deleted(context, snapshot_ids, error):
                 {"status_reason": "Deleting its volume failed: %s" % error})
 
 
-def resume(context, driver, host_prefix):
-    """Finish snapshot creates and deletes a crash interrupted.
+def resume(context, driver, snapshot):
+    """Finish a snapshot create or delete nobody works on (a crash, a lost
+    cast).
 
-    Snapshots deleted with their volume (``cascade``) are left to the
-    volume's resumed delete.
+    A snapshot deleted with its volume (``cascade``) is left to the
+    volume's delete.
     """
-    for snapshot in db_snapshots.get_by_host_and_status(
-            context, host_prefix, {states.CREATING, states.DELETING}):
-        LOG.info("Resuming %s of snapshot %s after a restart",
-                 snapshot["status"], snapshot["id"])
-        if snapshot["status"] == states.CREATING:
-            create(context, driver, snapshot["id"])
-        elif not _volume_deleting(context, snapshot["volume_id"]):
-            delete(context, driver, snapshot["id"])
+    LOG.info("Resuming %s of snapshot %s", snapshot["status"],
+             snapshot["id"])
+    if snapshot["status"] == states.CREATING:
+        create(context, driver, snapshot["id"])
+    elif not _volume_deleting(context, snapshot["volume_id"]):
+        delete(context, driver, snapshot["id"])
 
 
 def _volume_deleting(context, volume_id):

@@ -30,6 +30,23 @@ class StatesTableTest(testtools.TestCase):
     def test_every_transitional_status_has_a_recovery_rule(self):
         self.assertEqual(set(states.TRANSITIONAL), set(states.ON_RESTART))
 
+    def test_every_transitional_status_has_an_owner(self):
+        self.assertEqual(set(states.TRANSITIONAL), set(states.WATCHES))
+
+    def test_give_up_events_leave_the_watched_status(self):
+        for status, watch in states.WATCHES.items():
+            if watch.give_up is not None:
+                transition = states.transition(watch.give_up)
+                self.assertIn(status, transition.sources, status)
+                self.assertIn(transition.target, states.STABLE, status)
+
+    def test_client_owned_statuses_are_not_resumed_by_a_site(self):
+        for status, watch in states.WATCHES.items():
+            self.assertEqual(
+                watch.owner is states.Owner.CLIENT,
+                states.ON_RESTART[status] is states.Recovery.AWAIT_CLIENT,
+                status)
+
     def test_every_error_status_has_a_way_out(self):
         for status in ALL_STATUSES:
             if status.startswith("error"):
