@@ -53,15 +53,20 @@ class Stack(fixtures.Fixture):
         the infrastructure's sites).
     :param options: extra config lines per group, e.g.
         ``{"DEFAULT": {"service_down_time": "4"}}``.
+    :param extra_sites: site dicts (``ThrowawaySites.start()``) served
+        next to the infrastructure's, e.g. a site a test may freeze.
     """
 
-    def __init__(self, sites=None, options=None, concurrency=None):
+    def __init__(self, sites=None, options=None, concurrency=None,
+                 extra_sites=()):
         super().__init__()
         self.status = edgevol_fixtures.dev_status()
         if self.status is None:
             raise RuntimeError(
                 "Functional tests need the test infrastructure: run them "
                 "with `make test` (EDGEVOL_DEV_STATUS names its status.json)")
+        self.status = dict(self.status, sites=self.status["sites"] +
+                           list(extra_sites))
         all_sites = [site["name"] for site in self.status["sites"]]
         self.sites = sites or all_sites
         self.options = options or {}

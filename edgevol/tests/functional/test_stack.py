@@ -42,9 +42,13 @@ class StackTestCase(testtools.TestCase):
     stack_options = None
 
     @classmethod
+    def make_stack(cls):
+        return stack_fixture.Stack(options=cls.stack_options)
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stack = stack_fixture.Stack(options=cls.stack_options)
+        cls.stack = cls.make_stack()
         try:
             cls.stack.setUp()
         except Exception:

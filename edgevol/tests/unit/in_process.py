@@ -36,11 +36,17 @@ class InProcessServices(fixtures.Fixture):
 
     ``conf`` is the ConfigOpts they share; ``services`` lists them, the
     scheduler first, then one per site in ``SITES`` order.
+
+    :param overrides: ``{"group.option": value}`` set before they start.
     """
+
+    def __init__(self, overrides=None):
+        super().__init__()
+        self.overrides = overrides or {}
 
     def _setUp(self):
         self.useFixture(edgevol_fixtures.Database("sqlite"))
-        conf = edgevol_fixtures.make_conf()
+        conf = edgevol_fixtures.make_conf(**self.overrides)
         self.useFixture(messaging_conffixture.ConfFixture(conf))
         conf.set_override("transport_url", "fake:/")
         conf.set_override("control_exchange",
