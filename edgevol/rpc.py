@@ -39,9 +39,9 @@ RABBIT_DEFAULTS = {
     # rebuilt; 0 would wait on it forever.
     "heartbeat_timeout_threshold": 15,
 }
-MAX_SENDERS = 16
-"""Casts in flight at once per process; more wait their turn (still
-bounded by ``rpc_send_timeout`` for the caller)."""
+MAX_SENDERS = 32
+"""Casts and calls in flight at once per process; more wait their turn
+(still bounded for the caller)."""
 
 _transports = {}
 _senders = {}
@@ -103,7 +103,9 @@ class ContextSerializer(messaging.NoOpSerializer):
 class BoundedCastClient:
     """An RPC client whose casts wait at most ``rpc_send_timeout``.
 
-    ``prepare`` and ``call`` behave as oslo.messaging's; ``cast`` returns
+    ``prepare`` behaves as oslo.messaging's; ``call`` raises
+    ``MessagingTimeout`` after ``rpc_call_timeout`` whatever it waits on;
+    ``cast`` returns
     True once the broker confirmed the message, False if it did not within
     the bound or refused it (logged). A False cast may still arrive later:
     receivers are idempotent, and what never arrives the reconciler sends
@@ -118,7 +120,19 @@ class BoundedCastClient:
         return BoundedCastClient(self.conf, self._client.prepare(**kwargs))
 
     def call(self, context, method, **kwargs):
-        return self._client.call(context, method, **kwargs)
+        """oslo.messaging's call, bounded as a whole: its own timeout only
+        covers the wait for the answer, not a publish to a hung broker.
+
+        :raises MessagingTimeout: no answer within ``rpc_call_timeout``.
+        """
+        future = _sender(self.conf).submit(self._client.call, context,
+                                           method, **kwargs)
+        try:
+            return future.result(timeout=self.conf.rpc_call_timeout + 1)
+        except concurrent.futures.TimeoutError:
+            raise messaging.MessagingTimeout(
+                "No answer to %s within %ss" % (
+                    method, self.conf.rpc_call_timeout)) from None
 
     def cast(self, context, method, **kwargs):
         future = _sender(self.conf).submit(self._client.cast, context,

@@ -21,8 +21,11 @@ opts = [
     cfg.StrOpt("volume_topic", default="edgevol-volume",
                help="RPC topic of the volume managers (see "
                     "scheduler_topic)."),
-    cfg.IntOpt("rpc_call_timeout", default=30, min=1,
-               help="Seconds an RPC call waits for its answer."),
+    cfg.IntOpt("rpc_call_timeout", default=10, min=1,
+               help="Seconds an RPC call (attach, detach) waits for its "
+                    "answer, the message bus included; then the request "
+                    "fails with a 503 (a detach is finished later by the "
+                    "reconciler)."),
     cfg.FloatOpt("rpc_send_timeout", default=3.0, min=0.1,
                  help="Seconds a request waits for the message bus to "
                       "confirm a cast. A cast not confirmed in time (bus "

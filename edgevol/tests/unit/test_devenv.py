@@ -180,3 +180,21 @@ class CephConfTest(testtools.TestCase):
         bluestore = self._parsed("bluestore")["osd"]
         self.assertEqual("1024", bluestore["bluestore_block_size"])
         self.assertNotIn("bluestore_block_path", bluestore)
+
+
+class StatusFileTest(testtools.TestCase):
+    def test_status_json_is_private_even_over_a_left_over_file(self):
+        from edgevol.devenv import status
+
+        tmp = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(tmp, "status.json")
+        # A world-readable leftover of an interrupted write, and an old file.
+        for stale in (path + ".tmp", path):
+            with open(stale, "w") as f:
+                f.write("{}")
+            os.chmod(stale, 0o644)
+
+        class Env:
+            status_file = path
+        status.write(Env, {"transport_url": "rabbit://edgevol:secret@x/"})
+        self.assertEqual(0o600, os.stat(path).st_mode & 0o777)
