@@ -63,30 +63,34 @@ def delete(rbd, handle, name, cascade):
     :returns: what ``collect`` should start from: the removed image's
         former parent, the trashed image itself, or None.
     """
+    # One read-only open answers every question: it registers no watch,
+    # so the remove below does not find our own watch lingering after a
+    # close and wait for it to expire (a read-write open did, ~30 ms).
     try:
-        holders = rbd_volumes.watchers(rbd, handle, name)
-        image = rbd.Image(handle.ioctx, name)
+        with rbd.Image(handle.ioctx, name, read_only=True) as image:
+            holders = rbd_volumes.watchers_of(image)
+            snapshots = list(image.list_snaps())
+            image_id = image.id()
+            parent = rbd_clones.parent_ref(rbd, image)
     except rbd.ImageNotFound:
         LOG.info("image %s is already gone", name)
         return None
     if holders:
-        image.close()
         raise exception.VolumeIsBusy(name=name, reason=(
             "it is open by %s" % ", ".join(holders)))
-    with image:
-        users = [s["name"] for s in image.list_snaps()
-                 if rbd_snapshots.is_user_snapshot(rbd, s)]
-        if users and not cascade:
-            raise exception.VolumeIsBusy(name=name, reason=(
-                "it has snapshots: %s" % ", ".join(users)))
-        remaining = strip_snapshots(rbd, image)
-        image_id = image.id()
-        parent = rbd_clones.parent_ref(rbd, image)
-    if remaining:
-        rbd.RBD().trash_move(handle.ioctx, name, 0)
-        LOG.info("image %s (id %s) moved to the trash: %d snapshot(s) "
-                 "still serve clones", name, image_id, len(remaining))
-        return handle.ioctx.get_pool_name(), image_id
+    users = [s["name"] for s in snapshots
+             if rbd_snapshots.is_user_snapshot(rbd, s)]
+    if users and not cascade:
+        raise exception.VolumeIsBusy(name=name, reason=(
+            "it has snapshots: %s" % ", ".join(users)))
+    if snapshots:
+        with rbd.Image(handle.ioctx, name) as image:
+            remaining = strip_snapshots(rbd, image)
+        if remaining:
+            rbd.RBD().trash_move(handle.ioctx, name, 0)
+            LOG.info("image %s (id %s) moved to the trash: %d snapshot(s) "
+                     "still serve clones", name, image_id, len(remaining))
+            return handle.ioctx.get_pool_name(), image_id
     rbd_volumes.remove(rbd, handle, name)
     return parent
 

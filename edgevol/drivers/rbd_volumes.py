@@ -139,8 +139,14 @@ def watchers(rbd, handle, name):
     # A read-only open registers no watch of its own, so the list holds
     # only the other clients.
     with rbd.Image(handle.ioctx, name, read_only=True) as image:
-        return ["client.%s at %s" % (w["id"], w["addr"])
-                for w in image.watchers_list()]
+        return watchers_of(image)
+
+
+def watchers_of(image):
+    """Clients watching the open ``image`` (not this handle if it was
+    opened read-only)."""
+    return ["client.%s at %s" % (w["id"], w["addr"])
+            for w in image.watchers_list()]
 
 
 def _size_or_none(rbd, handle, name):
