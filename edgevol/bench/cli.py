@@ -8,6 +8,7 @@ import sys
 import requests
 
 from edgevol.bench import attach
+from edgevol.bench import churn
 from edgevol.bench import create
 from edgevol.bench import images
 from edgevol.bench import snapshots
@@ -213,6 +214,86 @@ def run_images(args):
     return 0
 
 
+def _late_reports(status, site_name):
+    """Lines of the site's volume service log where a periodic task
+    outlasted its interval (oslo.service logs each)."""
+    log = os.path.join(status["state_dir"], "logs",
+                       "edgevol-volume-%s.log" % site_name)
+    try:
+        with open(log, errors="replace") as log_file:
+            return sum("outlasted interval" in line for line in log_file)
+    except OSError:
+        return None
+
+
+def run_churn(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    site = next(s for s in status["sites"] if s["name"] == args.site)
+    endpoint = status["api"]["endpoint"]
+    _lift_quota(endpoint)
+    meter = churn.CpuMeter(status, site)
+    late_before = _late_reports(status, args.site)
+    phases = churn.stack_churn(
+        endpoint, TOKEN, site["availability_zone"], args.count,
+        args.clients, args.poll_interval, meter,
+        status["database"]["connection"])
+    late_after = _late_reports(status, args.site)
+    raw = churn.raw_churn(site, args.count, args.clients)
+    create, delete = phases["create"], phases["delete"]
+    c_lat, d_lat = (stats.summary_ms(create.pop("latencies")),
+                    stats.summary_ms(delete.pop("latencies")))
+    raw_c, raw_r = (stats.summary_ms(raw["create"].pop("latencies")),
+                    stats.summary_ms(raw["remove"].pop("latencies")))
+    late = (None if late_before is None or late_after is None
+            else late_after - late_before)
+    rows = [
+        ("creates/s", "%.1f" % create["per_s"], "%d done, %d errors" % (
+            create["done"], create["errors"])),
+        ("deletes/s", "%.1f" % delete["per_s"], "%d done, %d errors" % (
+            delete["done"], delete["errors"])),
+        ("deletes/s / creates/s", "%.2f" % (
+            delete["per_s"] / max(create["per_s"], 1e-9)), "goal >= 0.8"),
+        ("create->available p50", "%.1f ms" % c_lat["p50_ms"],
+         "p95 %.1f ms" % c_lat["p95_ms"]),
+        ("delete->gone p50", "%.1f ms" % d_lat["p50_ms"],
+         "p95 %.1f ms" % d_lat["p95_ms"]),
+        ("raw rbd create p50 (same concurrency)", "%.1f ms" % raw_c[
+            "p50_ms"], "%.1f/s" % raw["create"]["per_s"]),
+        ("raw rbd remove p50 (same concurrency)", "%.1f ms" % raw_r[
+            "p50_ms"], "%.1f/s" % raw["remove"]["per_s"]),
+        ("delete p50 / raw remove p50", "%.2fx" % (
+            d_lat["p50_ms"] / max(raw_r["p50_ms"], 1e-9)), "goal <= 3"),
+        ("CPU per create, all processes", "%.1f ms" % create[
+            "cpu_ms_per_volume_total"], "goal <= 30 ms"),
+        ("CPU per delete, all processes", "%.1f ms" % delete[
+            "cpu_ms_per_volume_total"], "goal <= 50 ms"),
+    ]
+    for name in sorted(create["cpu_ms_per_volume"]):
+        rows.append(("  CPU %s" % name, "%.1f / %.1f ms" % (
+            create["cpu_ms_per_volume"][name],
+            delete["cpu_ms_per_volume"].get(name, 0)), "create / delete"))
+    rows += [
+        ("DB sessions opened per volume", "%s / %s" % (
+            create["db_sessions_per_volume"],
+            delete["db_sessions_per_volume"]),
+         "create / delete phase; goal <= 0.1"),
+        ("periodic tasks that ran late", str(late),
+         "site %s volume service log" % args.site),
+    ]
+    stats.print_table("edgevol churn benchmark (site %s, %d volumes, %d "
+                      "clients)" % (args.site, args.count, args.clients),
+                      rows)
+    stats.write_json(args.json, {
+        "site": args.site, "count": args.count, "clients": args.clients,
+        "create": dict(create, latency=c_lat),
+        "delete": dict(delete, latency=d_lat),
+        "raw_create": dict(raw["create"], latency=raw_c),
+        "raw_remove": dict(raw["remove"], latency=raw_r),
+        "late_periodic_tasks": late})
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="edgevol-bench")
     parser.add_argument("--status", default=_default_status(),
@@ -267,6 +348,15 @@ def main(argv=None):
     images_parser.add_argument("--poll-interval", type=float, default=0.002)
     images_parser.add_argument("--json", default=".bench/images.json")
     images_parser.set_defaults(func=run_images)
+    churn_parser = sub.add_parser(
+        "churn", help="N volumes created then deleted by C clients: rates, "
+        "latency, CPU per volume per process, DB sessions, raw rbd")
+    churn_parser.add_argument("--site", default="site1")
+    churn_parser.add_argument("--count", type=int, default=200)
+    churn_parser.add_argument("--clients", type=int, default=32)
+    churn_parser.add_argument("--poll-interval", type=float, default=0.05)
+    churn_parser.add_argument("--json", default=".bench/churn.json")
+    churn_parser.set_defaults(func=run_churn)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -18,8 +18,18 @@ _facade = None
 _serialize_writers = False
 
 
+POOL_SIZE = 32
+"""Connections a process keeps open: one per worker thread of the API
+(``[api] threads``) and more than a volume manager or the scheduler uses
+at once. oslo.db's default (5 kept, 50 more opened and closed per use)
+opened a PostgreSQL session for most requests under load."""
+POOL_OVERFLOW = 16
+"""Connections beyond the pool in a burst (closed when returned)."""
+
+
 def register_opts(conf):
-    db_options.set_defaults(conf)
+    db_options.set_defaults(conf, max_pool_size=POOL_SIZE,
+                            max_overflow=POOL_OVERFLOW)
 
 
 def configure(conf=None, connection=None):
