@@ -1,0 +1,347 @@
+"""The data path of backups: point-in-time copies into a backup store.
+
+The store is the ``backups`` pool of one cluster (central's by default),
+one RBD namespace per site. It keeps ONE image per backed-up volume and
+ONE snapshot of that image per backup:
+
+* a backup writes, into the image's head, what changed in the volume since
+  the point the previous backup copied (``diff_iterate`` between two
+  snapshots of the SOURCE volume; a full backup: every allocated extent,
+  and whatever the head holds beyond them is discarded), then snapshots
+  the head. Every snapshot is a complete image of its point in time, so
+  deleting ANY backup is removing its snapshot: the others keep their
+  data, and nothing is ever copied again to keep a chain alive.
+* the copy goes straight from the site's cluster to the store's (librbd to
+  librbd, a few chunks in flight), never through a file; zeros are never
+  sent (a zero object is discarded, zero blocks are zeroed).
+* each backup records a SHA-256 per 4 MiB chunk of its point in time
+  (those of the previous backup, updated with the chunks it wrote) as an
+  object next to the image. Restores check every chunk they copy, so a
+  corrupted store fails the restore instead of restoring garbage.
+
+Callers hand in open IoCtx objects (the driver's connections) and the
+``rbd`` module; nothing here touches the database.
+"""
+
+import concurrent.futures
+import hashlib
+import json
+import threading
+
+CHUNK = 4 * 1024 ** 2
+"""Copy and digest unit: RBD's default object size, so a chunk is one
+object (reads and writes stay within one OSD request)."""
+IN_FLIGHT = 4
+"""Chunks copied at once: enough to overlap reads and writes across the
+WAN, few enough to bound memory (IN_FLIGHT x CHUNK)."""
+BLOCK = 64 * 1024
+"""Zero detection unit inside a chunk: runs of zero blocks are zeroed in
+the store (no payload) instead of written."""
+ZERO = bytes(CHUNK)
+FEATURES_WANTED = ("RBD_FEATURE_LAYERING", "RBD_FEATURE_EXCLUSIVE_LOCK",
+                   "RBD_FEATURE_OBJECT_MAP", "RBD_FEATURE_FAST_DIFF")
+
+
+class CorruptBackup(Exception):
+    """A chunk read from the store does not match the digest recorded."""
+
+
+def image_name(volume_id):
+    """The store image holding every backup of one volume."""
+    return "volume-%s.backups" % volume_id
+
+
+def snapshot_name(backup_id):
+    """The snapshot of a backup: on the store image, and on the source
+    volume as the base of the next incremental backup."""
+    return "backup-%s" % backup_id
+
+
+def digests_object(backup_id):
+    return "backup-%s.digests" % backup_id
+
+
+class Progress:
+    """Bytes done out of bytes to do, for a callback that may be slow."""
+
+    def __init__(self, total, report=None):
+        self.total = total
+        self.done = 0
+        self._report = report
+        self._lock = threading.Lock()
+
+    def add(self, count):
+        with self._lock:
+            self.done += count
+            done = self.done
+        if self._report is not None:
+            self._report(done, self.total)
+
+
+def _chunk_ranges(extents, size):
+    """{chunk index: [(offset, length), ...]} of ``extents`` clipped to
+    each 4 MiB chunk and to ``size``."""
+    ranges = {}
+    for offset, length in extents:
+        end = min(offset + length, size)
+        while offset < end:
+            index = offset // CHUNK
+            stop = min(end, (index + 1) * CHUNK)
+            ranges.setdefault(index, []).append((offset, stop - offset))
+            offset = stop
+    return ranges
+
+
+def _extents(image, from_snapshot=None):
+    """(offset, length) of ``image`` (at its open snapshot) written since
+    ``from_snapshot``, or allocated at all if None."""
+    found = []
+
+    def collect(offset, length, exists):
+        found.append((offset, length))
+    image.diff_iterate(0, image.size(), from_snapshot, collect)
+    return found
+
+
+def _copy_chunk(source, target, index, ranges, size):
+    """Bring chunk ``index`` of ``target`` to the source's content.
+
+    The whole chunk is read (locally) for its digest; only ``ranges``
+    are written, so what crosses to the store is what changed.
+    :returns: (digest, or None for an all-zero chunk; bytes written)
+    """
+    offset = index * CHUNK
+    data = source.read(offset, min(CHUNK, size - offset))
+    if data == ZERO[:len(data)]:
+        # The whole object goes: librbd skips a discard of part of one.
+        target.discard(offset, len(data))
+        return None, 0
+    written = 0
+    for start, length, is_zero in _runs(data, offset, ranges):
+        if is_zero:
+            # Zeroes without a payload, and applied even to part of an
+            # object (where a discard would be skipped).
+            target.write_zeroes(start, length)
+        else:
+            target.write(data[start - offset:start - offset + length], start)
+            written += length
+    return hashlib.sha256(data).hexdigest(), written
+
+
+def _runs(data, offset, ranges):
+    """Split ``ranges`` of a chunk read at ``offset`` into runs of zero and
+    non-zero BLOCKs: (start, length, is_zero), merged while alike.
+
+    librbd's exact diff reports a new object from its start to its last
+    write, holes included: those holes must not cross to the store.
+    """
+    for start, length in ranges:
+        end = start + length
+        run_start, run_zero = start, None
+        position = start
+        while position < end:
+            stop = min(end, (position // BLOCK + 1) * BLOCK)
+            piece = data[position - offset:stop - offset]
+            is_zero = piece == ZERO[:len(piece)]
+            if run_zero is not None and is_zero != run_zero:
+                yield run_start, position - run_start, run_zero
+                run_start = position
+            run_zero = is_zero
+            position = stop
+        if run_zero is not None:
+            yield run_start, end - run_start, run_zero
+
+
+def _copy(source, target, ranges, size, progress):
+    """Copy the chunk ranges of ``ranges``, IN_FLIGHT chunks at once.
+
+    :returns: ({chunk index: digest or None}, bytes written).
+    """
+    digests, written = {}, 0
+    with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
+        futures = {pool.submit(_copy_chunk, source, target, index,
+                               chunk_ranges, size): index
+                   for index, chunk_ranges in sorted(ranges.items())}
+        for future in concurrent.futures.as_completed(futures):
+            digest, count = future.result()
+            index = futures[future]
+            digests[index] = digest
+            written += count
+            progress.add(sum(n for _, n in ranges[index]))
+    return digests, written
+
+
+def _features(rbd):
+    value = 0
+    for name in FEATURES_WANTED:
+        value |= getattr(rbd, name)
+    return value
+
+
+def _store_image(rbd, store_ioctx, name, size):
+    """Open the store image ``name``, created or grown to ``size``."""
+    try:
+        image = rbd.Image(store_ioctx, name)
+    except rbd.ImageNotFound:
+        rbd.RBD().create(store_ioctx, name, size, old_format=False,
+                         features=_features(rbd))
+        return rbd.Image(store_ioctx, name), True
+    if image.size() != size:
+        image.resize(size)
+    return image, False
+
+
+def _read_digests(store_ioctx, backup_id):
+    import rados
+    try:
+        raw = store_ioctx.read(digests_object(backup_id), 64 * 1024 ** 2)
+    except rados.ObjectNotFound:
+        return None
+    return {int(k): v for k, v in json.loads(raw.decode()).items()}
+
+
+def _write_digests(store_ioctx, backup_id, digests):
+    store_ioctx.write_full(digests_object(backup_id), json.dumps(
+        {str(k): v for k, v in sorted(digests.items())}).encode())
+
+
+def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
+           volume_id, backup_id, base=None, report=None):
+    """Copy ``volume_name@source_snapshot`` into the store as a backup.
+
+    :param base: ``(backup id, source snapshot)`` of the previous backup
+        of this volume when an incremental is wanted and both still
+        exist; None copies every allocated extent (a full backup).
+    :param report: ``report(done_bytes, total_bytes)`` while copying.
+    :returns: {"size", "bytes_written", "chunks", "incremental"}.
+    Idempotent: run again after a crash, it writes the same head.
+    """
+    with rbd.Image(source_ioctx, volume_name, snapshot=source_snapshot,
+                   read_only=True) as source:
+        size = source.size()
+        target, created = _store_image(rbd, store_ioctx,
+                                       image_name(volume_id), size)
+        with target:
+            parent_digests = (None if base is None or created else
+                              _read_digests(store_ioctx, base[0]))
+            if parent_digests is None:
+                # The head may hold an older point in time: whatever it
+                # has outside the source's extents must read as zeros.
+                extents = _extents(source) + (
+                    [] if created else _extents(target))
+                digests = {}
+            else:
+                extents = _extents(source, base[1])
+                digests = dict(parent_digests)
+            ranges = _chunk_ranges(extents, size)
+            progress = Progress(sum(n for r in ranges.values()
+                                    for _, n in r), report)
+            copied, written = _copy(source, target, ranges, size, progress)
+            for index, digest in copied.items():
+                if digest is None:
+                    digests.pop(index, None)
+                else:
+                    digests[index] = digest
+            digests = {i: d for i, d in digests.items() if i * CHUNK < size}
+            _write_digests(store_ioctx, backup_id, digests)
+            snap = snapshot_name(backup_id)
+            if snap not in {s["name"] for s in target.list_snaps()}:
+                target.create_snap(snap)
+    return {"size": size, "bytes_written": written, "chunks": len(digests),
+            "incremental": parent_digests is not None}
+
+
+def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
+            target_name, report=None):
+    """Copy a backup into the existing image ``target_name``.
+
+    Only the backup's allocated chunks are read; each is checked against
+    the digest recorded at backup time. Target chunks the backup does
+    not hold are discarded (an existing volume gets exactly the backup).
+
+    :raises CorruptBackup: a chunk differs from its digest (the target is
+        then partly written: the caller fails the restore).
+    :returns: {"size", "bytes_written"}.
+    """
+    digests = _read_digests(store_ioctx, backup_id)
+    if digests is None:
+        raise CorruptBackup("backup %s has no digests in the store" %
+                            backup_id)
+    with rbd.Image(store_ioctx, image_name(volume_id),
+                   snapshot=snapshot_name(backup_id),
+                   read_only=True) as source, \
+            rbd.Image(target_ioctx, target_name) as target:
+        size = source.size()
+        if target.size() < size:
+            target.resize(size)
+        ranges = _chunk_ranges(_extents(source) + _extents(target), size)
+        progress = Progress(sum(n for r in ranges.values() for _, n in r),
+                            report)
+        copied, written = _copy(source, target, ranges, size, progress)
+    bad = sorted(i for i, digest in copied.items()
+                 if digest != digests.get(i))
+    missing = sorted(set(digests) - set(copied))
+    if bad or missing:
+        raise CorruptBackup(
+            "backup %s: %d chunk(s) differ from the digests recorded at "
+            "backup time (first at byte %d)" % (
+                backup_id, len(bad) + len(missing),
+                min(bad + missing) * CHUNK))
+    return {"size": size, "bytes_written": written}
+
+
+def verify(rbd, store_ioctx, volume_id, backup_id):
+    """Read a whole backup back and compare it with its digests.
+
+    :returns: chunk indexes that differ (empty when the backup is sound).
+    """
+    digests = _read_digests(store_ioctx, backup_id)
+    if digests is None:
+        raise CorruptBackup("backup %s has no digests in the store" %
+                            backup_id)
+    bad = []
+    with rbd.Image(store_ioctx, image_name(volume_id),
+                   snapshot=snapshot_name(backup_id),
+                   read_only=True) as image:
+        size = image.size()
+        allocated = _chunk_ranges(_extents(image), size)
+        for index in sorted(set(allocated) | set(digests)):
+            data = image.read(index * CHUNK, min(CHUNK, size - index * CHUNK))
+            digest = (None if data == ZERO[:len(data)]
+                      else hashlib.sha256(data).hexdigest())
+            if digest != digests.get(index):
+                bad.append(index)
+    return bad
+
+
+def delete(rbd, store_ioctx, volume_id, backup_id):
+    """Remove one backup; the volume's other backups keep their data.
+
+    :returns: True if it was the volume's last backup (the store image
+        went with it). Idempotent.
+    """
+    name = image_name(volume_id)
+    snap = snapshot_name(backup_id)
+    try:
+        with rbd.Image(store_ioctx, name) as image:
+            if snap in {s["name"] for s in image.list_snaps()}:
+                image.remove_snap(snap)
+            left = [s for s in image.list_snaps()]
+    except rbd.ImageNotFound:
+        left = []
+    _remove_object(store_ioctx, digests_object(backup_id))
+    if left:
+        return False
+    try:
+        rbd.RBD().remove(store_ioctx, name)
+    except rbd.ImageNotFound:
+        pass
+    return True
+
+
+def _remove_object(ioctx, name):
+    import rados
+    try:
+        ioctx.remove_object(name)
+    except rados.ObjectNotFound:
+        pass

@@ -1,0 +1,48 @@
+"""Pure parts of the backup data path: chunk ranges and zero runs.
+
+The copies themselves are proven on real Ceph
+(edgevol/tests/functional/test_backup_data.py)."""
+
+import testtools
+
+from edgevol.drivers import rbd_backup
+
+CHUNK = rbd_backup.CHUNK
+BLOCK = rbd_backup.BLOCK
+
+
+class ChunkRangesTest(testtools.TestCase):
+    def test_extents_split_at_chunk_boundaries_and_the_image_end(self):
+        ranges = rbd_backup._chunk_ranges(
+            [(CHUNK - 10, 20), (3 * CHUNK + 5, 10 * CHUNK)], 4 * CHUNK)
+        self.assertEqual({0: [(CHUNK - 10, 10)], 1: [(CHUNK, 10)],
+                          3: [(3 * CHUNK + 5, CHUNK - 5)]}, ranges)
+
+    def test_empty_and_overlapping_extents(self):
+        self.assertEqual({}, rbd_backup._chunk_ranges([(0, 0)], CHUNK))
+        self.assertEqual({0: [(0, 10), (5, 10)]},
+                         rbd_backup._chunk_ranges([(0, 10), (5, 10)], CHUNK))
+
+
+class ZeroRunsTest(testtools.TestCase):
+    def test_zero_blocks_become_discards_and_data_runs_writes(self):
+        data = bytearray(CHUNK)
+        data[BLOCK + 5:BLOCK + 10] = b"xxxxx"
+        data[3 * BLOCK] = 1
+        self.assertEqual(
+            [(0, BLOCK, True), (BLOCK, BLOCK, False), (2 * BLOCK, BLOCK, True),
+             (3 * BLOCK, BLOCK, False), (4 * BLOCK, CHUNK - 4 * BLOCK, True)],
+            list(rbd_backup._runs(bytes(data), 0, [(0, CHUNK)])))
+
+    def test_runs_stay_inside_the_asked_ranges_at_any_offset(self):
+        data = bytearray(CHUNK)
+        data[BLOCK:2 * BLOCK] = b"a" * BLOCK
+        data[3 * BLOCK] = 1
+        offset = 7 * CHUNK
+        self.assertEqual(
+            [(offset + BLOCK + 100, BLOCK - 100, False),
+             (offset + 2 * BLOCK, BLOCK, True),
+             (offset + 3 * BLOCK, 10, False)],
+            list(rbd_backup._runs(bytes(data), offset,
+                                  [(offset + BLOCK + 100, 2 * BLOCK - 100),
+                                   (offset + 3 * BLOCK, 10)])))
