@@ -11,6 +11,7 @@ from oslo_utils import strutils
 from oslo_utils import timeutils
 
 from edgevol.api import faults
+from edgevol.api import validation
 
 SORT_DIRECTIONS = ("asc", "desc")
 DEFAULT_SORT_DIRECTION = "desc"
@@ -157,4 +158,6 @@ def literal_dict(value, name):
         raise faults.BadRequest(
             "Invalid %s filter '%s': expected a dictionary of strings, "
             "like {'key': 'value'}." % (name, value))
+    # Escapes in the literal ("\\x00", "\\ud800") make what no column holds.
+    validation.check_storable(parsed, name)
     return {k: str(v) for k, v in parsed.items()}

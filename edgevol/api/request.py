@@ -9,6 +9,7 @@ import json
 import urllib.parse
 
 from edgevol.api import faults
+from edgevol.api import validation
 
 MAX_BODY_BYTES = 112 * 1024
 """Largest request body accepted (Cinder's osapi_max_request_body_size)."""
@@ -46,13 +47,11 @@ class Request:
         """Query parameters as a dict; a repeated name keeps its last value."""
         if self._params is None:
             query = self.environ.get("QUERY_STRING", "")
-            self._params = dict(urllib.parse.parse_qsl(
+            params = dict(urllib.parse.parse_qsl(
                 query, keep_blank_values=True)) if query else {}
-            if "\x00" in "".join(self._params) + "".join(
-                    self._params.values()):
-                # Values reach the database, which refuses NUL characters.
-                raise faults.BadRequest("NUL characters are not allowed in "
-                                        "query parameters.")
+            # Values reach the database, which refuses NUL characters.
+            validation.check_storable(params)
+            self._params = params
         return self._params
 
     def header(self, name, default=None):

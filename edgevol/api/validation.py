@@ -1,8 +1,18 @@
 """Request bodies checked against the schemas of ``edgevol.api.schemas``.
 
 Schemas are compiled once, when a handler module is imported; a failed
-check is a 400 that names the field, the value and what was wrong.
+check is a 400 worded as Cinder words it: ``Invalid input for
+field/attribute <field>. Value: <value>. <what was wrong>``, the field
+being the innermost key, not the JSON path (clients and scripts match on
+Cinder's text).
+
+Before the schema, every string of a body (keys too) is checked for what
+no database column can hold: NUL characters (PostgreSQL refuses them) and
+unpaired UTF-16 surrogates (JSON's ``"\\ud800"``; no UTF-8 encoding
+exists). One check here covers every resource and microversion.
 """
+
+import re
 
 import jsonschema
 from jsonschema import exceptions as js_exceptions
@@ -11,18 +21,79 @@ from edgevol.api import faults
 
 _MAX_VALUE_CHARS = 120
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""Characters no stored string may hold: NUL and lone surrogates."""
+
+UNSTORABLE_REASON = ("Strings may not contain NUL characters or unpaired "
+                     "UTF-16 surrogates.")
+
+
+def _shown(value):
+    """A value as Cinder shows it (``str``), cut short and made printable."""
+    text = str(value)
+    if UNSTORABLE.search(text):
+        text = ascii(value)
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[:_MAX_VALUE_CHARS] + "..."
+    return text
+
+
+def invalid_field(field, value, reason):
+    """Cinder's ``ValidationError`` wording, as a 400."""
+    if field is None:
+        return faults.BadRequest("Invalid input. Value: %s. %s" %
+                                 (_shown(value), reason))
+    return faults.BadRequest(
+        "Invalid input for field/attribute %s. Value: %s. %s" %
+        (field, _shown(value), reason))
+
+
+def _unstorable(document):
+    """(field, string) of the first string the database cannot store.
+
+    A bad key is reported under the key of the object that holds it.
+    Iterative: a body may nest as deeply as the JSON parser allowed.
+    """
+    pending = [(None, document)]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, str):
+            if UNSTORABLE.search(value):
+                return field, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if UNSTORABLE.search(key):
+                    return field, key
+                pending.append((key, item))
+        elif isinstance(value, list):
+            pending.extend((field, item) for item in value)
+    return None
+
+
+def check_storable(document, field=None):
+    """400 naming the field when ``document`` holds an unstorable string.
+
+    ``field`` names ``document`` itself (a query parameter, say).
+    """
+    found = _unstorable({field: document} if field else document)
+    if found is not None:
+        raise invalid_field(found[0], found[1], UNSTORABLE_REASON)
+
+
+def _field(error):
+    """The innermost key of the failing value, as Cinder names it."""
+    for part in reversed(error.absolute_path):
+        if isinstance(part, str):
+            return part
+    return None
+
 
 def _describe(error):
-    path = ".".join(str(part) for part in error.absolute_path) or "body"
-    value = repr(error.instance)
-    if len(value) > _MAX_VALUE_CHARS:
-        value = value[:_MAX_VALUE_CHARS] + "..."
-    return ("Invalid input for field/attribute %s. Value: %s. %s" %
-            (path, value, error.message))
-
-
-def _best_error(validator, body):
-    return js_exceptions.best_match(validator.iter_errors(body))
+    field = _field(error)
+    if field is None:
+        # Cinder too says only what is wrong when the body itself is.
+        return faults.BadRequest(error.message)
+    return invalid_field(field, error.instance, error.message)
 
 
 class Schema:
@@ -35,9 +106,10 @@ class Schema:
 
     def validate(self, body, version=None):
         """Raise a 400 naming the first problem; ``version`` is unused."""
-        error = _best_error(self._validator, body)
+        check_storable(body)
+        error = js_exceptions.best_match(self._validator.iter_errors(body))
         if error is not None:
-            raise faults.BadRequest(_describe(error))
+            raise _describe(error)
 
 
 class Versioned:

@@ -8,6 +8,7 @@ from edgevol.api import faults
 from edgevol.api import microversions as mv
 from edgevol.api.request import Response
 from edgevol.api.schemas import default_types as schemas
+from edgevol.api.schemas import parameter_types as types
 from edgevol.api import validation
 from edgevol.api.views import default_types as views
 from edgevol import exception
@@ -15,6 +16,7 @@ from edgevol.policies import default_types as rules
 from edgevol import policy
 
 SET_SCHEMA = validation.Schema(schemas.set_default)
+URL_SCHEMA = validation.Schema(types.url_project)
 
 
 def _check_version(req):
@@ -31,6 +33,7 @@ def set_default(req):
     """PUT /default-types/{project_id} -> 200; 400 unknown type."""
     _check_version(req)
     policy.authorize(req.context, rules.SET, _target(req))
+    URL_SCHEMA.validate(req.urlargs)
     body = req.json_body()
     SET_SCHEMA.validate(body)
     try:

@@ -5,6 +5,7 @@ from edgevol.api.handlers import common
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
+from edgevol.api.schemas import parameter_types as types
 from edgevol.api.schemas import quota_sets as schemas
 from edgevol.api import validation
 from edgevol.api.views import quotas as views
@@ -12,6 +13,7 @@ from edgevol.policies import quotas as rules
 from edgevol import policy
 
 UPDATE_SCHEMA = validation.Schema(schemas.update)
+URL_SCHEMA = validation.Schema(types.url_project)
 NOT_LIMITS = frozenset({"tenant_id", "id"})
 """Keys clients send in a quota set that are not limits."""
 
@@ -56,6 +58,7 @@ def update(req):
     Values are integers >= -1 (-1: unlimited) or such strings.
     """
     policy.authorize(req.context, rules.UPDATE, _target(req))
+    URL_SCHEMA.validate(req.urlargs)
     project_id = req.urlargs["project_id"]
     body = req.json_body()
     UPDATE_SCHEMA.validate(body)

@@ -5,6 +5,7 @@ from edgevol.api.handlers import common
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
+from edgevol.api.schemas import parameter_types as types
 from edgevol.api.schemas import volumes as schemas
 from edgevol.api import validation
 from edgevol.api.views import volumes as views
@@ -202,6 +203,10 @@ def _list_args(req, strict):
     if "metadata" in filters:
         filters["metadata"] = params.literal_dict(filters["metadata"],
                                                   "metadata")
+    if "size" in filters:
+        # An integer column: PostgreSQL refuses to compare it with text.
+        filters["size"] = params.to_int(filters["size"], "size", minimum=0,
+                                        maximum=types.MAX_INT)
     all_tenants = params.get_bool(query, "all_tenants")
     if all_tenants or "project_id" in filters:
         allowed = policy.check(req.context, rules.GET_ALL_TENANTS, _own(req))

@@ -6,8 +6,12 @@ from edgevol.api.schemas import parameter_types as types
 
 uuid = dict(types.optional_uuid, type="string")
 
-connector = {"type": "object"}
-"""os-brick's connector: edgevol reads ``host``; the rest is the host's."""
+connector = {
+    "type": "object",
+    "properties": {"host": {"type": "string", "maxLength": 255}},
+}
+"""os-brick's connector: edgevol reads ``host`` (a compute host's name,
+stored with the attachment); the rest is the host's."""
 
 create = {
     "type": "object",
@@ -17,7 +21,7 @@ create = {
             "properties": {
                 "volume_uuid": uuid,
                 "instance_uuid": types.optional_uuid,
-                "connector": {"type": ["object", "null"]},
+                "connector": {"anyOf": [connector, {"type": "null"}]},
                 # Below 3.54 openstackclient sends "mode": null; a mode is
                 # ignored there, as Cinder ignores unknown keys.
                 "mode": {},
@@ -65,7 +69,7 @@ force_detach = {
             "type": ["object", "null"],
             "properties": {
                 "attachment_id": types.optional_uuid,
-                "connector": {"type": ["object", "null"]},
+                "connector": {"anyOf": [connector, {"type": "null"}]},
             },
             "additionalProperties": False,
         },

@@ -28,6 +28,14 @@ optional_name = {"type": ["string", "null"], "maxLength": 255,
                  "pattern": NO_NUL}
 """A volume's name or description: may be empty or null."""
 
+project_id = {"type": "string", "minLength": 1, "maxLength": 255,
+              "pattern": NO_NUL}
+"""A project id as a URL names it (``/os-quota-sets/{project_id}``)."""
+
+url_project = {"type": "object", "properties": {"project_id": project_id}}
+"""The URL arguments of a request that stores rows keyed by the URL's
+project: a column of 255 characters holds no longer id."""
+
 optional_uuid = {
     "type": ["string", "null"],
     "pattern": "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"

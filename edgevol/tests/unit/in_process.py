@@ -32,20 +32,22 @@ def wait_for(predicate, timeout=10):
 
 
 class InProcessServices(fixtures.Fixture):
-    """A SQLite database, the scheduler and FakeDriver volume managers.
+    """A database, the scheduler and FakeDriver volume managers.
 
     ``conf`` is the ConfigOpts they share; ``services`` lists them, the
     scheduler first, then one per site in ``SITES`` order.
 
     :param overrides: ``{"group.option": value}`` set before they start.
+    :param backend: the database: "sqlite" (a file) or "postgresql".
     """
 
-    def __init__(self, overrides=None):
+    def __init__(self, overrides=None, backend="sqlite"):
         super().__init__()
         self.overrides = overrides or {}
+        self.backend = backend
 
     def _setUp(self):
-        self.useFixture(edgevol_fixtures.Database("sqlite"))
+        self.useFixture(edgevol_fixtures.Database(self.backend))
         conf = edgevol_fixtures.make_conf(**self.overrides)
         self.useFixture(messaging_conffixture.ConfFixture(conf))
         conf.set_override("transport_url", "fake:/")

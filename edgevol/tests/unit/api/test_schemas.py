@@ -196,7 +196,9 @@ class SchemaTest(base.APITestCase):
     def test_messages_name_the_field(self):
         response = self.call("POST", "/v3/volumes",
                              {"volume": {"size": 1, "name": 5}})
-        self.assertIn("volume.name", self.fault(response, 400))
+        self.assertEqual("Invalid input for field/attribute name. Value: 5. "
+                         "5 is not of type 'string', 'null'",
+                         self.fault(response, 400))
         response = self.call("POST", "/v3/volumes", {"volume": {}})
         self.assertIn("'size' is a required property",
                       self.fault(response, 400))
