@@ -11,8 +11,16 @@ class EdgevolError(Exception):
 
     code = 500
     message = "An unknown error occurred."
+    headers = ()
+    """Extra response headers, as (name, value) pairs."""
+    named = False
+    """Whether the fault message starts with the error's class name, as
+    Cinder's fault wrapper words the errors it lets through (quota)."""
+    defaults = {}
+    """Message arguments a caller may leave out."""
 
     def __init__(self, message=None, **kwargs):
+        kwargs = dict(self.defaults, **kwargs)
         self.kwargs = kwargs
         if message is None:
             message = self.message % kwargs if kwargs else self.message
@@ -134,10 +142,53 @@ class AttachmentNotFound(NotFound):
     message = "Attachment %(attachment_id)s could not be found."
 
 
+# --- quotas: Cinder's names and words (clients and scripts match on them) ---
 class OverQuota(EdgevolError):
+    """Base of the quota errors (Cinder's ``QuotaError``): a 413 that
+    names the error and says a retry may succeed once usage drops."""
+
     code = 413
-    message = ("Quota exceeded for %(resource)s: requested %(requested)s, "
-               "in use %(in_use)s, limit %(limit)s.")
+    headers = (("Retry-After", "0"),)
+    named = True
+    message = "Quota exceeded: code=%(code)s"
+
+
+class VolumeSizeExceedsAvailableQuota(OverQuota):
+    defaults = {"name": "gigabytes"}
+    message = ("Requested volume or snapshot exceeds allowed %(name)s "
+               "quota. Requested %(requested)sG, quota is %(quota)sG and "
+               "%(consumed)sG has been consumed.")
+
+
+class VolumeBackupSizeExceedsAvailableQuota(OverQuota):
+    message = ("Requested backup exceeds allowed Backup gigabytes quota. "
+               "Requested %(requested)sG, quota is %(quota)sG and "
+               "%(consumed)sG has been consumed.")
+
+
+class VolumeSizeExceedsLimit(OverQuota):
+    """``per_volume_gigabytes``: one volume may not be this large."""
+
+    message = ("Requested volume size %(size)dG is larger than maximum "
+               "allowed limit %(limit)dG.")
+
+
+class VolumeLimitExceeded(OverQuota):
+    defaults = {"name": "volumes"}
+    message = ("Maximum number of volumes allowed (%(allowed)d) exceeded "
+               "for quota '%(name)s'.")
+
+
+class SnapshotLimitExceeded(OverQuota):
+    message = "Maximum number of snapshots allowed (%(allowed)d) exceeded"
+
+
+class BackupLimitExceeded(OverQuota):
+    message = "Maximum number of backups allowed (%(allowed)d) exceeded"
+
+
+class GroupLimitExceeded(OverQuota):
+    message = "Maximum number of groups allowed (%(allowed)d) exceeded"
 
 
 class NoValidBackend(EdgevolError):

@@ -82,19 +82,29 @@ def to_fault(error):
     if isinstance(error, exception.EdgevolError):
         if error.code >= 500:
             LOG.warning("Request failed: %s", error)
-        return error.code, str(error), []
+        message = str(error)
+        if error.named:
+            message = "%s: %s" % (type(error).__name__, message)
+        return error.code, message, list(error.headers)
     LOG.exception("Unexpected error while serving the request")
     return 500, INTERNAL_ERROR_MESSAGE, []
 
 
-def fault_body(code, message):
+def fault_body(code, message, headers=()):
+    """The fault's JSON; an over-limit fault repeats ``Retry-After`` in the
+    body as ``retryAfter``, as Cinder's does."""
+    detail = {"code": code, "message": message}
+    if code in (413, 429):
+        retry = dict(headers).get("Retry-After")
+        if retry:
+            detail["retryAfter"] = retry
     name = FAULT_NAMES.get(code, DEFAULT_FAULT_NAME)
-    return json.dumps({name: {"code": code, "message": message}}).encode()
+    return json.dumps({name: detail}).encode()
 
 
 def respond(start_response, code, message, headers=()):
     """Send a fault as a complete WSGI response."""
-    body = fault_body(code, message)
+    body = fault_body(code, message, headers)
     start_response(status_line(code), [
         ("Content-Type", "application/json"),
         ("Content-Length", str(len(body)))] + list(headers))

@@ -56,9 +56,43 @@ def charge(session, project_id, deltas):
                                           delta):
             limits = _limits(session, project_id)
             in_use = _usages(session, project_id).get(resource, 0)
-            raise exception.OverQuota(resource=resource, requested=delta,
-                                      in_use=in_use,
-                                      limit=limits.get(resource, -1))
+            raise over_quota(resource, delta, limits.get(resource, -1),
+                             in_use)
+
+
+_COUNT_ERRORS = {
+    "volumes": exception.VolumeLimitExceeded,
+    "snapshots": exception.SnapshotLimitExceeded,
+    "backups": exception.BackupLimitExceeded,
+    "groups": exception.GroupLimitExceeded,
+}
+
+
+def over_quota(resource, requested, limit, consumed):
+    """The error of a charge ``resource`` has no room for, as Cinder words
+    it (``process_reserve_over_quota``): sizes name the quota and the
+    numbers, counts the limit.
+
+    Sorted charges fail on gigabytes before counts, as Cinder's sorted
+    ``overs`` do, so one request always earns the same error.
+    """
+    if resource == "backup_gigabytes":
+        return exception.VolumeBackupSizeExceedsAvailableQuota(
+            requested=requested, quota=limit, consumed=consumed)
+    if resource.endswith("gigabytes"):
+        return exception.VolumeSizeExceedsAvailableQuota(
+            name=resource, requested=requested, quota=limit,
+            consumed=consumed)
+    return _COUNT_ERRORS[resource](allowed=limit, name=resource)
+
+
+def check_volume_size(context, project_id, size):
+    """Refuse a volume larger than the project's ``per_volume_gigabytes``
+    (-1, the default: no limit), before any charge, as Cinder does."""
+    with db_session.reader(context) as session:
+        limit = _limits(session, project_id).get("per_volume_gigabytes", -1)
+    if 0 <= limit < size:
+        raise exception.VolumeSizeExceedsLimit(size=size, limit=limit)
 
 
 def _try_charge(session, project_id, resource, delta):

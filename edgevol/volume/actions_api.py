@@ -27,7 +27,8 @@ class VolumeActionsAPI:
         :raises InvalidInput: ``new_size`` is not larger than the size.
         :raises InvalidStatus: the volume is not available (or in-use with
             ``allow_attached``); the message names its status.
-        :raises OverQuota: no gigabytes left for the growth.
+        :raises OverQuota: no gigabytes left for the growth, or
+            ``new_size`` is above ``per_volume_gigabytes``.
         """
         volume = self.volumes.get(context, volume_id)
         old_size = volume["size"]
@@ -36,6 +37,8 @@ class VolumeActionsAPI:
                 reason="new size for extend must be greater than the "
                 "current size (current: %d GiB, requested: %d GiB)." %
                 (old_size, new_size))
+        db_quotas.check_volume_size(context, volume["project_id"],
+                                    new_size)
         db_quotas.ensure_usage_rows(context, volume["project_id"],
                                     ("gigabytes",))
         volume = volume_claims.claim_extend(context, volume_id, old_size,

@@ -104,6 +104,7 @@ class VolumeAPI:
         if image_id:
             image, size = self.images.check_for_create(context, image_id,
                                                        size, zone)
+        db_quotas.check_volume_size(context, context.project_id, size)
         db_quotas.ensure_usage_rows(context, context.project_id,
                                     ("volumes", "gigabytes"))
         volume = db_volumes.create(context, {

@@ -77,6 +77,7 @@ def create(volume_api, context, source, vtype, *, size, name, description,
         raise exception.InvalidInput(
             reason="size %d GiB is smaller than the %d GiB of %s." %
             (size, source.min_size, source.describe()))
+    db_quotas.check_volume_size(context, context.project_id, size)
     db_quotas.ensure_usage_rows(context, context.project_id,
                                 ("volumes", "gigabytes"))
     volume = volume_sources.create(context, {

@@ -15,8 +15,7 @@ DOMAIN_ERRORS = [
                              column="status", current="creating",
                              allowed="available"), 409,
      "conflictingRequest"),
-    (exception.OverQuota(resource="gigabytes", requested=5, in_use=1,
-                         limit=2), 413, "overLimit"),
+    (exception.SnapshotLimitExceeded(allowed=2), 413, "overLimit"),
     (exception.ServiceUnavailable(reason="no site"), 503,
      "serviceUnavailable"),
     (exception.DriverError(reason="ceph said no"), 500, "computeFault"),
@@ -33,10 +32,25 @@ class FaultTest(base.APITestCase):
         for error, code, name in DOMAIN_ERRORS:
             self.break_get_all(error)
             response = self.call("GET", "/v3/volumes")
-            self.assertEqual(str(error), self.fault(response, code))
+            expected = str(error)
+            if error.named:
+                expected = "%s: %s" % (type(error).__name__, expected)
+            self.assertEqual(expected, self.fault(response, code))
             self.assertIn(name, response.json)
             self.assertEqual("volume 3.0",
                              response.headers["OpenStack-API-Version"])
+
+    def test_quota_errors_are_named_and_say_retry_after(self):
+        # Cinder's fault wrapper: "<exception name>: <message>", the
+        # Retry-After header and its copy in the body.
+        self.break_get_all(exception.VolumeLimitExceeded(allowed=3))
+        response = self.call("GET", "/v3/volumes")
+        self.assertEqual("0", response.headers["Retry-After"])
+        self.assertEqual({"overLimit": {
+            "code": 413, "retryAfter": "0",
+            "message": "VolumeLimitExceeded: Maximum number of volumes "
+                       "allowed (3) exceeded for quota 'volumes'."}},
+            response.json)
 
     def test_unexpected_errors_are_500_saying_nothing_inside(self):
         log = self.useFixture(fixtures.FakeLogger())
