@@ -3,7 +3,11 @@
 from edgevol.db import quotas as db_quotas
 from edgevol import exception
 
-RESOURCES = ("volumes", "gigabytes", "snapshots")
+RESOURCES = ("volumes", "gigabytes", "snapshots", "backups",
+             "backup_gigabytes", "groups", "per_volume_gigabytes")
+"""Cinder's quota set. ``per_volume_gigabytes`` limits one volume's size
+and is never in use; backups and groups stay unused until edgevol makes
+them, their usage read like any other's."""
 
 
 def configured_defaults(conf):

@@ -11,6 +11,10 @@ update = {
                 "volumes": types.quota_limit,
                 "gigabytes": types.quota_limit,
                 "snapshots": types.quota_limit,
+                "backups": types.quota_limit,
+                "backup_gigabytes": types.quota_limit,
+                "groups": types.quota_limit,
+                "per_volume_gigabytes": types.quota_limit,
                 # python-cinderclient puts the project in the body too; it
                 # is the URL's project that counts.
                 "tenant_id": {"type": "string", "maxLength": 255},

@@ -5,6 +5,9 @@ LIMIT_NAMES = {
     "volumes": ("maxTotalVolumes", "totalVolumesUsed"),
     "gigabytes": ("maxTotalVolumeGigabytes", "totalGigabytesUsed"),
     "snapshots": ("maxTotalSnapshots", "totalSnapshotsUsed"),
+    "backups": ("maxTotalBackups", "totalBackupsUsed"),
+    "backup_gigabytes": ("maxTotalBackupGigabytes",
+                         "totalBackupGigabytesUsed"),
 }
 
 

@@ -273,8 +273,10 @@ class FakeServiceAPI:
 
 
 class FakeQuotaAPI:
-    RESOURCES = ("volumes", "gigabytes", "snapshots")
-    DEFAULTS = {"volumes": 10, "gigabytes": 1000, "snapshots": 10}
+    DEFAULTS = {"volumes": 10, "gigabytes": 1000, "snapshots": 10,
+                "backups": 10, "backup_gigabytes": 1000, "groups": 10,
+                "per_volume_gigabytes": -1}
+    RESOURCES = tuple(DEFAULTS)
 
     def __init__(self, volumes):
         self.volumes = volumes
@@ -290,9 +292,9 @@ class FakeQuotaAPI:
         owned = [v for v in self.volumes.volumes.values()
                  if v["project_id"] == project_id]
         in_use = {"volumes": len(owned),
-                  "gigabytes": sum(v["size"] for v in owned),
-                  "snapshots": 0}
-        return {r: {"limit": limits[r], "in_use": in_use[r], "reserved": 0}
+                  "gigabytes": sum(v["size"] for v in owned)}
+        return {r: {"limit": limits[r], "in_use": in_use.get(r, 0),
+                    "reserved": 0}
                 for r in self.RESOURCES}
 
     def update(self, ctx, project_id, values):

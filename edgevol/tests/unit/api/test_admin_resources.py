@@ -66,12 +66,16 @@ class ServicesTest(base.APITestCase):
             "host": "site1@rbd"}, token=base.ADMIN), 404)
 
 
+CINDER_DEFAULTS = {"volumes": 10, "gigabytes": 1000, "snapshots": 10,
+                   "backups": 10, "backup_gigabytes": 1000, "groups": 10,
+                   "per_volume_gigabytes": -1}
+"""Cinder's quota set (Tempest's ``show_quota_set`` requires each)."""
+
+
 class QuotaTest(base.APITestCase):
     def test_show_own_forbidden_for_others(self):
         body = self.call("GET", "/v3/os-quota-sets/p1", expect=200).json
-        self.assertEqual({"quota_set": {"id": "p1", "volumes": 10,
-                                        "gigabytes": 1000,
-                                        "snapshots": 10}}, body)
+        self.assertEqual({"quota_set": dict(CINDER_DEFAULTS, id="p1")}, body)
         self.fault(self.call("GET", "/v3/os-quota-sets/p2"), 403)
         self.fault(self.call("GET", "/v3/os-quota-sets/p2/defaults"), 403)
         self.call("GET", "/v3/os-quota-sets/p2", token=base.ADMIN,
@@ -82,8 +86,12 @@ class QuotaTest(base.APITestCase):
         body = self.call("GET", "/v3/os-quota-sets/p1?usage=True").json
         self.assertEqual({"limit": 1000, "in_use": 4, "reserved": 0},
                          body["quota_set"]["gigabytes"])
+        self.assertEqual({"limit": 10, "in_use": 0, "reserved": 0},
+                         body["quota_set"]["backups"])
+        self.assertEqual(set(CINDER_DEFAULTS) | {"id"},
+                         set(body["quota_set"]))
         body = self.call("GET", "/v3/os-quota-sets/p1/defaults").json
-        self.assertEqual("p1", body["quota_set"]["id"])
+        self.assertEqual({"quota_set": dict(CINDER_DEFAULTS, id="p1")}, body)
         self.fault(self.call("GET", "/v3/os-quota-sets/p1?usage=lots"), 400)
 
     def test_update_and_delete_are_for_admins(self):
@@ -93,10 +101,12 @@ class QuotaTest(base.APITestCase):
         self.fault(self.call("DELETE", path), 403)
         # python-cinderclient adds tenant_id; values may be strings.
         body = self.call("PUT", path, {"quota_set": {
-            "tenant_id": "p1", "volumes": "5", "gigabytes": -1}},
+            "tenant_id": "p1", "volumes": "5", "gigabytes": -1,
+            "backups": 3, "per_volume_gigabytes": "50"}},
             token=base.ADMIN, expect=200).json
-        self.assertEqual({"quota_set": {"volumes": 5, "gigabytes": -1,
-                                        "snapshots": 10}}, body)
+        self.assertEqual({"quota_set": dict(
+            CINDER_DEFAULTS, volumes=5, gigabytes=-1, backups=3,
+            per_volume_gigabytes=50)}, body)
         self.call("DELETE", path, token=base.ADMIN, expect=200)
         self.assertEqual(10, self.call("GET", path).json["quota_set"][
             "volumes"])
@@ -116,4 +126,7 @@ class QuotaTest(base.APITestCase):
         self.assertEqual({"limits": {"rate": [], "absolute": {
             "maxTotalVolumes": 10, "totalVolumesUsed": 1,
             "maxTotalVolumeGigabytes": 1000, "totalGigabytesUsed": 2,
-            "maxTotalSnapshots": 10, "totalSnapshotsUsed": 0}}}, body)
+            "maxTotalSnapshots": 10, "totalSnapshotsUsed": 0,
+            "maxTotalBackups": 10, "totalBackupsUsed": 0,
+            "maxTotalBackupGigabytes": 1000,
+            "totalBackupGigabytesUsed": 0}}}, body)

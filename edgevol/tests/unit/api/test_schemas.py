@@ -73,7 +73,7 @@ SERVICE_REASON = SERVICE + [
 
 QUOTA = [{"quota_set": junk} for junk in (
     None, [], {"volumes": -2}, {"volumes": "x"}, {"volumes": 1.5},
-    {"backups": 1}, {"volumes": 2 ** 31}, {"volumes": True},
+    {"volumez": 1}, {"volumes": 2 ** 31}, {"volumes": True},
     {"volumes": "-5"}, {"volumes": None})] + [{"quotas": {}}]
 
 
