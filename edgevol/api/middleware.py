@@ -14,6 +14,7 @@ from edgevol.api import faults
 from edgevol.api.handlers import versions
 from edgevol.api import request as api_request
 from edgevol.api import router
+from edgevol.api import validation
 from edgevol import context as edgevol_context
 
 LOG = logging.getLogger(__name__)
@@ -81,7 +82,10 @@ class NoAuth:
         user, sep, project = token.partition(":")
         if not sep:
             project = user
-        if not user or not project:
+        # Both are stored with what the caller makes (255-character
+        # columns that hold no NUL).
+        if not user or not project or max(len(user), len(project)) > 255 \
+                or validation.UNSTORABLE.search(token):
             return faults.respond(start_response, 401,
                                   "Malformed noauth token %r." % token)
         default_roles = ["admin"] if user == "admin" else ["member"]

@@ -118,6 +118,13 @@ class UnstorableStringsTest(fuzz.RealAPITestCase):
             version="3.52")
         self._expect(response, "k", "v\x00")
 
+    def test_noauth_tokens_name_storable_callers(self):
+        for token in ("u:" + "p" * 256, "u%00:p", "u:p%00"):
+            with self.subTest(token=token):
+                self.assertIn("Malformed noauth token", self.fault(
+                    self.call("POST", "/v3/volumes", {"volume": {"size": 1}},
+                              token=token), 401))
+
     def test_over_long_project_in_url(self):
         long_id = "p" * 256
         response = self.call("PUT", "/v3/os-quota-sets/" + long_id,
