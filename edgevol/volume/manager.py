@@ -31,6 +31,7 @@ from edgevol.volume import recovery
 from edgevol.volume import resize_ops
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import snapshot_ops
+from edgevol.volume import volume_locks
 
 LOG = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class VolumeManager:
         self.in_flight = recovery.InFlight()
         self._settlers = concurrent.futures.ThreadPoolExecutor(
             SETTLERS, thread_name_prefix="settle")
+        self.volume_locks = volume_locks.VolumeLocks()
         self._ready = False
         self._cluster_answered_at = None
         self._cluster_error = None
@@ -250,6 +252,13 @@ class VolumeManager:
 
     # --- operations ----------------------------------------------------
     def _create(self, context, volume, request_spec, filter_properties):
+        # Held through the overtaken path, which may delete the image.
+        with self.volume_locks.hold(volume["id"]):
+            self._create_held(context, volume, request_spec,
+                              filter_properties)
+
+    def _create_held(self, context, volume, request_spec,
+                     filter_properties):
         LOG.debug("Creating volume %s", volume["id"])
         try:
             self._ensure_driver()
@@ -312,6 +321,13 @@ class VolumeManager:
                       "failed: %s" % (self.site, error)})
 
     def _delete(self, context, volume):
+        # Waits for a create of the same volume running here to end (a
+        # force delete of a stuck create), which may take as long as the
+        # create's image download.
+        with self.volume_locks.hold(volume["id"]):
+            self._delete_held(context, volume)
+
+    def _delete_held(self, context, volume):
         # Snapshots claimed with the volume (cascade) go with it.
         snapshot_ids = snapshot_ops.cascaded(context, volume["id"])
         self.flattener.wait(volume["id"])
