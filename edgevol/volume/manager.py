@@ -227,12 +227,16 @@ class VolumeManager:
     @recovery.exclusive("snapshot_create", "snapshot_id")
     def create_snapshot(self, context, snapshot_id):
         self._ensure_driver()
-        snapshot_ops.create(context, self.driver, snapshot_id)
+        # Taking turns with a delete of the snapshot (a force delete of a
+        # stuck create): the one after sees the status the first left.
+        with self.volume_locks.hold(snapshot_id):
+            snapshot_ops.create(context, self.driver, snapshot_id)
 
     @recovery.exclusive("snapshot_delete", "snapshot_id")
     def delete_snapshot(self, context, snapshot_id):
         self._ensure_driver()
-        snapshot_ops.delete(context, self.driver, snapshot_id)
+        with self.volume_locks.hold(snapshot_id):
+            snapshot_ops.delete(context, self.driver, snapshot_id)
 
     @recovery.exclusive("extend", "volume_id")
     def extend_volume(self, context, volume_id, new_size, old_size):

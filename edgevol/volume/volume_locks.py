@@ -1,4 +1,5 @@
-"""Per-volume mutual exclusion inside one volume manager.
+"""Per-volume (and per-snapshot) mutual exclusion inside one volume
+manager.
 
 A create and a delete of the same volume must not touch its image at once:
 librbd refuses to remove an image another client is still creating or
@@ -6,7 +7,8 @@ opening (ESTALE, EBUSY), which would end a force delete of a volume stuck
 in ``creating`` in ``error_deleting`` as soon as the site works again and
 runs both queued casts side by side. Serialized, either order ends well:
 the create's image is removed by its overtaken path, or the delete finds
-none and the later create removes what it made.
+none and the later create removes what it made. Snapshots take turns the
+same way, by their own ids.
 """
 
 import contextlib
