@@ -63,6 +63,9 @@ TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING,
 """Statuses some service is working on; each has a recovery rule below."""
 DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
 """Statuses from which a user may delete a volume."""
+ANY_LIVE = STABLE | TRANSITIONAL | {IN_USE}
+"""Every status a live volume or snapshot may be in: an administrator's
+reset (os-reset_status) starts from any of them."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,6 +161,49 @@ TRANSITIONS = {t.event: t for t in (
     # Done, or failed with the volume unchanged (the reason says why).
     _t("upload_done", STATUS, {UPLOADING}, AVAILABLE),
     _t("upload_failed", STATUS, {UPLOADING}, AVAILABLE),
+    # --- admin recovery (os-reset_status, os-force_delete, Cinder's) ---
+    # os-reset_status: an administrator sets a volume's status by hand,
+    # whatever it is now, to free a row no service will move on (a lost
+    # cast, a dead site). One row per status Cinder lets an admin set that
+    # edgevol uses; the event is "reset_" + the status. Not DELETING
+    # (Cinder refuses it): only a delete may claim a volume for deletion.
+    _t("reset_creating", STATUS, ANY_LIVE, CREATING),
+    _t("reset_available", STATUS, ANY_LIVE, AVAILABLE),
+    _t("reset_error", STATUS, ANY_LIVE, ERROR),
+    _t("reset_error_deleting", STATUS, ANY_LIVE, ERROR_DELETING),
+    _t("reset_reserved", STATUS, ANY_LIVE, RESERVED),
+    _t("reset_attaching", STATUS, ANY_LIVE, ATTACHING),
+    # Only with a live attachment (Cinder): the guard is on the row.
+    _t("reset_in-use", STATUS, ANY_LIVE, IN_USE),
+    _t("reset_detaching", STATUS, ANY_LIVE, DETACHING),
+    _t("reset_extending", STATUS, ANY_LIVE, EXTENDING),
+    _t("reset_downloading", STATUS, ANY_LIVE, DOWNLOADING),
+    _t("reset_uploading", STATUS, ANY_LIVE, UPLOADING),
+    # The volume's own attach_status column (Cinder's two values).
+    _t("reset_attach_status_attached", ATTACH_STATUS,
+       {RESERVED, ATTACHING, ATTACHED, DETACHING, DETACHED}, ATTACHED),
+    _t("reset_attach_status_detached", ATTACH_STATUS,
+       {RESERVED, ATTACHING, ATTACHED, DETACHING, DETACHED}, DETACHED),
+    # attach_status "detached" also ends every attachment of the volume
+    # (Cinder's volume_detached); no host is told, as in Cinder.
+    _t("attachment_reset_detached", ATTACH_STATUS,
+       {RESERVED, ATTACHING, ATTACHED, DETACHING}, DETACHED),
+    # Snapshots: every snapshot status Cinder allows and edgevol uses, but
+    # DELETED (only a finished delete gives the snapshot's quota back).
+    _t("snapshot_reset_creating", STATUS, ANY_LIVE, CREATING),
+    _t("snapshot_reset_available", STATUS, ANY_LIVE, AVAILABLE),
+    _t("snapshot_reset_error", STATUS, ANY_LIVE, ERROR),
+    _t("snapshot_reset_deleting", STATUS, ANY_LIVE, DELETING),
+    _t("snapshot_reset_error_deleting", STATUS, ANY_LIVE, ERROR_DELETING),
+    _t("snapshot_reset_restoring", STATUS, ANY_LIVE, RESTORING),
+    # os-update_snapshot_status (Cinder: a service reports progress, or
+    # ends a create or delete with snapshot_create_done, _create_failed
+    # or _delete_failed): the status stays, the progress changes.
+    _t("snapshot_progress_creating", STATUS, {CREATING}, CREATING),
+    _t("snapshot_progress_deleting", STATUS, {DELETING}, DELETING),
+    # os-force_delete of a snapshot: any status but RESTORING, whose
+    # volume's revert would otherwise end on a vanished snapshot.
+    _t("snapshot_force_delete", STATUS, ANY_LIVE - {RESTORING}, DELETING),
 )}
 
 

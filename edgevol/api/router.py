@@ -51,6 +51,7 @@ ROUTES = {
     "/snapshots/{snapshot_id}": {"GET": snapshots.show,
                                  "PUT": snapshots.update,
                                  "DELETE": snapshots.delete},
+    "/snapshots/{snapshot_id}/action": {"POST": snapshots.action},
     "/snapshots/{snapshot_id}/metadata": {
         "GET": snapshot_metadata.index, "POST": snapshot_metadata.create,
         "PUT": snapshot_metadata.update_all},

@@ -53,15 +53,18 @@ def claim_delete(context, volume_id, event, cascade, where=(),
         return volume
 
 
-def claim_snapshot_delete(context, snapshot_id):
+def claim_snapshot_delete(context, snapshot_id, event="snapshot_delete"):
     """Move a snapshot to ``deleting`` unless volumes are being made of it.
 
+    :param event: ``snapshot_delete``, or an administrator's
+        ``snapshot_force_delete`` (whatever the status).
+    :returns: the snapshot's row as a dict.
     :raises InvalidStatus: the snapshot may not be deleted in its status.
     :raises Invalid: a volume is still being created from it.
     """
     with db_session.writer(context) as session:
         snapshot = dict(transitions.apply(
-            session, SNAPSHOTS, snapshot_id, "snapshot_delete",
+            session, SNAPSHOTS, snapshot_id, event,
             values={"status_reason": None}, resource="snapshot"))
         creating = volume_sources.creating_from(session, snapshot_id)
         if creating:

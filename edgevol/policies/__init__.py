@@ -7,6 +7,7 @@
 
 import itertools
 
+from edgevol.policies import admin_actions
 from edgevol.policies import attachments
 from edgevol.policies import availability_zones
 from edgevol.policies import base
@@ -31,4 +32,5 @@ def list_rules():
         snapshots.list_rules(),
         attachments.list_rules(),
         images.list_rules(),
+        admin_actions.list_rules(),
     ))

@@ -4,6 +4,9 @@ from oslo_policy import policy
 
 ADMIN = "rule:admin_api"
 ADMIN_OR_OWNER = "rule:admin_or_owner"
+ADMIN_OR_SERVICE = "rule:admin_api or role:service"
+"""Administrators, and services acting for a project (the ``service``
+role), for calls services make (Cinder's os-update_snapshot_status)."""
 
 rules = [
     policy.RuleDefault(

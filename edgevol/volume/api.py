@@ -11,6 +11,7 @@ from oslo_utils import uuidutils
 
 from edgevol.db import attachments as db_attachments
 from edgevol.db import quotas as db_quotas
+from edgevol.db import resets
 from edgevol.db import volume_claims
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
@@ -19,6 +20,7 @@ from edgevol.scheduler import request_spec
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import service_state
 from edgevol import states
+from edgevol.volume import audit
 from edgevol.volume import clones
 from edgevol.volume import image_api
 from edgevol.volume import rpcapi as volume_rpcapi
@@ -178,8 +180,11 @@ class VolumeAPI:
         if force and not context.is_admin:
             raise exception.NotAuthorized(
                 "Only administrators may force-delete a volume.")
-        volume = self.get(context, volume_id)
-        event = "force_delete" if force else "delete"
+        self.get(context, volume_id)
+        self._claim_delete(context, volume_id,
+                           "force_delete" if force else "delete", cascade)
+
+    def _claim_delete(self, context, volume_id, event, cascade):
         # Even a forced delete leaves an attached volume alone: a host may
         # be writing to it (os-force_detach first).
         volume = volume_claims.claim_delete(
@@ -188,10 +193,72 @@ class VolumeAPI:
             guard_reason="Volume %s has attachments; detach it first." %
             volume_id)
         if volume["host"] is None:
-            # Never placed (scheduling failed): nothing exists in Ceph.
+            # Never placed (scheduling failed or its cast was lost): nothing
+            # exists in Ceph, and no scheduler may place it any more.
             db_volumes.finish_delete(context, volume_id)
-            return
-        self.volume_rpc.delete_volume(context, volume["host"], volume_id)
+        else:
+            self.volume_rpc.delete_volume(context, volume["host"], volume_id)
+        return volume
+
+    # --- admin recovery (os-force_delete, os-reset_status) ---------------
+    def force_delete(self, context, volume_id):
+        """Admin: delete a volume whatever its status (Cinder's
+        os-force_delete): a create stuck in ``creating``, a failed or
+        interrupted delete. Its site removes the image; a volume never
+        placed on a site is deleted at once. Either way its quota is given
+        back once, by the delete's final transition.
+
+        :raises Invalid: the volume is attached or has snapshots (400, as
+            Cinder's InvalidVolume).
+        """
+        self.get(context, volume_id)
+        try:
+            volume = self._claim_delete(context, volume_id, "force_delete",
+                                        cascade=False)
+        except exception.Conflict as error:
+            # Attached (a guard) or in-use: Cinder answers 400 for both.
+            raise exception.Invalid(reason=str(error)) from None
+        audit.record(context, "force-deleted", "volume", volume_id,
+                     volume["project_id"],
+                     [("status", volume["previous_status"],
+                       volume["status"])],
+                     "" if volume["host"] else
+                     "; never placed on a site, so deleted at once")
+
+    def reset_status(self, context, volume_id, *, status=None,
+                     attach_status=None, migration_status=UNSET):
+        """Admin: set a volume's statuses by hand (Cinder's
+        os-reset_status); nothing is asked of its site.
+
+        :param status: a status an administrator may set (a ``reset_*``
+            transition of ``edgevol.states``).
+        :param attach_status: ``attached`` or ``detached``; ``detached``
+            also ends every attachment of the volume.
+        :param migration_status: None clears it; edgevol never migrates,
+            so no other value can be true.
+        :raises InvalidInput: a value edgevol cannot set (400).
+        :raises Invalid: ``in-use`` for a volume without attachments.
+        """
+        if status is not None and resets.volume_event(status) is None:
+            raise exception.InvalidInput(
+                reason="Cannot reset-state to %s: an administrator may set "
+                "a volume's status to one of %s." % (
+                    status, ", ".join(resets.volume_statuses())))
+        if migration_status not in (UNSET, None):
+            raise exception.InvalidInput(
+                reason="Cannot reset migration_status to %s: edgevol does "
+                "not migrate volumes, so it can only be cleared ('none')." %
+                migration_status)
+        self.get(context, volume_id)
+        before, after = resets.reset_volume(
+            context, volume_id, status=status, attach_status=attach_status)
+        audit.record(context, "reset", "volume", volume_id,
+                     before["project_id"],
+                     [(column, before[column], after[column])
+                      for column in ("status", "attach_status",
+                                     "migration_status")],
+                     "; %d attachment(s) ended" % before["attachments_ended"]
+                     if before["attachments_ended"] else "")
 
     # --- metadata ---------------------------------------------------------
     def get_metadata(self, context, volume_id):

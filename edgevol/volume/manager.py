@@ -31,6 +31,7 @@ from edgevol.volume import recovery
 from edgevol.volume import resize_ops
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import snapshot_ops
+from edgevol.volume import volume_locks
 
 LOG = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class VolumeManager:
         self.in_flight = recovery.InFlight()
         self._settlers = concurrent.futures.ThreadPoolExecutor(
             SETTLERS, thread_name_prefix="settle")
+        self.volume_locks = volume_locks.VolumeLocks()
         self._ready = False
         self._cluster_answered_at = None
         self._cluster_error = None
@@ -225,12 +227,16 @@ class VolumeManager:
     @recovery.exclusive("snapshot_create", "snapshot_id")
     def create_snapshot(self, context, snapshot_id):
         self._ensure_driver()
-        snapshot_ops.create(context, self.driver, snapshot_id)
+        # Taking turns with a delete of the snapshot (a force delete of a
+        # stuck create): the one after sees the status the first left.
+        with self.volume_locks.hold(snapshot_id):
+            snapshot_ops.create(context, self.driver, snapshot_id)
 
     @recovery.exclusive("snapshot_delete", "snapshot_id")
     def delete_snapshot(self, context, snapshot_id):
         self._ensure_driver()
-        snapshot_ops.delete(context, self.driver, snapshot_id)
+        with self.volume_locks.hold(snapshot_id):
+            snapshot_ops.delete(context, self.driver, snapshot_id)
 
     @recovery.exclusive("extend", "volume_id")
     def extend_volume(self, context, volume_id, new_size, old_size):
@@ -250,6 +256,13 @@ class VolumeManager:
 
     # --- operations ----------------------------------------------------
     def _create(self, context, volume, request_spec, filter_properties):
+        # Held through the overtaken path, which may delete the image.
+        with self.volume_locks.hold(volume["id"]):
+            self._create_held(context, volume, request_spec,
+                              filter_properties)
+
+    def _create_held(self, context, volume, request_spec,
+                     filter_properties):
         LOG.debug("Creating volume %s", volume["id"])
         try:
             self._ensure_driver()
@@ -312,6 +325,13 @@ class VolumeManager:
                       "failed: %s" % (self.site, error)})
 
     def _delete(self, context, volume):
+        # Waits for a create of the same volume running here to end (a
+        # force delete of a stuck create), which may take as long as the
+        # create's image download.
+        with self.volume_locks.hold(volume["id"]):
+            self._delete_held(context, volume)
+
+    def _delete_held(self, context, volume):
         # Snapshots claimed with the volume (cascade) go with it.
         snapshot_ids = snapshot_ops.cascaded(context, volume["id"])
         self.flattener.wait(volume["id"])

@@ -1,6 +1,7 @@
-"""/snapshots: create, list, detail, show, update, delete."""
+"""/snapshots: create, list, detail, show, update, delete, actions."""
 
 from edgevol.api import faults
+from edgevol.api.handlers import admin_actions
 from edgevol.api.handlers import common
 from edgevol.api import microversions as mv
 from edgevol.api import params
@@ -176,3 +177,16 @@ def index(req):
 def detail(req):
     """GET /snapshots/detail -> 200: full snapshots."""
     return _list(req, detailed=True)
+
+
+ACTIONS = {
+    "os-reset_status": admin_actions.snapshot_reset_status,
+    "os-force_delete": admin_actions.snapshot_force_delete,
+    "os-update_snapshot_status": admin_actions.update_snapshot_status,
+}
+
+
+def action(req):
+    """POST /snapshots/{snapshot_id}/action -> the action's answer; 400 for
+    a body that is not exactly one known action."""
+    return common.dispatch_action(req, ACTIONS, "snapshot")
