@@ -5,7 +5,9 @@
 #   - .venv/ with requirements, test requirements and edgevol (editable);
 #   - Debian's rados/rbd bindings linked into .venv (PyPI has none);
 #   - .venv-glance/ with Glance and gunicorn: Glance pins many libraries
-#     edgevol also uses, so it gets a venv of its own (and the bindings).
+#     edgevol also uses, so it gets a venv of its own (and the bindings);
+#   - .venv-keystone/ with Keystone and gunicorn, likewise (for
+#     `edgevol-dev up --auth keystone` and the tests that use it).
 # Usage: tools/install.sh        (as root, or with sudo available)
 set -euo pipefail
 
@@ -15,6 +17,10 @@ GLANCE_VENV="$REPO/.venv-glance"
 # Glance's catalog lives in PostgreSQL (psycopg2); gunicorn serves its WSGI
 # app (standalone glance-api is no longer supported).
 GLANCE_REQUIREMENTS=("glance==33.0.0" "gunicorn>=22.0" "psycopg2-binary>=2.9")
+KEYSTONE_VENV="$REPO/.venv-keystone"
+# Keystone 30 ships no keystone-wsgi-public: gunicorn serves its WSGI app;
+# its database lives in the environment's PostgreSQL too.
+KEYSTONE_REQUIREMENTS=("keystone==30.0.0" "gunicorn>=22.0" "psycopg2-binary>=2.9")
 PYTHON="${PYTHON:-python3}"
 PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common python3-rados python3-rbd
           rabbitmq-server postgresql qemu-utils qemu-block-extra
@@ -91,22 +97,25 @@ install_venv() {
     echo "$stamp" > "$stamp_file"
 }
 
-install_glance_venv() {
-    if [ ! -x "$GLANCE_VENV/bin/python" ]; then
-        log "creating $GLANCE_VENV"
-        "$PYTHON" -m venv "$GLANCE_VENV"
+# install_service_venv VENV REQUIREMENT...: an OpenStack service in a venv
+# of its own (they pin many libraries edgevol also uses).
+install_service_venv() {
+    local venv="$1"
+    shift
+    if [ ! -x "$venv/bin/python" ]; then
+        log "creating $venv"
+        "$PYTHON" -m venv "$venv"
     fi
-    local stamp_file="$GLANCE_VENV/.edgevol-requirements" stamp
-    stamp="$(printf '%s\n' "${GLANCE_REQUIREMENTS[@]}" | sha256sum | cut -d' ' -f1)"
+    local stamp_file="$venv/.edgevol-requirements" stamp
+    stamp="$(printf '%s\n' "$@" | sha256sum | cut -d' ' -f1)"
     if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] \
-            && [ -x "$GLANCE_VENV/bin/gunicorn" ]; then
+            && [ -x "$venv/bin/gunicorn" ]; then
         return
     fi
-    log "pip install ${GLANCE_REQUIREMENTS[*]} (own venv)"
-    local pip_log="$GLANCE_VENV/pip-install.log"
-    if ! { "$GLANCE_VENV/bin/pip" install -q --upgrade pip &&
-           "$GLANCE_VENV/bin/pip" install -q "${GLANCE_REQUIREMENTS[@]}"; } \
-            >"$pip_log" 2>&1; then
+    log "pip install $* (own venv)"
+    local pip_log="$venv/pip-install.log"
+    if ! { "$venv/bin/pip" install -q --upgrade pip &&
+           "$venv/bin/pip" install -q "$@"; } >"$pip_log" 2>&1; then
         tail -n 40 "$pip_log" >&2
         log "pip install failed (full log: $pip_log)"
         exit 1
@@ -134,7 +143,8 @@ link_ceph_bindings() {
 
 install_packages
 install_venv
-install_glance_venv
+install_service_venv "$GLANCE_VENV" "${GLANCE_REQUIREMENTS[@]}"
+install_service_venv "$KEYSTONE_VENV" "${KEYSTONE_REQUIREMENTS[@]}"
 link_ceph_bindings "$VENV"
 link_ceph_bindings "$GLANCE_VENV"
-log "ready: $VENV $GLANCE_VENV"
+log "ready: $VENV $GLANCE_VENV $KEYSTONE_VENV"
