@@ -29,6 +29,11 @@ def _parser():
              "(default: %s)." % ",".join(environment.DEFAULT_SITES))
     parser.add_argument("--db", choices=("sqlite", "postgresql"),
                         default=None, help="Database (default: sqlite).")
+    parser.add_argument("--auth", choices=environment.AUTH_MODES,
+                        default=None,
+                        help="noauth (default: token 'user:project') or "
+                             "keystone (a real Keystone; edgevol and "
+                             "Glance behind it, password auth).")
     parser.add_argument("--infra-only", action="store_true",
                         help="Start only Ceph, RabbitMQ and PostgreSQL (for "
                              "the test runner).")
@@ -58,7 +63,7 @@ def _settings(args, recorded):
         settings.sites = [s.strip() for s in args.sites.split(",")
                           if s.strip()]
     for name in ("db", "concurrency_backend", "instance", "objectstore",
-                 "osd_size_gib"):
+                 "osd_size_gib", "auth"):
         value = getattr(args, name)
         if value is not None:
             setattr(settings, name, value)
@@ -83,10 +88,13 @@ def cmd_up(env):
 
 def _welcome(env, elapsed):
     sites = env.settings.sites
+    keystone = (["  # Keystone %s; user demo (member of project demo): "
+                 "source %s" % (env.keystone.endpoint, env.demo_openrc)]
+                if env.uses_keystone else [])
     return "\n".join([
         "edgevol is up in %.1fs: %s" % (elapsed, env.endpoint),
         "",
-        "  source %s" % env.openrc,
+        "  source %s" % env.openrc] + keystone + [
         "  cinder availability-zone-list",
         "  cinder create --availability-zone %s --name vol1 1" % sites[-1],
         "  cinder list",

@@ -23,12 +23,24 @@ python-cinderclient 9.10 and python-openstackclient 10.5):
 - ``glance`` (python-glanceclient 4.13) skips Keystone when both
   ``OS_AUTH_TOKEN`` and ``OS_IMAGE_URL`` are set; neither CLI above reads
   them.
+
+With ``--auth keystone`` all of this gives way to the usual password
+variables (``OS_AUTH_URL``, ``OS_USERNAME`` ...): every CLI finds edgevol
+and Glance in Keystone's catalog.
 """
 
 import os
 import shlex
 
 USER = "admin"
+# Every variable either kind of openrc sets or a client would mix in.
+OPENRC_UNSET = (
+    "OS_AUTH_TYPE", "OS_AUTH_PLUGIN", "OS_PROJECT_ID", "OS_PROJECT_NAME",
+    "OS_AUTH_URL", "OS_TOKEN", "OS_ENDPOINT", "OS_AUTH_SYSTEM", "OS_USER_ID",
+    "CINDER_PROJECT_ID", "CINDER_ENDPOINT", "OS_CLIENT_CONFIG_FILE",
+    "OS_CLOUD", "OS_IMAGE_URL", "OS_AUTH_TOKEN", "OS_USERNAME",
+    "OS_PASSWORD", "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME",
+    "OS_REGION_NAME", "OS_IDENTITY_API_VERSION")
 PROJECT = "admin"
 CLOUD = "edgevol"
 
@@ -37,15 +49,19 @@ def render_edgevol_conf(values):
     """edgevol.conf text.
 
     ``values``: transport_url, state_dir, sites (dicts with name, ceph_conf,
-    user, secret_uuid), db_url, concurrency_backend, api_port.
+    user, secret_uuid), db_url, concurrency_backend, api_port, and
+    ``authtoken``: the ``[keystone_authtoken]`` options with Keystone, None
+    for noauth; ``glance_service_token``: with Keystone, a token of the
+    edgevol service user for Glance calls made without a user's token.
     """
+    authtoken = values.get("authtoken")
     lines = [
         "# Written by edgevol-dev; rewritten by every `edgevol-dev up`.",
         "[DEFAULT]",
         "transport_url = %s" % values["transport_url"],
         "state_path = %s" % values["state_dir"],
         "enabled_sites = %s" % ",".join(s["name"] for s in values["sites"]),
-        "auth_strategy = noauth",
+        "auth_strategy = %s" % ("keystone" if authtoken else "noauth"),
         "report_interval = 2",
         "service_down_time = 10",
         "concurrency_backend = %s" % values["concurrency_backend"],
@@ -61,6 +77,11 @@ def render_edgevol_conf(values):
         "[glance]",
         "endpoint = %s" % values["glance_endpoint"],
     ]
+    if values.get("glance_service_token"):
+        lines.append("service_token = %s" % values["glance_service_token"])
+    if authtoken:
+        lines += ["", "[keystone_authtoken]"] + [
+            "%s = %s" % item for item in authtoken.items()]
     for site in values["sites"]:
         lines += [
             "",
@@ -109,11 +130,28 @@ def client_env(endpoint, clouds_yaml, image_endpoint):
     }
 
 
+def keystone_client_env(auth_url, account, region):
+    """Password variables of ``account`` (username, password,
+    project_name) for every CLI, through Keystone's catalog."""
+    return {
+        "OS_AUTH_TYPE": "password",
+        "OS_AUTH_URL": auth_url,
+        "OS_IDENTITY_API_VERSION": "3",
+        "OS_USERNAME": account["username"],
+        "OS_PASSWORD": account["password"],
+        "OS_PROJECT_NAME": account["project_name"],
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_PROJECT_DOMAIN_NAME": "Default",
+        "OS_REGION_NAME": region,
+        "OS_VOLUME_API_VERSION": "3",
+    }
+
+
 def render_openrc(env):
     lines = ["# edgevol development environment (written by edgevol-dev up).",
              "# Source it, then use `cinder ...` or `openstack volume ...`.",
-             "unset OS_AUTH_TYPE OS_AUTH_PLUGIN OS_PROJECT_ID OS_PROJECT_NAME"
-             " OS_AUTH_URL OS_TOKEN OS_ENDPOINT"]
+             # What the other mode (noauth or keystone) exported.
+             "unset %s" % " ".join(OPENRC_UNSET)]
     lines += ["export %s=%s" % (key, shlex.quote(value))
               for key, value in env.items()]
     return "\n".join(lines) + "\n"

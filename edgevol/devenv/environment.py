@@ -15,6 +15,7 @@ from edgevol.devenv import ceph
 from edgevol.devenv import compute
 from edgevol.devenv import config
 from edgevol.devenv import glance
+from edgevol.devenv import keystone
 from edgevol.devenv import postgres
 from edgevol.devenv import processes
 from edgevol.devenv import rabbitmq
@@ -28,6 +29,7 @@ API_PORT = 8776
 # the blocks that throwaway test sites use (100 and up).
 MAX_SITES = 10
 MAX_INSTANCE = 9
+AUTH_MODES = ("noauth", "keystone")
 
 
 def repo_dir():
@@ -52,6 +54,7 @@ class Settings:
     infra_only: bool = False
     objectstore: str = "memstore"
     osd_size_gib: int = 20
+    auth: str = "noauth"
 
     def validate(self):
         if not self.sites or len(self.sites) > MAX_SITES:
@@ -63,6 +66,8 @@ class Settings:
                 raise ValueError("bad site name %r" % site)
         if not 0 <= self.instance <= MAX_INSTANCE:
             raise ValueError("instance must be 0..%d" % MAX_INSTANCE)
+        if self.auth not in AUTH_MODES:
+            raise ValueError("auth must be one of %s" % ", ".join(AUTH_MODES))
 
 
 class DevEnvironment:
@@ -77,6 +82,7 @@ class DevEnvironment:
         self.postgres = postgres.PostgreSQL(self._path("postgresql"),
                                             instance)
         self.glance = glance.Glance(self._path("glance"), instance)
+        self.keystone = keystone.Keystone(self._path("keystone"), instance)
         self.config_file = self._path("edgevol.conf")
         self.clouds_yaml = self._path("clouds.yaml")
         self.status_file = self._path("status.json")
@@ -85,6 +91,9 @@ class DevEnvironment:
         self.openrc = (os.path.join(repo_dir(), "openrc")
                        if self.state_dir == default_state_dir()
                        else self._path("openrc"))
+        # With Keystone: the demo user's (member of project demo).
+        self.demo_openrc = self._path("demo-openrc")
+        self._issued_token = None
 
     def _path(self, *parts):
         return os.path.join(self.state_dir, *parts)
@@ -92,6 +101,20 @@ class DevEnvironment:
     @property
     def endpoint(self):
         return "http://127.0.0.1:%d/v3" % self.api_port
+
+    @property
+    def uses_keystone(self):
+        return self.settings.auth == "keystone"
+
+    @property
+    def glance_uses_keystone(self):
+        """Glance sits behind Keystone with edgevol's API only.
+
+        The test infrastructure (``--infra-only``) keeps Glance on the
+        noauth filter: the functional tests' noauth stacks share it; the
+        Keystone tests start stacks of their own against its Keystone.
+        """
+        return self.uses_keystone and not self.settings.infra_only
 
     # -- pieces ----------------------------------------------------------
     def ceph_sites(self):
@@ -137,15 +160,38 @@ class DevEnvironment:
             self.start_services()
 
     def start_infrastructure(self):
-        """Ceph sites, RabbitMQ and PostgreSQL in parallel, then Glance.
+        """Ceph sites, RabbitMQ and PostgreSQL in parallel, then Glance
+        and Keystone (in parallel), then Keystone's catalog.
 
         PostgreSQL runs whatever database edgevol uses: it holds Glance's
-        catalog (see ``edgevol.devenv.glance``).
+        catalog (see ``edgevol.devenv.glance``) and Keystone's database.
         """
         steps = [site.start for site in self.ceph_sites()]
         steps += [self.rabbitmq.start, self.postgres.start]
         processes.run_parallel(steps)
-        self.glance.start(self.ceph_sites(), self.postgres)
+        if not self.uses_keystone:
+            self.keystone.destroy()
+            self.glance.start(self.ceph_sites(), self.postgres)
+            return
+        # Glance's auth_token needs the passwords, not a running Keystone.
+        self.keystone.ensure_passwords()
+        authtoken = (self.keystone.authtoken_options("glance")
+                     if self.glance_uses_keystone else None)
+        processes.run_parallel([
+            lambda: self.glance.start(self.ceph_sites(), self.postgres,
+                                      authtoken),
+            lambda: self.keystone.start(self.postgres)])
+        self.keystone.register(self._catalog())
+
+    def _catalog(self):
+        """(name, type, url) of the services Keystone lists."""
+        rows = [("glance", "image", self.glance.endpoint)]
+        if not self.settings.infra_only:
+            # The openstack CLI asks for block-storage, cinderclient and
+            # Tempest for volumev3: the project-less URL serves both.
+            rows += [("edgevol", "block-storage", self.endpoint),
+                     ("edgevolv3", "volumev3", self.endpoint)]
+        return rows
 
     def write_config(self):
         sites = [site.info() for site in self.ceph_sites()]
@@ -154,7 +200,10 @@ class DevEnvironment:
             "state_dir": self.state_dir, "sites": sites,
             "db_url": self.db_url(), "api_port": self.api_port,
             "glance_endpoint": self.glance.endpoint,
-            "concurrency_backend": self.settings.concurrency_backend})
+            "concurrency_backend": self.settings.concurrency_backend,
+            "authtoken": (self.keystone.authtoken_options("edgevol")
+                          if self.uses_keystone else None),
+            "glance_service_token": self._service_token()})
         # It holds the RabbitMQ password.
         config.write_file(self.config_file, text, mode=0o600)
         config.write_file(self.clouds_yaml,
@@ -166,7 +215,21 @@ class DevEnvironment:
         sites = [site.info() for site in self.ceph_sites()]
         compute.register(self.config_file, sites)
         compute.write_configs(self.state_dir, sites, self.endpoint,
+                              self._service_token() or
                               self.client_env()["OS_AUTH_TOKEN"])
+
+    def _service_token(self):
+        """With Keystone, a token of the edgevol service user.
+
+        ``[glance] service_token`` and the compute agents'
+        ``auth_token`` take a fixed token, so each ``up`` issues one that
+        lives as long as Keystone's tokens here (see ``keystone``).
+        """
+        if not self.uses_keystone:
+            return None
+        if self._issued_token is None:
+            self._issued_token = self.keystone.issue_token("edgevol")
+        return self._issued_token
 
     def start_services(self):
         started_at = {}
@@ -177,10 +240,20 @@ class DevEnvironment:
         LOG.info("started %s", ", ".join(started_at) or "nothing")
         services.wait_ready(self.services(), self.config_file, self.api_port,
                             self.settings.sites, started_at)
+        # It holds a password with Keystone.
         config.write_file(self.openrc, config.render_openrc(
-            self.client_env()))
+            self.client_env()), mode=0o600)
+        if self.uses_keystone:
+            config.write_file(self.demo_openrc, config.render_openrc(
+                self.client_env("demo")), mode=0o600)
 
-    def client_env(self):
+    def client_env(self, account="admin"):
+        """Variables under which the CLIs work as ``account``'s user
+        (admin or, with Keystone, demo)."""
+        if self.uses_keystone:
+            info = self.keystone.info()
+            return config.keystone_client_env(info["endpoint"], info[account],
+                                              info["region"])
         return config.client_env(self.endpoint, self.clouds_yaml,
                                  self.glance.endpoint)
 
@@ -203,6 +276,7 @@ class DevEnvironment:
             [service.pid_file for service in services.all_services(
                 self.state_dir, self.settings.sites)], timeout=20)
         self.glance.stop()
+        self.keystone.stop()
         processes.run_parallel([site.stop for site in self._all_ceph_sites()])
         self.rabbitmq.stop()
         self.postgres.destroy()

@@ -13,6 +13,10 @@ glance 33 and python-glanceclient 4.13, see the environment notes):
   then fail, so the pipeline uses Glance's ``context`` filter behind
   ``edgevol.devenv.glance_noauth``, which turns the same ``user:project``
   token edgevol accepts into identity headers;
+- with edgevol on Keystone (``edgevol-dev up --auth keystone``) Glance uses
+  its shipped ``keystone`` flavor (keystonemiddleware's ``auth_token``):
+  edgevol hands Glance the user's own token, which the noauth filter would
+  not understand;
 - ``rados_connect_timeout``: without it one unreachable site hangs every
   request (and Glance's start and stop) for 300 s;
 - SQLite lost imports under concurrency ("database is locked", a stuck
@@ -78,14 +82,19 @@ class Glance:
         return "http://127.0.0.1:%d" % self.port
 
     # -- public interface --------------------------------------------------
-    def start(self, sites, postgres):
-        """Configure for ``sites`` (CephSite list), sync the DB, serve."""
+    def start(self, sites, postgres, authtoken=None):
+        """Configure for ``sites`` (CephSite list), sync the DB, serve.
+
+        ``authtoken``: ``[keystone_authtoken]`` options to sit behind
+        Keystone; None for the noauth filter.
+        """
         self._check_installed()
         postgres.create_database(DATABASE)
         processes.run_parallel([lambda s=site: self._site_files(s)
                                 for site in sites])
         changed = self._write_config([site.info()["name"] for site in sites],
-                                     postgres.database_url(DATABASE))
+                                     postgres.database_url(DATABASE),
+                                     authtoken)
         if self.is_running():
             if not changed and self.healthy():
                 LOG.info("glance already running on port %d", self.port)
@@ -157,11 +166,12 @@ class Glance:
     def _ceph_conf(self, site_name):
         return os.path.join(self.base_dir, "ceph", "%s.conf" % site_name)
 
-    def _write_config(self, site_names, db_url):
+    def _write_config(self, site_names, db_url, authtoken):
         """Write Glance's files; True if its configuration changed."""
         for name in ("staging", "tasks", "locks"):
             os.makedirs(os.path.join(self.base_dir, name), exist_ok=True)
         values = {"sites": site_names, "db_url": db_url,
+                  "authtoken": authtoken,
                   "base_dir": self.base_dir,
                   "ceph_confs": {name: self._ceph_conf(name)
                                  for name in site_names}}
@@ -171,7 +181,7 @@ class Glance:
                 changed = f.read() != text
         except OSError:
             changed = True
-        # It holds the database URL.
+        # It holds the database URL (and with Keystone a password).
         config.write_file(self.conf_file, text, mode=0o600)
         source = os.path.join(venv_dir(), "etc", "glance",
                               "glance-api-paste.ini")
@@ -230,8 +240,10 @@ class Glance:
 
 def render_conf(values):
     """glance-api.conf text for ``values``: sites, db_url, base_dir,
-    ceph_confs (site name -> ceph.conf for client.glance)."""
+    ceph_confs (site name -> ceph.conf for client.glance), authtoken
+    (``[keystone_authtoken]`` options, or None for noauth)."""
     base = values["base_dir"]
+    authtoken = values.get("authtoken")
     lines = [
         "# Written by edgevol-dev; rewritten by every `edgevol-dev up`.",
         "[DEFAULT]",
@@ -257,7 +269,7 @@ def render_conf(values):
         "filesystem_store_datadir = %s" % os.path.join(base, "tasks"),
         "",
         "[paste_deploy]",
-        "flavor = %s" % FLAVOR,
+        "flavor = %s" % ("keystone" if authtoken else FLAVOR),
         "",
         "[oslo_concurrency]",
         "lock_path = %s" % os.path.join(base, "locks"),
@@ -267,6 +279,9 @@ def render_conf(values):
         "allowed_hosts = [127.0.0.1,localhost]",
         "allowed_ports = []",
     ]
+    if authtoken:
+        lines += ["", "[keystone_authtoken]"] + [
+            "%s = %s" % item for item in authtoken.items()]
     for site in values["sites"]:
         lines += [
             "",

@@ -120,6 +120,10 @@ class PostgreSQL:
         if not exists.strip():
             self._psql('CREATE DATABASE "%s" OWNER "%s"' % (database, ROLE))
 
+    def drop_database(self, database):
+        """Drop ``database`` if it exists (its connections with it)."""
+        self._psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % database)
+
     @property
     def citest_url(self):
         return "postgresql+psycopg2://%s:%s@127.0.0.1:%d/%s" % (

@@ -35,7 +35,10 @@ def collect(env):
         "postgresql": _postgresql(env),
         "glance": {"endpoint": env.glance.endpoint,
                    "running": env.glance.is_running(),
-                   "pid": env.glance.pid()},
+                   "pid": env.glance.pid(),
+                   "auth": ("keystone" if env.glance_uses_keystone
+                            else "noauth")},
+        "keystone": _keystone(env),
         "sites": sites,
         "compute_hosts": compute.hosts(env.state_dir, sites),
         "services": service_rows,
@@ -50,6 +53,8 @@ def collect(env):
                       and all(row["running"] for row in service_rows)
                       and document["postgresql"]["running"]
                       and document["glance"]["running"]
+                      and (not env.uses_keystone
+                           or document["keystone"]["running"])
                       and (settings.infra_only or document["api"]["healthy"]))
     return document
 
@@ -68,6 +73,14 @@ def _service(service):
             "running": service.is_running(), "log_file": service.log_file}
 
 
+def _keystone(env):
+    """Keystone's endpoint and accounts (passwords: the file is 0600), or
+    None without ``--auth keystone``."""
+    if not env.uses_keystone:
+        return None
+    return env.keystone.info()
+
+
 def _postgresql(env):
     # Always there: it holds Glance's catalog whatever edgevol uses.
     pg = env.postgres
@@ -79,7 +92,8 @@ def _postgresql(env):
 
 
 def write(env, document):
-    # It holds the RabbitMQ password, like the other 0600 files.
+    # It holds the RabbitMQ password (and Keystone's), like the other 0600
+    # files.
     config.write_file(env.status_file, json.dumps(document, indent=1) + "\n",
                       mode=0o600)
 
@@ -101,6 +115,10 @@ def summary(document):
         document["postgresql"]["url"]))
     lines.append("glance          %s  %s" % (
         _word(document["glance"]["running"]), document["glance"]["endpoint"]))
+    if document.get("keystone"):
+        lines.append("keystone        %s  %s" % (
+            _word(document["keystone"]["running"]),
+            document["keystone"]["endpoint"]))
     lines.append("database        %s" % document["database"]["connection"])
     for row in document["services"]:
         lines.append("%-24s %s  pid %s" % (row["name"], _word(row["running"]),
