@@ -28,6 +28,9 @@ class RequestContext(oslo_context.RequestContext):
             user_id=values.get("user_id") or values.get("user"),
             project_id=values.get("project_id") or values.get("project"),
             roles=values.get("roles") or [],
+            # With Keystone, the managers hand the user's own token to
+            # Glance (an upload's image belongs to the user).
+            auth_token=values.get("auth_token"),
             request_id=values.get("request_id"),
             global_request_id=values.get("global_request_id"),
             read_only=values.get("read_only", False),
