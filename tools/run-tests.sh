@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # THE test command (`make test`).  Installs what is missing, runs the unit
 # tests, starts the test infrastructure (three Ceph sites, RabbitMQ,
-# PostgreSQL, Glance) next to any development environment, runs the
+# PostgreSQL, Glance, Keystone) next to any development environment, runs the
 # functional tests on SQLite, again on PostgreSQL, and the smoke tests under
 # eventlet; stops the infrastructure and ends with ONE line:
 # "N passed, N failed"
@@ -50,10 +50,10 @@ pick_instance() {
     for instance in 1 2 3 4 5 6 7 8 9; do
         busy=0
         # RabbitMQ, its distribution port, PostgreSQL, first Ceph mon,
-        # Glance.
+        # Glance, Keystone.
         for port in $((5672 + 100 * instance)) $((25672 + 100 * instance)) \
                 $((5433 + 100 * instance)) $((17000 + 240 * instance)) \
-                $((9292 + 100 * instance)); do
+                $((9292 + 100 * instance)) $((5000 + 100 * instance)); do
             if listening "$port"; then busy=1; break; fi
         done
         if [ "$busy" = 0 ]; then echo "$instance"; return; fi
@@ -116,8 +116,10 @@ if [ ! -f "$STATE_DIR/devenv.json" ]; then
     # Else a previous run's infrastructure is still there: reuse it as is.
     INSTANCE_ARGS=(--instance "$(pick_instance)")
 fi
-if ! edgevol-dev up --infra-only --db postgresql --state-dir "$STATE_DIR" \
-        "${INSTANCE_ARGS[@]}"; then
+# With Keystone: test_keystone runs stacks behind it (the other tests'
+# stacks use noauth and ignore it).
+if ! edgevol-dev up --infra-only --db postgresql --auth keystone \
+        --state-dir "$STATE_DIR" "${INSTANCE_ARGS[@]}"; then
     log "the test infrastructure did not start"
     RUN_ERRORS=$((RUN_ERRORS + 1))
     exit 1

@@ -8,6 +8,10 @@ parallel test workers never see each other.
 
 ``EDGEVOL_TEST_CONCURRENCY`` (threading|eventlet) picks the services'
 oslo.service backend.
+
+``Stack(auth="keystone")`` runs the API behind the infrastructure's
+Keystone (``edgevol-dev up --infra-only --auth keystone``) with its
+edgevol service user; ``keystone_client`` then calls it with real tokens.
 """
 
 import os
@@ -23,6 +27,7 @@ import requests
 
 from edgevol import context
 from edgevol.db import services as db_services
+from edgevol.devenv import keystone as devenv_keystone
 from edgevol import service_state
 from edgevol.tests import fixtures as edgevol_fixtures
 
@@ -55,10 +60,11 @@ class Stack(fixtures.Fixture):
         ``{"DEFAULT": {"service_down_time": "4"}}``.
     :param extra_sites: site dicts (``ThrowawaySites.start()``) served
         next to the infrastructure's, e.g. a site a test may freeze.
+    :param auth: ``noauth`` or ``keystone`` (the infrastructure's).
     """
 
     def __init__(self, sites=None, options=None, concurrency=None,
-                 extra_sites=()):
+                 extra_sites=(), auth="noauth"):
         super().__init__()
         self.status = edgevol_fixtures.dev_status()
         if self.status is None:
@@ -74,6 +80,10 @@ class Stack(fixtures.Fixture):
             "EDGEVOL_TEST_CONCURRENCY", "threading")
         self.processes = {}
         self.tag = uuid.uuid4().hex[:8]
+        self.auth = auth
+        if auth == "keystone" and not self.status.get("keystone"):
+            raise RuntimeError("the test infrastructure has no Keystone "
+                               "(edgevol-dev up --auth keystone)")
 
     def _setUp(self):
         self.dir = self.useFixture(fixtures.TempDir()).path
@@ -108,11 +118,17 @@ class Stack(fixtures.Fixture):
                 "service_down_time": "6",
                 "rpc_call_timeout": "10",
                 "concurrency_backend": self.concurrency,
-                "auth_strategy": "noauth",
+                "auth_strategy": self.auth,
             },
             "api": {"host": "127.0.0.1", "port": str(self.port)},
             "database": {"connection": self.db.url},
         }
+        if self.auth == "keystone":
+            keystone = self.status["keystone"]
+            account = keystone["service_users"]["edgevol"]
+            groups["keystone_authtoken"] = devenv_keystone.authtoken_options(
+                keystone["endpoint"], account["username"],
+                account["password"])
         if "glance" in self.status:
             # The infrastructure's Glance (one rbd store per site).
             groups["glance"] = {"endpoint": self.status["glance"]["endpoint"],
@@ -217,6 +233,10 @@ class Stack(fixtures.Fixture):
     # --- HTTP ------------------------------------------------------------
     def client(self, user="alice", project="project-a", version="3.0"):
         return ApiClient(self.endpoint, "%s:%s" % (user, project), version)
+
+    def keystone_client(self, session, version="3.0"):
+        """A client sending the token of ``session`` (keystoneauth1)."""
+        return ApiClient(self.endpoint, session.get_token(), version)
 
 
 class _DownTime:
