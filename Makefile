@@ -4,6 +4,7 @@
 #   make status  what runs where
 #   make test    THE test command: unit + functional, ends with "N passed, N failed"
 # Extra edgevol-dev options: make run DEV_ARGS="--db postgresql"
+#   (a real Keystone in front: make run DEV_ARGS="--auth keystone")
 
 VENV := .venv
 DEV := $(VENV)/bin/edgevol-dev
