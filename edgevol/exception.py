@@ -85,6 +85,12 @@ class NotFound(EdgevolError):
     message = "Resource could not be found."
 
 
+class MarkerNotFound(NotFound):
+    """A list's ``marker`` names no row the caller may list (Cinder: 404)."""
+
+    message = "Marker %(marker)s could not be found."
+
+
 class VolumeNotFound(NotFound):
     message = "Volume %(volume_id)s could not be found."
 

@@ -52,9 +52,14 @@ def mark_stopped(context, service_id):
 
 
 def get_all(context, host=None, binary=None):
+    """Rows in id order; ``host`` matches itself and, as in Cinder, its
+    backends and pools (``central`` matches ``central@rbd``)."""
     query = sa.select(SERVICES).order_by(SERVICES.c.id)
     if host is not None:
-        query = query.where(SERVICES.c.host == host)
+        query = query.where(sa.or_(
+            SERVICES.c.host == host,
+            SERVICES.c.host.startswith(host + "@", autoescape=True),
+            SERVICES.c.host.startswith(host + "#", autoescape=True)))
     if binary is not None:
         query = query.where(SERVICES.c.binary == binary)
     with db_session.reader(context) as session:

@@ -15,8 +15,11 @@ METADATA = models.SnapshotMetadata.__table__
 VOLUMES = models.Volume.__table__
 
 SORT_KEYS = {"created_at", "updated_at", "id", "name", "status",
-             "volume_id", "size"}
-_SORT_COLUMNS = {"name": "display_name", "size": "volume_size"}
+             "volume_id", "size", "description", "display_name",
+             "display_description"}
+"""Cinder sorts by its column names too (``display_name``)."""
+_SORT_COLUMNS = {"name": "display_name", "description": "display_description",
+                 "size": "volume_size"}
 
 
 def _to_dict(row, metadata):
@@ -117,8 +120,7 @@ def _ordered(session, query, marker, sort):
         marker_row = session.execute(sa.select(SNAPSHOTS).where(
             SNAPSHOTS.c.id == marker)).mappings().first()
         if marker_row is None:
-            raise exception.InvalidInput(
-                reason="Marker %s could not be found." % marker)
+            raise exception.MarkerNotFound(marker=marker)
         after = []
         for index, (column, direction) in enumerate(columns):
             equal = [c == marker_row[c.name] for c, _ in columns[:index]]

@@ -127,8 +127,7 @@ def _paginated(session, query, marker, limit, sort):
             sa.select(VOLUMES).where(VOLUMES.c.id == marker)
         ).mappings().first()
         if marker_row is None:
-            raise exception.InvalidInput(
-                reason="Marker %s could not be found." % marker)
+            raise exception.MarkerNotFound(marker=marker)
         query = query.where(_after(columns, marker_row))
     for column, direction in columns:
         query = query.order_by(column.asc() if direction == "asc"

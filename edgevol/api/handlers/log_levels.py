@@ -4,6 +4,7 @@ from edgevol.api.handlers import common
 from edgevol.api.request import Response
 from edgevol.api.schemas import services as schemas
 from edgevol.api import validation
+from edgevol.api.views import services as views
 from edgevol.policies import services as rules
 from edgevol import policy
 
@@ -14,7 +15,8 @@ GET_SCHEMA = validation.Schema(schemas.get_log)
 def _filters(body):
     # Cinder: an empty or "*" binary and an empty server mean "all".
     binary = body.get("binary") or None
-    return {"binary": None if binary == "*" else binary,
+    return {"binary": (None if binary == "*"
+                       else binary and views.process_binary(binary)),
             "server": body.get("server") or None,
             "prefix": body.get("prefix") or ""}
 
@@ -35,5 +37,7 @@ def get_log(req):
     policy.authorize(req.context, rules.UPDATE, common.own_target(req))
     body = req.json_body()
     GET_SCHEMA.validate(body)
-    return Response(200, {"log_levels": req.apis.log_levels.get(
-        req.context, **_filters(body))})
+    levels = req.apis.log_levels.get(req.context, **_filters(body))
+    return Response(200, {"log_levels": [
+        dict(entry, binary=views.shown_binary(entry["binary"]))
+        for entry in levels]})

@@ -27,13 +27,16 @@ LOG_ACTIONS = {"set-log": log_levels.set_log, "get-log": log_levels.get_log}
 
 
 def index(req):
-    """GET /os-services (admin) -> 200; filters ``host``, ``binary``."""
+    """GET /os-services (admin) -> 200; filters ``host`` (``site`` matches
+    ``site@rbd``, as in Cinder) and ``binary`` (Cinder's names or
+    edgevol's)."""
     policy.authorize(req.context, rules.INDEX, common.own_target(req))
     query = req.params
     # ``service`` is the name ``binary`` had before; ``binary`` wins.
     binary = query.get("binary") or query.get("service") or None
     services = req.apis.services.get_all(
-        req.context, host=query.get("host") or None, binary=binary)
+        req.context, host=query.get("host") or None,
+        binary=binary and views.process_binary(binary))
     return Response(200, views.index(req, services))
 
 
@@ -54,6 +57,7 @@ def update(req):
     schema.validate(body)
     service = req.apis.services.set_disabled(
         req.context, host=body["host"],
-        binary=body.get("binary") or body["service"], disabled=disabled,
+        binary=views.process_binary(body.get("binary") or body["service"]),
+        disabled=disabled,
         reason=body.get("disabled_reason", "").strip() or None)
     return Response(200, views.update(body, service, status, with_reason))

@@ -60,13 +60,16 @@ def create(req):
     body = req.json_body()
     CREATE_SCHEMA.validate(body)
     snapshot = body["snapshot"]
+    if snapshot["volume_id"] is None:
+        raise faults.NotFound("Volume None could not be found.")
     created = req.apis.snapshots.create(
         ctx, snapshot["volume_id"],
         name=_pick(snapshot, "name", "display_name"),
         description=_pick(snapshot, "description", "display_description"),
         metadata=snapshot.get("metadata") or None,
         allow_in_use=_allow_in_use(req, snapshot))
-    return Response(202, views.show(req, created, _extended(req)))
+    # Cinder's extended snapshot attributes extend show and list only.
+    return Response(202, views.show(req, created, extended=False))
 
 
 def show(req):
@@ -96,8 +99,7 @@ def update(req):
                                 "change (name or description).")
     snapshot = req.apis.snapshots.update(ctx, req.urlargs["snapshot_id"],
                                          **changes)
-    return Response(200, views.show(req, snapshot,
-                                    _extended(req, snapshot)))
+    return Response(200, views.show(req, snapshot, extended=False))
 
 
 def delete(req):

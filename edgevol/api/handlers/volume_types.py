@@ -50,8 +50,8 @@ def _page(req, vtypes):
     if page.marker is not None:
         ids = [t["id"] for t in vtypes]
         if page.marker not in ids:
-            raise faults.BadRequest("Marker %s could not be found." %
-                                    page.marker)
+            raise faults.NotFound("Marker %s could not be found." %
+                                  page.marker)
         vtypes = vtypes[ids.index(page.marker) + 1:]
     return vtypes[page.offset:page.offset + page.size]
 
@@ -100,7 +100,7 @@ def create(req):
             values.get("os-volume-type-access:is_public", True),
             "os-volume-type-access:is_public"),
         extra_specs=values.get("extra_specs"))
-    return Response(200, views.show(vtype, _all_specs(req)))
+    return Response(200, views.created(vtype, _all_specs(req)))
 
 
 def update(req):
@@ -121,7 +121,7 @@ def update(req):
         values["is_public"] = params.to_bool(values["is_public"], "is_public")
     vtype = req.apis.types.update(req.context, req.urlargs["type_id"],
                                   **values)
-    return Response(200, views.show(vtype, _all_specs(req)))
+    return Response(200, views.updated(vtype, _all_specs(req)))
 
 
 def delete(req):

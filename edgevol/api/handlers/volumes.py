@@ -120,7 +120,8 @@ def create(req):
         volume_type=volume.get("volume_type") or None,
         metadata=volume.get("metadata") or None,
         multiattach=multiattach)
-    return Response(202, views.show(req, created, visibility(req)))
+    return Response(202, views.show(req, created,
+                                    visibility(req).without_extensions()))
 
 
 def show(req):
@@ -153,7 +154,8 @@ def update(req):
         req.apis.volumes.set_metadata(ctx, volume_id, values["metadata"],
                                       replace=True)
     volume = req.apis.volumes.update(ctx, volume_id, **changes)
-    return Response(200, views.show(req, volume, visibility(req)))
+    return Response(200, views.show(req, volume,
+                                    visibility(req).without_extensions()))
 
 
 def delete(req):

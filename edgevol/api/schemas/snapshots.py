@@ -9,8 +9,9 @@ create = {
         "snapshot": {
             "type": "object",
             "properties": {
-                "volume_id": {"type": "string", "pattern": types.NO_NUL,
-                              "maxLength": 255},
+                # null is a 404 (no such volume), as in Cinder.
+                "volume_id": {"type": ["string", "null"],
+                              "pattern": types.NO_NUL, "maxLength": 255},
                 "force": types.optional_boolean,
                 "name": types.optional_name,
                 "description": types.optional_name,

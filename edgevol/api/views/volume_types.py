@@ -12,15 +12,28 @@ def visible_specs(specs, all_specs):
     return {k: v for k, v in specs.items() if k in USER_VISIBLE_EXTRA_SPECS}
 
 
-def detail(vtype, all_specs):
-    body = {
+def _base(vtype, all_specs):
+    return {
         "id": vtype["id"],
         "name": vtype["name"],
         "description": vtype["description"],
         "is_public": vtype["is_public"],
-        "os-volume-type-access:is_public": vtype["is_public"],
         "extra_specs": visible_specs(vtype["extra_specs"], all_specs),
     }
+
+
+def _with_access(vtype, all_specs):
+    """Cinder's type-access extension adds its ``is_public`` to show, list
+    and create answers (not to update's)."""
+    body = _base(vtype, all_specs)
+    body["os-volume-type-access:is_public"] = vtype["is_public"]
+    return body
+
+
+def detail(vtype, all_specs):
+    """A type as shown and listed; admins also see the QoS specs id
+    (edgevol has no QoS specs)."""
+    body = _with_access(vtype, all_specs)
     if all_specs:
         body["qos_specs_id"] = None
     return body
@@ -28,6 +41,16 @@ def detail(vtype, all_specs):
 
 def show(vtype, all_specs):
     return {"volume_type": detail(vtype, all_specs)}
+
+
+def created(vtype, all_specs):
+    """The answer to a create: no QoS specs id."""
+    return {"volume_type": _with_access(vtype, all_specs)}
+
+
+def updated(vtype, all_specs):
+    """The answer to an update: Cinder's plain view, no extension keys."""
+    return {"volume_type": _base(vtype, all_specs)}
 
 
 def index(vtypes, all_specs):

@@ -17,6 +17,11 @@ class Visibility(typing.NamedTuple):
     tenant: bool
     admin: bool
 
+    def without_extensions(self):
+        """What create and update answers show: Cinder's host, tenant and
+        migration attribute extensions extend show and list only."""
+        return self._replace(host=False, migration=False, tenant=False)
+
 
 def detail(req, volume, seen):
     version = req.version
@@ -43,8 +48,6 @@ def detail(req, volume, seen):
         "replication_status": "disabled",
         "links": common.resource_links(req, "volumes", volume["id"]),
     }
-    if volume.get("status_reason"):
-        body["status_reason"] = volume["status_reason"]
     if volume.get("flatten_progress") is not None:
         # A deep clone copying its parents' data in the background
         # (edgevol.volume.deferred); usable meanwhile.

@@ -203,8 +203,7 @@ class FakeVolumeAPI:
         if marker is not None:
             ids = [v["id"] for v in volumes]
             if marker not in ids:
-                raise exception.InvalidInput(
-                    reason="Marker %s could not be found." % marker)
+                raise exception.MarkerNotFound(marker=marker)
             volumes = volumes[ids.index(marker) + 1:]
         return [dict(v) for v in volumes[:limit]]
 

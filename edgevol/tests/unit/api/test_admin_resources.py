@@ -23,19 +23,23 @@ class ServicesTest(base.APITestCase):
         scheduler, volume = body["services"]
         self.assertEqual(
             {"binary", "host", "zone", "status", "state", "updated_at",
-             "disabled_reason", "cluster_name"}, set(scheduler))
+             "disabled_reason", "cluster"}, set(scheduler))
         self.assertEqual(set(scheduler) | {
             "replication_status", "active_backend_id", "frozen"},
             set(volume))
         self.assertEqual(("enabled", "up", "site1"),
                          (volume["status"], volume["state"], volume["zone"]))
-        body = self.call("GET", "/v3/os-services?binary=edgevol-volume",
-                         token=base.ADMIN).json
-        self.assertEqual(["site1@rbd"], [s["host"] for s in body["services"]])
-        self.assertNotIn("cluster_name", body["services"][0])
+        self.assertEqual(("cinder-scheduler", "cinder-volume"),
+                         (scheduler["binary"], volume["binary"]))
+        for name in ("cinder-volume", "edgevol-volume"):
+            body = self.call("GET", "/v3/os-services?binary=" + name,
+                             token=base.ADMIN).json
+            self.assertEqual(["site1@rbd"],
+                             [s["host"] for s in body["services"]])
+        self.assertNotIn("cluster", body["services"][0])
         body = self.call("GET", "/v3/os-services?host=central",
                          token=base.ADMIN).json
-        self.assertEqual(["edgevol-scheduler"],
+        self.assertEqual(["cinder-scheduler"],
                          [s["binary"] for s in body["services"]])
 
     def test_disable_with_reason_and_enable(self):
@@ -48,9 +52,9 @@ class ServicesTest(base.APITestCase):
                           "disabled": True,
                           "disabled_reason": "maintenance"}, body)
         body = self.call("PUT", "/v3/os-services/enable", {
-            "host": "site1@rbd", "service": "edgevol-volume"},
+            "host": "site1@rbd", "service": "cinder-volume"},
             token=base.ADMIN, expect=200).json
-        self.assertEqual(("enabled", False, None, "edgevol-volume"),
+        self.assertEqual(("enabled", False, None, "cinder-volume"),
                          (body["status"], body["disabled"],
                           body["disabled_reason"], body["service"]))
         body = self.call("PUT", "/v3/os-services/disable", {

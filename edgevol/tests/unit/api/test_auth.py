@@ -13,6 +13,12 @@ KEYSTONE = "http://keystone.example/identity"
 
 
 class NoAuthTest(base.APITestCase):
+    def show(self, volume, token, headers=None):
+        """The volume as shown (create answers carry no tenant or host)."""
+        return self.call("GET", "/v3/volumes/%s" % volume["id"],
+                         token=token, headers=headers,
+                         expect=200).json["volume"]
+
     def test_missing_token_is_401_with_a_request_id(self):
         response = self.call("GET", "/v3/volumes", token=None)
         self.assertIn("X-Auth-Token", self.fault(response, 401))
@@ -20,18 +26,20 @@ class NoAuthTest(base.APITestCase):
         self.assertIn("x-openstack-request-id", response.headers)
 
     def test_user_colon_project(self):
-        volume = self.create_volume(token="alice:proj-a")
+        volume = self.show(self.create_volume(token="alice:proj-a"),
+                           "alice:proj-a")
         self.assertEqual("alice", volume["user_id"])
         self.assertEqual("proj-a", volume["os-vol-tenant-attr:tenant_id"])
 
     def test_token_without_colon_is_user_and_project(self):
         # openstacksdk's ``auth_type: none`` sends the token "notused".
-        volume = self.create_volume(token="notused")
+        volume = self.show(self.create_volume(token="notused"), "notused")
         self.assertEqual("notused", volume["user_id"])
         self.assertEqual("notused", volume["os-vol-tenant-attr:tenant_id"])
 
     def test_percent_encoded_colon(self):
-        volume = self.create_volume(token="alice%3Aproj-a")
+        volume = self.show(self.create_volume(token="alice%3Aproj-a"),
+                           "alice%3Aproj-a")
         self.assertEqual("proj-a", volume["os-vol-tenant-attr:tenant_id"])
 
     def test_empty_parts_are_401(self):
@@ -39,15 +47,18 @@ class NoAuthTest(base.APITestCase):
             self.fault(self.call("GET", "/v3/volumes", token=token), 401)
 
     def test_user_admin_is_administrator(self):
-        volume = self.create_volume(token="admin:adminp")
+        volume = self.show(self.create_volume(token="admin:adminp"),
+                           "admin:adminp")
         self.assertIn("os-vol-host-attr:host", volume)
-        member_view = self.create_volume()
+        member_view = self.show(self.create_volume(), base.MEMBER)
         self.assertNotIn("os-vol-host-attr:host", member_view)
 
     def test_x_roles_decides_when_given(self):
         volume = self.call("POST", "/v3/volumes", {"volume": {"size": 1}},
                            headers={"X-Roles": "reader, admin"},
                            expect=202).json["volume"]
+        volume = self.show(volume, base.MEMBER,
+                           headers={"X-Roles": "reader, admin"})
         self.assertIn("os-vol-host-attr:host", volume)
         response = self.call("GET", "/v3/os-services", token=base.ADMIN,
                              headers={"X-Roles": "member"})

@@ -42,12 +42,13 @@ class BeyondRealBusinessTest(base.APITestCase):
                              version=LATEST), 403)
         self.call("PUT", "/v3/os-services/set-log", body, token=base.ADMIN,
                   version=LATEST, expect=202)
+        # Cinder's binary name selects the same services.
         levels = self.call("PUT", "/v3/os-services/get-log", {
-            "binary": "edgevol-volume", "prefix": "edgevol.volume.manager"},
+            "binary": "cinder-volume", "prefix": "edgevol.volume.manager"},
             token=base.ADMIN, version=LATEST, expect=200).json["log_levels"]
         self.assertEqual(2, len(levels))
         for entry in levels:
-            self.assertEqual("edgevol-volume", entry["binary"])
+            self.assertEqual("cinder-volume", entry["binary"])
             self.assertEqual("DEBUG",
                              entry["levels"]["edgevol.volume.manager"])
         self.fault(self.call("PUT", "/v3/os-services/set-log", dict(

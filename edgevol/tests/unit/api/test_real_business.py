@@ -79,10 +79,11 @@ class RealBusinessLayerTest(base.APITestCase):
             "description": "fast"}}, token=base.ADMIN, expect=200)
         services = self.call("GET", "/v3/os-services", token=base.ADMIN,
                              expect=200).json["services"]
-        self.assertEqual({"edgevol-scheduler", "edgevol-volume"},
+        self.assertEqual({"cinder-scheduler", "cinder-volume"},
                          {s["binary"] for s in services})
+        self.assertNotIn(None, {s["zone"] for s in services})
         self.call("PUT", "/v3/os-services/disable-log-reason", {
-            "host": "site2@rbd", "binary": "edgevol-volume",
+            "host": "site2@rbd", "binary": "cinder-volume",
             "disabled_reason": "maintenance"}, token=base.ADMIN, expect=200)
         self.call("PUT", "/v3/os-quota-sets/p1", {"quota_set": {
             "volumes": 7}}, token=base.ADMIN, expect=200)

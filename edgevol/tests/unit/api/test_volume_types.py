@@ -15,7 +15,7 @@ class TypesTest(base.APITestCase):
     def test_created_type_shape(self):
         self.assertEqual(
             {"id", "name", "description", "is_public", "extra_specs",
-             "os-volume-type-access:is_public", "qos_specs_id"},
+             "os-volume-type-access:is_public"},
             set(self.gold))
         self.assertTrue(self.gold["os-volume-type-access:is_public"])
 
