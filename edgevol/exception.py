@@ -91,6 +91,10 @@ class MarkerNotFound(NotFound):
     message = "Marker %(marker)s could not be found."
 
 
+class MessageNotFound(NotFound):
+    message = "Message %(message_id)s could not be found."
+
+
 class VolumeNotFound(NotFound):
     message = "Volume %(volume_id)s could not be found."
 

@@ -38,12 +38,14 @@ class APIs(typing.NamedTuple):
     log_levels: typing.Any = None
     snapshots: typing.Any = None
     volume_actions: typing.Any = None
+    messages: typing.Any = None
 
 
 def build_apis(conf):
     """The real business layer (database, RPC to scheduler and sites)."""
     from edgevol import compute_hosts
     from edgevol import log_levels
+    from edgevol import messages
     from edgevol import quota
     from edgevol import services
     from edgevol.volume import api as volume_api
@@ -65,7 +67,8 @@ def build_apis(conf):
                 log_levels=log_levels.LogLevelAPI(conf, service_api),
                 snapshots=snapshots,
                 volume_actions=actions_api.VolumeActionsAPI(
-                    conf, volumes, snapshots, volumes.volume_rpc))
+                    conf, volumes, snapshots, volumes.volume_rpc),
+                messages=messages.MessageAPI())
 
 
 def _auth(conf, application):

@@ -8,7 +8,7 @@ edgevol advertises a version only when every change Cinder made up to it,
 to every operation edgevol serves (volumes and their metadata and actions,
 snapshots and their metadata, types and extra specs, availability zones,
 services, limits, quota sets), is honoured. Cinder versions that only add a
-resource edgevol does not serve yet (groups, messages, clusters, manageable
+resource edgevol does not serve yet (groups, clusters, manageable
 volumes, backups, ...)
 change nothing here; such resources answer 404 at every version, as a
 missing action does. Raising the maximum therefore means reading the next
@@ -26,11 +26,13 @@ changes resources edgevol does not serve):
   availability zones, services, limits and quota sets.
 * 3.1 - n/a: image upload action parameters.
 * 3.2 - Volume lists parse the ``bootable`` filter strictly (400 on junk).
-* 3.3 - n/a: user messages.
+* 3.3 - ``/messages``: list, show and delete the user messages of the
+  project (asynchronous failures: no valid backend, a site unreachable, a
+  create or image copy that failed on the site).
 * 3.4 - n/a: ``glance_metadata`` volume filter (not a supported filter).
-* 3.5 - n/a: messages pagination.
+* 3.5 - Message lists take ``limit``, ``marker``, ``offset`` and sort.
 * 3.6 - n/a: consistency group update.
-* 3.7 - Services show ``cluster_name`` (always null: no clusters).
+* 3.7 - Services show ``cluster`` (always null: no clusters).
 * 3.8 - n/a: manageable volumes and snapshots.
 * 3.9 - n/a: backup update.
 * 3.10 - n/a: ``group_id`` volume filter (not a supported filter).
@@ -142,6 +144,8 @@ def parse(text):
 # --- Cinder's names, for the versions edgevol honours ----------------------
 BASE_VERSION = Version(3, 0)
 VOLUME_LIST_BOOTABLE = Version(3, 2)
+MESSAGES = Version(3, 3)
+MESSAGES_PAGINATION = Version(3, 5)
 CLUSTER_SUPPORT = Version(3, 7)
 VOLUME_SUMMARY = Version(3, 12)
 GROUP_VOLUME = Version(3, 13)

@@ -201,8 +201,7 @@ def _after(session, sort, marker):
     marker_row = session.execute(sa.select(ATTACHMENTS).where(
         ATTACHMENTS.c.id == marker)).mappings().first()
     if marker_row is None:
-        raise exception.InvalidInput(
-            reason="Marker %s could not be found." % marker)
+        raise exception.MarkerNotFound(marker=marker)
     clauses = []
     for index, (key, direction) in enumerate(sort):
         equal = [ATTACHMENTS.c[k] == marker_row[k] for k, _ in sort[:index]]

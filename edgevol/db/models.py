@@ -223,3 +223,22 @@ class VolumeAttachment(Base):
     created_at, updated_at = _timestamps()
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class Message(Base):
+    """A user message: an asynchronous failure the project should know of
+    (Cinder's ``/messages``, API 3.3). Deleted for real, by the user or
+    once expired."""
+
+    __tablename__ = "messages"
+    __table_args__ = (sa.Index("ix_messages_project_id", "project_id"),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    request_id = sa.Column(sa.String(255))
+    resource_type = sa.Column(sa.String(36))
+    resource_uuid = sa.Column(sa.String(36))
+    event_id = sa.Column(sa.String(255), nullable=False)
+    message_level = sa.Column(sa.String(255), nullable=False)
+    user_message = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    expires_at = sa.Column(sa.DateTime, nullable=False)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from edgevol.db import holds
 from edgevol.db import list_filters
 from edgevol.db import models
+from edgevol.db import pagination
 from edgevol.db import quotas
 from edgevol.db import session as db_session
 from edgevol.db import transitions
@@ -14,12 +15,13 @@ SNAPSHOTS = models.Snapshot.__table__
 METADATA = models.SnapshotMetadata.__table__
 VOLUMES = models.Volume.__table__
 
-SORT_KEYS = {"created_at", "updated_at", "id", "name", "status",
-             "volume_id", "size", "description", "display_name",
-             "display_description"}
+SORT_KEYS = frozenset({"created_at", "updated_at", "id", "name", "status",
+                       "volume_id", "size", "description", "display_name",
+                       "display_description"})
 """Cinder sorts by its column names too (``display_name``)."""
-_SORT_COLUMNS = {"name": "display_name", "description": "display_description",
-                 "size": "volume_size"}
+_SORTING = pagination.Sorting(SNAPSHOTS, SORT_KEYS, {
+    "name": "display_name", "description": "display_description",
+    "size": "volume_size"})
 
 
 def _to_dict(row, metadata):
@@ -105,42 +107,11 @@ def _filtered(query, filters):
     return _FILTERS.apply(query, filters)
 
 
-def _ordered(session, query, marker, sort):
-    sort = list(sort or [("created_at", "desc")])
-    if not any(key == "id" for key, _ in sort):
-        sort.append(("id", sort[0][1]))
-    columns = []
-    for key, direction in sort:
-        if key not in SORT_KEYS:
-            raise exception.InvalidInput(
-                reason="Invalid sort key '%s'; valid: %s." %
-                (key, ", ".join(sorted(SORT_KEYS))))
-        columns.append((SNAPSHOTS.c[_SORT_COLUMNS.get(key, key)], direction))
-    if marker is not None:
-        marker_row = session.execute(sa.select(SNAPSHOTS).where(
-            SNAPSHOTS.c.id == marker)).mappings().first()
-        if marker_row is None:
-            raise exception.MarkerNotFound(marker=marker)
-        after = []
-        for index, (column, direction) in enumerate(columns):
-            equal = [c == marker_row[c.name] for c, _ in columns[:index]]
-            value = marker_row[column.name]
-            after.append(sa.and_(*equal, column > value if direction == "asc"
-                                 else column < value))
-        query = query.where(sa.or_(*after))
-    for column, direction in columns:
-        query = query.order_by(column.asc() if direction == "asc"
-                               else column.desc())
-    return query
-
-
 def get_all(context, filters=None, marker=None, limit=None, sort=None):
     query = _filtered(sa.select(SNAPSHOTS).where(
         SNAPSHOTS.c.deleted == sa.false()), filters)
     with db_session.reader(context) as session:
-        query = _ordered(session, query, marker, sort)
-        if limit is not None:
-            query = query.limit(limit)
+        query = _SORTING.page(session, query, marker, limit, sort)
         return _load(session, session.execute(query).mappings().all())
 
 

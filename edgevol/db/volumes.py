@@ -5,7 +5,9 @@ import sqlalchemy as sa
 from edgevol.db import attachments
 from edgevol.db import glance_metadata
 from edgevol.db import list_filters
+from edgevol.db import messages as db_messages
 from edgevol.db import models
+from edgevol.db import pagination
 from edgevol.db import quotas
 from edgevol.db import session as db_session
 from edgevol.db import transitions
@@ -16,9 +18,9 @@ VOLUMES = models.Volume.__table__
 METADATA = models.VolumeMetadata.__table__
 TYPES = models.VolumeType.__table__
 
-SORT_KEYS = {"created_at", "updated_at", "id", "name", "size", "status",
-             "availability_zone"}
-_SORT_COLUMNS = {"name": "display_name"}
+SORT_KEYS = frozenset({"created_at", "updated_at", "id", "name", "size",
+                       "status", "availability_zone"})
+_SORTING = pagination.Sorting(VOLUMES, SORT_KEYS, {"name": "display_name"})
 
 
 def _row_to_dict(row, metadata, type_name=None):
@@ -111,48 +113,11 @@ def _filtered(query, filters):
     return _FILTERS.apply(query, filters)
 
 
-def _paginated(session, query, marker, limit, sort):
-    sort = sort or [("created_at", "desc")]
-    if not any(key == "id" for key, _ in sort):
-        sort = list(sort) + [("id", sort[0][1])]
-    columns = []
-    for key, direction in sort:
-        if key not in SORT_KEYS:
-            raise exception.InvalidInput(
-                reason="Invalid sort key '%s'; valid: %s." %
-                (key, ", ".join(sorted(SORT_KEYS))))
-        columns.append((VOLUMES.c[_SORT_COLUMNS.get(key, key)], direction))
-    if marker is not None:
-        marker_row = session.execute(
-            sa.select(VOLUMES).where(VOLUMES.c.id == marker)
-        ).mappings().first()
-        if marker_row is None:
-            raise exception.MarkerNotFound(marker=marker)
-        query = query.where(_after(columns, marker_row))
-    for column, direction in columns:
-        query = query.order_by(column.asc() if direction == "asc"
-                               else column.desc())
-    if limit is not None:
-        query = query.limit(limit)
-    return query
-
-
-def _after(columns, marker_row):
-    """Rows strictly after ``marker_row`` in the (column, dir) ordering."""
-    clauses = []
-    for index, (column, direction) in enumerate(columns):
-        equal = [c == marker_row[c.name] for c, _ in columns[:index]]
-        value = marker_row[column.name]
-        beyond = column > value if direction == "asc" else column < value
-        clauses.append(sa.and_(*equal, beyond))
-    return sa.or_(*clauses)
-
-
 def get_all(context, filters=None, marker=None, limit=None, sort=None):
     query = _filtered(
         _select_volumes().where(VOLUMES.c.deleted == sa.false()), filters)
     with db_session.reader(context) as session:
-        query = _paginated(session, query, marker, limit, sort)
+        query = _SORTING.page(session, query, marker, limit, sort)
         return _load(session, session.execute(query).mappings().all())
 
 
@@ -200,6 +165,24 @@ def delete_metadata(context, volume_id, key, project_id=None):
             raise exception.NotFound(
                 "Metadata key %s of volume %s could not be found." %
                 (key, volume_id))
+
+
+def fail(context, volume_id, event, reason, action, detail):
+    """Apply failure transition ``event`` with its ``status_reason`` and
+    record the user message of the failure in the same transaction (the
+    project learns of it at ``/v3/messages``).
+
+    :param action: ``(id, text)`` from ``edgevol.messages``.
+    :param detail: ``(id, text)`` from ``edgevol.messages``.
+    """
+    with db_session.writer(context) as session:
+        row = transitions.apply(session, VOLUMES, volume_id, event,
+                                values={"status_reason": reason})
+        db_messages.record(session, project_id=row["project_id"],
+                           resource_uuid=volume_id, action=action,
+                           detail=detail, reason=reason,
+                           request_id=context.request_id)
+        return dict(row)
 
 
 def transition(context, volume_id, event, values=None, where=(),

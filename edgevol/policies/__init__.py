@@ -13,6 +13,7 @@ from edgevol.policies import availability_zones
 from edgevol.policies import base
 from edgevol.policies import default_types
 from edgevol.policies import images
+from edgevol.policies import messages
 from edgevol.policies import quotas
 from edgevol.policies import services
 from edgevol.policies import snapshots
@@ -33,4 +34,5 @@ def list_rules():
         attachments.list_rules(),
         images.list_rules(),
         admin_actions.list_rules(),
+        messages.list_rules(),
     ))

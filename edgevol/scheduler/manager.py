@@ -15,6 +15,7 @@ from edgevol.db import volume_types as db_volume_types
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
+from edgevol import messages
 from edgevol.scheduler import host_manager
 from edgevol.scheduler import reconciler
 from edgevol.scheduler import request_spec
@@ -120,9 +121,9 @@ class SchedulerManager:
     @staticmethod
     def _fail(context, volume_id, reason):
         try:
-            db_volumes.transition(context.elevated(), volume_id,
-                                  "create_failed",
-                                  values={"status_reason": reason})
+            db_volumes.fail(context.elevated(), volume_id, "create_failed",
+                            reason, messages.SCHEDULE_ALLOCATE_VOLUME,
+                            messages.NO_BACKEND_AVAILABLE)
         except (exception.InvalidStatus, exception.NotFound) as error:
             LOG.info("Volume %s: %s", volume_id, error)
 

@@ -21,6 +21,7 @@ from edgevol.db import transitions
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
+from edgevol import messages
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import states
 from edgevol.volume import attach_ops
@@ -320,9 +321,16 @@ class VolumeManager:
                 context, volume["id"], request_spec,
                 dict(filter_properties, retry=retry))
             return
-        self._finish(context, volume["id"], "create_failed",
-                     {"status_reason": "Creating the volume on site %s "
-                      "failed: %s" % (self.site, error)})
+        action = (messages.COPY_IMAGE_TO_VOLUME if volume.get("image_id")
+                  else messages.SCHEDULE_ALLOCATE_VOLUME)
+        try:
+            db_volumes.fail(context.elevated(), volume["id"], "create_failed",
+                            "Creating the volume on site %s failed: %s" %
+                            (self.site, error), action,
+                            messages.UNKNOWN_ERROR)
+        except (exception.InvalidStatus, exception.NotFound) as failed:
+            # Deleted or failed meanwhile: nothing left to report.
+            LOG.info("Volume %s: %s", volume["id"], failed)
 
     def _delete(self, context, volume):
         # Waits for a create of the same volume running here to end (a

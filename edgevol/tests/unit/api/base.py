@@ -8,6 +8,7 @@ import webob
 from edgevol.api import deploy
 from edgevol.tests import fixtures as edgevol_fixtures
 from edgevol.tests.unit.api import fakes
+from edgevol.tests.unit import in_process
 
 MEMBER = "u1:p1"
 OTHER = "u2:p2"
@@ -59,3 +60,23 @@ class APITestCase(testtools.TestCase):
         response = self.call("POST", "/v3/volumes", {"volume": values},
                              token=token, expect=202)
         return response.json["volume"]
+
+
+class RealBusinessTestCase(APITestCase):
+    """The app on the real business layer: SQLite, fake:// RPC between the
+    real scheduler and volume services, FakeDriver sites."""
+
+    def setUp(self):
+        super().setUp()
+        services = self.useFixture(in_process.InProcessServices())
+        self.conf = services.conf
+        self.app = deploy.loadapp(self.conf)
+        in_process.wait_for(lambda: len(
+            self.call("GET", "/v3/os-availability-zone")
+            .json["availabilityZoneInfo"]) == 2)
+        services.wait_for_capacity_reports()
+
+    def wait_status(self, volume_id, status):
+        path = "/v3/volumes/%s" % volume_id
+        in_process.wait_for(lambda: self.call("GET", path)
+                            .json["volume"]["status"] == status)

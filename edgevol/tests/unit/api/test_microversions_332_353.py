@@ -7,7 +7,6 @@ database, backend_state from the services' heartbeats.
 
 import logging
 
-from edgevol.api import deploy
 from edgevol.tests.unit.api import base
 from edgevol.tests.unit import in_process
 
@@ -15,16 +14,7 @@ wait_for = in_process.wait_for
 LATEST = "latest"
 
 
-class BeyondRealBusinessTest(base.APITestCase):
-    def setUp(self):
-        super().setUp()
-        services = self.useFixture(in_process.InProcessServices())
-        self.conf = services.conf
-        self.app = deploy.loadapp(self.conf)
-        wait_for(lambda: len(self.call("GET", "/v3/os-availability-zone")
-                             .json["availabilityZoneInfo"]) == 2)
-        services.wait_for_capacity_reports()
-
+class BeyondRealBusinessTest(base.RealBusinessTestCase):
     def volume(self, **values):
         volume = self.create_volume(**values)
         wait_for(lambda: self.call("GET", "/v3/volumes/%s" % volume["id"])

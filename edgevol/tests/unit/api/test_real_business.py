@@ -4,23 +4,13 @@ The other API tests use in-memory fakes; this story catches a mismatch
 between the fakes and the real classes (signatures, dict keys, errors).
 """
 
-from edgevol.api import deploy
 from edgevol.tests.unit.api import base
 from edgevol.tests.unit import in_process
 
 wait_for = in_process.wait_for
 
 
-class RealBusinessLayerTest(base.APITestCase):
-    def setUp(self):
-        super().setUp()
-        services = self.useFixture(in_process.InProcessServices())
-        self.conf = services.conf
-        self.app = deploy.loadapp(self.conf)
-        wait_for(lambda: len(self.call("GET", "/v3/os-availability-zone")
-                             .json["availabilityZoneInfo"]) == 2)
-        services.wait_for_capacity_reports()
-
+class RealBusinessLayerTest(base.RealBusinessTestCase):
     def status_of(self, volume_id):
         response = self.call("GET", "/v3/volumes/%s" % volume_id)
         return response.json["volume"]["status"] if response.json.get(
