@@ -175,7 +175,13 @@ class Router:
         """The handler for the request; sets url arguments and project."""
         if not req.path.startswith(PREFIX):
             raise faults.NotFound("No API at %s." % req.path)
-        parts = req.path[len(PREFIX):].rstrip("/").split("/")
+        parts = req.path[len(PREFIX):].split("/")
+        if "" in parts:
+            # An empty segment is an empty id, never the collection: Cinder
+            # (and Tempest's negative tests) answer GET, PUT and DELETE of
+            # ``/volumes/`` with a 404.
+            raise faults.NotFound("No API at %s: a path segment is empty." %
+                                  req.path)
         project = req.context.project_id
         found = None
         # A leading segment equal to the caller's project is the prefix,

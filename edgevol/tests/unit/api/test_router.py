@@ -44,10 +44,12 @@ class RouteTableTest(base.APITestCase):
                      "/v3/p1/nothing", "/v3/p1"):
             self.fault(self.call("GET", path), 404)
 
-    def test_trailing_slash_is_the_same_resource(self):
+    def test_an_empty_id_is_a_404_not_the_collection(self):
         self.create_volume()
-        body = self.call("GET", "/v3/volumes/", expect=200).json
-        self.assertEqual(1, len(body["volumes"]))
+        for method in ("GET", "PUT", "DELETE"):
+            for path in ("/v3/volumes/", "/v3/snapshots/", "/v3/p1/types/",
+                         "/v3/volumes//metadata"):
+                self.fault(self.call(method, path, {"volume": {}}), 404)
 
     def test_path_that_is_not_utf8_is_a_400(self):
         response = self.call("GET", "/v3/volumes/%ff%fe")
