@@ -323,14 +323,9 @@ class VolumeManager:
             return
         action = (messages.COPY_IMAGE_TO_VOLUME if volume.get("image_id")
                   else messages.SCHEDULE_ALLOCATE_VOLUME)
-        try:
-            db_volumes.fail(context.elevated(), volume["id"], "create_failed",
-                            "Creating the volume on site %s failed: %s" %
-                            (self.site, error), action,
-                            messages.UNKNOWN_ERROR)
-        except (exception.InvalidStatus, exception.NotFound) as failed:
-            # Deleted or failed meanwhile: nothing left to report.
-            LOG.info("Volume %s: %s", volume["id"], failed)
+        self._fail(context, volume["id"], "create_failed",
+                   "Creating the volume on site %s failed: %s" %
+                   (self.site, error), action, messages.UNKNOWN_ERROR)
 
     def _delete(self, context, volume):
         # Waits for a create of the same volume running here to end (a
@@ -349,14 +344,24 @@ class VolumeManager:
         except Exception as error:
             LOG.warning("Deleting volume %s failed: %s", volume["id"], error)
             snapshot_ops.fail_deleted(context, snapshot_ids, error)
-            self._finish(context, volume["id"], "delete_failed",
-                         {"status_reason": str(error)})
+            self._fail(context, volume["id"], "delete_failed", str(error),
+                       messages.DELETE_VOLUME, messages.UNKNOWN_ERROR)
             return
         snapshot_ops.finish_deleted(context, snapshot_ids)
         try:
             db_volumes.finish_delete(context.elevated(), volume["id"])
         except (exception.InvalidStatus, exception.NotFound) as error:
             LOG.info("Volume %s: %s", volume["id"], error)
+
+    @staticmethod
+    def _fail(context, volume_id, event, reason, action, detail):
+        """Failure ``event``, its reason and the user message of it."""
+        try:
+            db_volumes.fail(context.elevated(), volume_id, event, reason,
+                            action, detail)
+        except (exception.InvalidStatus, exception.NotFound) as error:
+            # Deleted or resolved meanwhile: nothing left to report.
+            LOG.info("Volume %s: %s", volume_id, error)
 
     def _finish(self, context, volume_id, event, values):
         try:

@@ -271,6 +271,14 @@ class ApiClient:
         fields.setdefault("size", 1)
         return self.post("/volumes", {"volume": fields})
 
+    def messages(self, volume_id):
+        """The user messages about a volume (``/messages``, 3.3), newest
+        first: why an asynchronous operation on it failed."""
+        response = self.get("/messages?resource_uuid=%s" % volume_id,
+                            headers={"OpenStack-API-Version": "volume 3.3"})
+        response.raise_for_status()
+        return [m["user_message"] for m in response.json()["messages"]]
+
     def wait_volume(self, volume_id, statuses, timeout=30):
         def status():
             response = self.get("/volumes/%s" % volume_id)
@@ -280,7 +288,7 @@ class ApiClient:
             if volume["status"].startswith("error") and \
                     volume["status"] not in statuses:
                 raise AssertionError("volume %s went to %s: %s" % (
-                    volume_id, volume["status"], volume.get("status_reason")))
+                    volume_id, volume["status"], self.messages(volume_id)))
             return volume["status"] in statuses and volume
         return wait_for(status, timeout, interval=0.05,
                         what="volume %s to reach %s" % (volume_id, statuses))

@@ -24,9 +24,10 @@ class LogLevelsTest(test_stack.StackTestCase):
 
     def test_set_log_reaches_every_volume_service_only(self):
         response = self.admin.request("PUT", "/os-services/set-log", json={
-            "binary": "edgevol-volume", "prefix": "edgevol.volume",
+            "binary": "cinder-volume", "prefix": "edgevol.volume",
             "level": "DEBUG"})
         self.assertEqual(202, response.status_code, response.text)
+        # The processes' own binary names select them too.
         volume = self.levels(binary="edgevol-volume",
                              prefix="edgevol.volume.manager")
         self.assertEqual({"central@rbd", "site1@rbd", "site2@rbd"},
@@ -34,9 +35,9 @@ class LogLevelsTest(test_stack.StackTestCase):
         for levels in volume.values():
             self.assertEqual("DEBUG", levels["edgevol.volume.manager"])
         every = self.levels(prefix="edgevol.scheduler.manager")
-        self.assertEqual({"edgevol-api", "edgevol-scheduler",
-                          "edgevol-volume"}, {b for b, _ in every})
+        self.assertEqual({"cinder-api", "cinder-scheduler",
+                          "cinder-volume"}, {b for b, _ in every})
         for (binary, _), levels in every.items():
-            if binary == "edgevol-scheduler":
+            if binary == "cinder-scheduler":
                 self.assertNotEqual(
                     "DEBUG", levels["edgevol.scheduler.manager"])

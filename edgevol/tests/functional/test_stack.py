@@ -99,9 +99,10 @@ class VolumeLifecycleTest(StackTestCase):
             # An open read-write handle is a watcher, as a running VM is.
             with rbd.Image(ioctx, "volume-%s" % volume["id"]):
                 self.assertEqual(202, self.api.delete(path).status_code)
-                failed = self.api.wait_volume(volume["id"],
-                                              {"error_deleting"})
-                self.assertIn("in use", failed["status_reason"])
+                self.api.wait_volume(volume["id"], {"error_deleting"})
+                (reason,) = self.api.messages(volume["id"])
+                self.assertIn("delete volume: ", reason)
+                self.assertIn("in use", reason)
         self.assertIn("volume-%s" % volume["id"],
                       rbd_images(self.stack.site_info("site1")))
         self.assertEqual(202, self.api.delete(path).status_code)
@@ -128,9 +129,11 @@ class VolumeLifecycleTest(StackTestCase):
         self.assertEqual(202, response.status_code, response.text)
         volume_id = response.json()["volume"]["id"]
         self.addCleanup(self._delete_quietly, self.api, volume_id)
-        volume = self.api.wait_volume(volume_id, {"error"})
-        self.assertIn("site1", volume["status_reason"])
-        self.assertIn("5000", volume["status_reason"])
+        self.api.wait_volume(volume_id, {"error"})
+        (reason,) = self.api.messages(volume_id)
+        self.assertIn("schedule allocate volume: ", reason)
+        self.assertIn("site1", reason)
+        self.assertIn("5000", reason)
         self.assertNotIn("volume-%s" % volume_id,
                          rbd_images(self.stack.site_info("site1")))
 

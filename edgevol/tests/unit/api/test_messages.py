@@ -4,6 +4,7 @@ becomes a message of the volume's project, in Cinder's shape."""
 import jsonschema
 
 from edgevol.api.schemas.responses import messages as schemas
+from edgevol.drivers import fake as fake_driver
 from edgevol.tests.unit.api import base
 
 
@@ -54,6 +55,20 @@ class MessagesTest(base.RealBusinessTestCase):
         self.call("DELETE", path, version="3.3", expect=204)
         self.fault(self.call("GET", path, version="3.3"), 404)
         self.assertEqual([], self.messages())
+
+    def test_a_failed_delete_says_why(self):
+        volume = self.create_volume(availability_zone="site1")
+        self.wait_status(volume["id"], "available")
+        fake_driver.backend("site1").open_volume(volume["id"])
+        self.addCleanup(fake_driver.backend("site1").close_volume,
+                        volume["id"])
+        self.call("DELETE", "/v3/volumes/%s" % volume["id"], expect=202)
+        self.wait_status(volume["id"], "error_deleting")
+        (message,) = self.messages(query="?resource_uuid=%s" % volume["id"])
+        self.assertEqual("VOLUME_VOLUME_999_001", message["event_id"])
+        self.assertTrue(message["user_message"].startswith(
+            "delete volume: "), message["user_message"])
+        self.assertIn("open by", message["user_message"])
 
     def test_before_3_3_there_are_no_messages(self):
         self.fault(self.call("GET", "/v3/messages", version="3.2"), 404)
