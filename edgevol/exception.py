@@ -139,11 +139,6 @@ class VolumeTypeInUse(Conflict):
     message = "Volume type %(type_id)s is in use by volumes."
 
 
-class VolumeTypeInRecords(Conflict):
-    message = ("Volume type %(type_id)s is named by the records of deleted "
-               "volumes, which are kept; it cannot be deleted.")
-
-
 class ComputeHostExists(Conflict):
     message = "Compute host %(name)s is registered already."
 

@@ -16,6 +16,7 @@ from edgevol.api.handlers import attachments
 from edgevol.api.handlers import availability_zones
 from edgevol.api.handlers import compute_hosts
 from edgevol.api.handlers import default_types
+from edgevol.api.handlers import extensions
 from edgevol.api.handlers import messages
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
@@ -93,6 +94,7 @@ ROUTES = {
                           "POST": compute_hosts.create},
     "/os-compute-hosts/{name}": {"GET": compute_hosts.show,
                                  "DELETE": compute_hosts.delete},
+    "/extensions": {"GET": extensions.index},
     "/messages": {"GET": messages.index},
     "/messages/{message_id}": {"GET": messages.show,
                                "DELETE": messages.delete},

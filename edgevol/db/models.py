@@ -14,14 +14,19 @@ def _timestamps():
 
 
 class VolumeType(Base):
-    # Types are deleted for real: none may be in use when deleted, and a
-    # plain unique name is then enough.
+    """A volume type; soft-deleted, because the kept records of deleted
+    volumes still name it. A deleted type's name becomes its id, which
+    frees the name for a new type under the plain unique constraint."""
+
     __tablename__ = "volume_types"
     id = sa.Column(sa.String(36), primary_key=True)
     name = sa.Column(sa.String(255), nullable=False, unique=True)
     description = sa.Column(sa.String(255))
     is_public = sa.Column(sa.Boolean, nullable=False, default=True)
     created_at, updated_at = _timestamps()
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False,
+                        server_default=sa.false())
 
 
 class VolumeTypeExtraSpec(Base):

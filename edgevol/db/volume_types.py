@@ -25,8 +25,11 @@ def _load(session, rows):
     return [dict(row, extra_specs=specs[row["id"]]) for row in rows]
 
 
+_LIVE = TYPES.c.deleted == sa.false()
+
+
 def _find(session, type_id_or_name):
-    row = session.execute(sa.select(TYPES).where(sa.or_(
+    row = session.execute(sa.select(TYPES).where(_LIVE, sa.or_(
         TYPES.c.id == type_id_or_name, TYPES.c.name == type_id_or_name))
     ).mappings().first()
     if row is None:
@@ -40,7 +43,7 @@ def get(context, type_id_or_name):
 
 
 def get_all(context, is_public=None):
-    query = sa.select(TYPES).order_by(TYPES.c.name)
+    query = sa.select(TYPES).where(_LIVE).order_by(TYPES.c.name)
     if is_public is not None:
         query = query.where(TYPES.c.is_public == is_public)
     with db_session.reader(context) as session:
@@ -79,19 +82,22 @@ def update(context, type_id, values):
 
 
 def delete(context, type_id):
-    """Delete a type no live volume uses and no project has as its default
-    (one guarded statement)."""
+    """Soft-delete a type no live volume uses and no project has as its
+    default (one guarded statement). Deleted volumes may still name it,
+    as in Cinder: their kept records keep a valid reference."""
+    now = transitions.utcnow()
     with db_session.writer(context) as session:
         row = _find(session, type_id)
         in_use = sa.exists().where(VOLUMES.c.volume_type_id == row["id"],
                                    VOLUMES.c.deleted == sa.false())
         a_default = sa.exists().where(
             DEFAULTS.c.volume_type_id == row["id"])
-        try:
-            result = session.execute(sa.delete(TYPES).where(
-                TYPES.c.id == row["id"], ~in_use, ~a_default))
-        except db_exc.DBReferenceError:
-            raise exception.VolumeTypeInRecords(type_id=row["id"]) from None
+        result = session.execute(
+            sa.update(TYPES).where(TYPES.c.id == row["id"], _LIVE, ~in_use,
+                                   ~a_default)
+            # The id as name frees the name for a new type.
+            .values(deleted=True, deleted_at=now, updated_at=now,
+                    name=row["id"]))
         if result.rowcount == 0:
             projects = default_types.projects_with_default(session,
                                                            row["id"])
@@ -99,6 +105,8 @@ def delete(context, type_id):
                 raise exception.VolumeTypeIsADefault(
                     type_id=row["id"], projects=", ".join(projects))
             raise exception.VolumeTypeInUse(type_id=row["id"])
+        session.execute(sa.delete(SPECS).where(
+            SPECS.c.volume_type_id == row["id"]))
 
 
 def set_extra_specs(context, type_id, specs):

@@ -83,3 +83,18 @@ class RealBusinessLayerTest(base.RealBusinessTestCase):
                   expect=200)
         self.call("DELETE", "/v3/types/%s" % gold["id"], token=base.ADMIN,
                   expect=202)
+
+    def test_a_type_named_only_by_deleted_volumes_can_be_deleted(self):
+        silver = self.call("POST", "/v3/types", {"volume_type": {
+            "name": "silver"}}, token=base.ADMIN,
+            expect=200).json["volume_type"]
+        volume = self.create_volume(volume_type="silver")
+        wait_for(lambda: self.status_of(volume["id"]) == "available")
+        type_path = "/v3/types/%s" % silver["id"]
+        self.fault(self.call("DELETE", type_path, token=base.ADMIN), 409)
+        self.call("DELETE", "/v3/volumes/%s" % volume["id"], expect=202)
+        wait_for(lambda: self.status_of(volume["id"]) == 404)
+        self.call("DELETE", type_path, token=base.ADMIN, expect=202)
+        self.fault(self.call("GET", type_path, token=base.ADMIN), 404)
+        self.call("POST", "/v3/types", {"volume_type": {"name": "silver"}},
+                  token=base.ADMIN, expect=200)

@@ -9,6 +9,7 @@ import jsonschema
 import testtools
 
 from edgevol.api import microversions as mv
+from edgevol.api.schemas.responses import extensions as extension_schemas
 from edgevol.api.schemas.responses import services as service_schemas
 from edgevol.api.schemas.responses import snapshots as snapshot_schemas
 from edgevol.api.schemas.responses import volume_types as type_schemas
@@ -106,6 +107,16 @@ class ServiceSchemasTest(base.APITestCase):
                  "disabled_reason": "x"} if action.endswith("reason") else
                 {"host": "site1@rbd", "binary": "cinder-volume"},
                 token=base.ADMIN, expect=200).json)
+
+
+class ExtensionSchemasTest(base.APITestCase):
+    def test_extensions_list_what_edgevol_serves(self):
+        body = self.call("GET", "/v3/extensions", expect=200).json
+        check(extension_schemas.INDEX, body)
+        aliases = {e["alias"] for e in body["extensions"]}
+        self.assertIn("os-vol-host-attr", aliases)
+        # The edgevol extension key volumes may carry is documented here.
+        self.assertIn("os-vol-flatten-attr", aliases)
 
 
 NOW = datetime.datetime(2026, 11, 24, 12, 0, 0, 123456)

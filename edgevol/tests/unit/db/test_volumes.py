@@ -151,17 +151,25 @@ class VolumeRowsTest(DBTestCase):
 
 
 class VolumeTypeRowsTest(DBTestCase):
-    def test_type_of_deleted_volumes_is_a_conflict_not_a_crash(self):
+    def test_type_named_only_by_deleted_volumes_is_deleted(self):
         silver = volume_types.create(self.ctx, {
             "id": str(uuid.uuid4()), "name": "silver", "description": None,
-            "is_public": True}, {})
+            "is_public": True}, {"k": "v"})
         volume = make_volume(self.ctx, volume_type_id=silver["id"],
                              status=states.DELETING)
         volumes.finish_delete(self.ctx, volume["id"])
-        self.assertRaises(exception.VolumeTypeInRecords, volume_types.delete,
+        volume_types.delete(self.ctx, silver["id"])
+        for name_or_id in ("silver", silver["id"]):
+            self.assertRaises(exception.VolumeTypeNotFound,
+                              volume_types.get, self.ctx, name_or_id)
+        self.assertNotIn(silver["id"], [
+            t["id"] for t in volume_types.get_all(self.ctx)])
+        # The name is free again; deleting twice is a 404.
+        volume_types.create(self.ctx, {
+            "id": str(uuid.uuid4()), "name": "silver", "description": None,
+            "is_public": True}, {})
+        self.assertRaises(exception.VolumeTypeNotFound, volume_types.delete,
                           self.ctx, silver["id"])
-        self.assertEqual("silver",
-                         volume_types.get(self.ctx, silver["id"])["name"])
 
     def test_type_in_use_cannot_be_deleted(self):
         gold = volume_types.create(self.ctx, {
