@@ -51,6 +51,13 @@ class Client:
                 method, path, response.status_code, response.text[:300]))
         return response.json() if response.content else None
 
+    def messages(self, volume_id):
+        """Why operations on the volume failed (``/messages``, 3.3)."""
+        response = self.session.get(
+            self.endpoint + "/messages?resource_uuid=%s" % volume_id,
+            headers={"OpenStack-API-Version": "volume 3.3"}, timeout=60)
+        return [m["user_message"] for m in response.json()["messages"]]
+
     def create(self, zone, size, image_id=None, poll_interval=None):
         """Seconds until the new volume is available, and its id."""
         body = {"size": size, "availability_zone": zone}
@@ -66,7 +73,7 @@ class Client:
                 return time.perf_counter() - started, volume["id"]
             if current["status"].startswith("error"):
                 raise RuntimeError("volume %s: %s" % (
-                    volume["id"], current.get("status_reason")))
+                    volume["id"], self.messages(volume["id"])))
             time.sleep(poll_interval or self.poll_interval)
         raise RuntimeError("volume %s not available in time" % volume["id"])
 
