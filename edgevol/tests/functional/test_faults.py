@@ -146,9 +146,10 @@ class FaultsTestCase(test_stack.StackTestCase):
                          (timeout, {v: self.admin.get("/volumes/%s" % v)
                                     .json()["volume"]["status"]
                                     for v in pending}))
-        for volume in final.values():
+        for volume_id, volume in final.items():
             if volume["status"] == "error":
-                self.assertTrue(volume.get("status_reason"), volume)
+                # Why it failed is a user message of its project.
+                self.assertTrue(self.admin.messages(volume_id), volume)
         return final
 
     def assert_nothing_stuck_and_quota_exact(self):

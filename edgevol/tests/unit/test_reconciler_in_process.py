@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import testtools
 
 from edgevol import context
+from edgevol.db import messages as db_messages
 from edgevol.db import models
 from edgevol.db import session as db_session
 from edgevol.db import transitions
@@ -93,6 +94,12 @@ class ReconcilerTest(testtools.TestCase):
         reason = self.api.get(self.ctx, volume["id"])["status_reason"]
         self.assertIn("site2", reason)
         self.assertIn("did not make the volume", reason)
+        # The project reads it as a user message.
+        (message,) = db_messages.get_all(
+            self.ctx, project_id=self.ctx.project_id,
+            filters={"resource_uuid": volume["id"]})
+        self.assertEqual("schedule allocate volume: " + reason,
+                         message["user_message"])
 
 
 class _Manager:
