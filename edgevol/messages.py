@@ -11,6 +11,12 @@ message keeps edgevol's specific reason after the action.
 from edgevol.db import messages as db_messages
 from edgevol import exception
 
+FILTERS = db_messages.FILTERS
+"""What message lists filter by (exact values)."""
+PURGE_INTERVAL = 86400
+"""Seconds between purges of expired messages (Cinder's
+``message_reap_interval``)."""
+
 # (id, what was attempted): Cinder's message_field.Action ids.
 SCHEDULE_ALLOCATE_VOLUME = ("001", "schedule allocate volume")
 COPY_VOLUME_TO_IMAGE = ("003", "copy volume to image")

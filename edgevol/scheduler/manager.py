@@ -11,6 +11,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from edgevol import context as edgevol_context
+from edgevol.db import messages as db_messages
 from edgevol.db import volume_types as db_volume_types
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
@@ -66,7 +67,20 @@ class SchedulerManager:
                            {"retry": {"attempts": 1, "backends": []}})
 
     def periodic_tasks(self):
-        return [(self.conf.reconciler.interval, self._reconcile)]
+        return [(self.conf.reconciler.interval, self._reconcile),
+                (messages.PURGE_INTERVAL, self._purge_messages)]
+
+    @staticmethod
+    def _purge_messages():
+        try:
+            purged = db_messages.purge_expired(
+                edgevol_context.get_admin_context())
+        except Exception:
+            # Expired messages are hidden anyway; the next pass purges.
+            LOG.exception("Purging expired user messages failed")
+            return
+        if purged:
+            LOG.info("Purged %d expired user messages", purged)
 
     def _reconcile(self):
         try:

@@ -9,7 +9,7 @@ from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.views import messages as views
-from edgevol.db import messages as db_messages
+from edgevol import messages as user_messages
 from edgevol.policies import messages as rules
 from edgevol import policy
 
@@ -25,16 +25,16 @@ def _require_version(req):
 
 
 def _filters(req):
-    """Exact filters of ``db_messages.FILTERS``; from 3.31 anything else
+    """Exact filters of ``user_messages.FILTERS``; from 3.31 anything else
     (but paging) is a 400, before it is ignored, as in Cinder."""
     query = req.params
-    unknown = sorted(key for key in query if key not in db_messages.FILTERS
+    unknown = sorted(key for key in query if key not in user_messages.FILTERS
                      and key not in PAGE_CONTROLS)
     if unknown and req.version >= mv.RESOURCE_FILTER:
         raise faults.BadRequest("Invalid filters %s are found in query "
                                 "options." % ", ".join(unknown))
     return {key: value for key, value in query.items()
-            if key in db_messages.FILTERS}
+            if key in user_messages.FILTERS}
 
 
 def index(req):

@@ -10,10 +10,10 @@ CINDER_BINARIES = {
     "edgevol-api": "cinder-api",
     "edgevol-scheduler": "cinder-scheduler",
     "edgevol-volume": "cinder-volume",
-    "edgevol-backup": "cinder-backup",
 }
-"""The names the API shows for edgevol's processes: clients, Tempest and
-operators' scripts filter services on Cinder's binary names."""
+"""The names the API shows for edgevol's processes (which keep their own
+names): clients, Tempest and operators' scripts filter services on
+Cinder's binary names."""
 _PROCESS_BINARIES = {cinder: own for own, cinder in CINDER_BINARIES.items()}
 
 CINDER_DEFAULT_ZONE = "nova"
