@@ -5,12 +5,14 @@ from edgevol.api.handlers import attachments
 from edgevol.api.handlers import volumes
 from edgevol.api import microversions as mv
 from edgevol.api.request import Response
+from edgevol import messages
 
 
 def _filters():
     """resource -> filter names, read from the handlers that apply them."""
     return {"volume": sorted(volumes.LIST_FILTERS),
-            "attachment": sorted(attachments.LIST_FILTERS)}
+            "attachment": sorted(attachments.LIST_FILTERS),
+            "message": sorted(messages.FILTERS)}
 
 
 def index(req):

@@ -1,5 +1,9 @@
 """Availability zones, services, quota sets and limits."""
 
+import testtools
+
+from edgevol.api.views import services as views
+from edgevol.tests import fixtures as edgevol_fixtures
 from edgevol.tests.unit.api import base
 
 
@@ -31,6 +35,9 @@ class ServicesTest(base.APITestCase):
                          (volume["status"], volume["state"], volume["zone"]))
         self.assertEqual(("cinder-scheduler", "cinder-volume"),
                          (scheduler["binary"], volume["binary"]))
+        # The scheduler serves every zone; it shows the default one.
+        self.assertEqual(views.scheduler_zone(self.conf), scheduler["zone"])
+        self.assertIsNotNone(scheduler["zone"])
         for name in ("cinder-volume", "edgevol-volume"):
             body = self.call("GET", "/v3/os-services?binary=" + name,
                              token=base.ADMIN).json
@@ -68,6 +75,17 @@ class ServicesTest(base.APITestCase):
             token=base.ADMIN), 404)
         self.fault(self.call("PUT", "/v3/os-services/freeze", {
             "host": "site1@rbd"}, token=base.ADMIN), 404)
+
+
+class SchedulerZoneTest(testtools.TestCase):
+    def test_configured_default_else_first_site_else_cinders(self):
+        conf = edgevol_fixtures.make_conf()
+        conf.set_override("enabled_sites", [])
+        self.assertEqual("nova", views.scheduler_zone(conf))
+        conf.set_override("enabled_sites", ["edge7", "edge8"])
+        self.assertEqual("edge7", views.scheduler_zone(conf))
+        conf.set_override("default_availability_zone", "edge8", group="api")
+        self.assertEqual("edge8", views.scheduler_zone(conf))
 
 
 CINDER_DEFAULTS = {"volumes": 10, "gigabytes": 1000, "snapshots": 10,

@@ -112,6 +112,11 @@ class BeyondFakesTest(base.APITestCase):
                            "filters": ["instance_id", "status",
                                        "volume_id"]}],
                          body["resource_filters"])
+        body = self.call("GET", "/v3/resource_filters?resource=message",
+                         version=LATEST, expect=200).json
+        self.assertEqual([{"resource": "message", "filters": [
+            "event_id", "message_level", "request_id", "resource_type",
+            "resource_uuid"]}], body["resource_filters"])
 
     def test_strict_volume_bodies_from_353(self):
         body = {"volume": {"size": 1, "colour": "red"}}
