@@ -11,7 +11,8 @@ what such a loss left behind and hands it to its owner again
   owns is asked to settle them (one cast per site; a manager already
   working on a row ignores it, so asking twice is harmless);
 * a create that has waited ``give_up_after`` seconds for a site that does
-  not serve fails, with the reason in ``status_reason``. Other operations
+  not serve fails, with the reason in ``status_reason`` and in a user
+  message of the volume's project (``/v3/messages``). Other operations
   wait for their site: its manager settles them when it starts.
 """
 
