@@ -36,6 +36,12 @@ EXTENSIONS = (
      "background shows how far it got (os-vol-flatten-attr:progress, "
      "\"37%\"); the key is gone once the clone stands alone.",
      "2026-11-24T00:00:00+00:00"),
+    ("VolumeImageCopyAttribute", "os-vol-image-copy-attr",
+     "edgevol: a volume in status downloading, waiting for Glance to copy "
+     "its image into its site's store (once for every volume waiting), "
+     "says which copy and for how long (os-vol-image-copy-attr:progress); "
+     "the key is gone once the volume is made.",
+     "2026-12-07T00:00:00+00:00"),
 )
 
 

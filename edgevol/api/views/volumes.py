@@ -53,6 +53,10 @@ def detail(req, volume, seen):
         # (edgevol.volume.deferred); usable meanwhile.
         body["os-vol-flatten-attr:progress"] = "%d%%" % (
             volume["flatten_progress"])
+    if volume["status"] == "downloading" and volume.get("status_reason"):
+        # Waiting for Glance's copy of its image into the site's store
+        # (edgevol.volume.image_ops): which copy, and for how long.
+        body["os-vol-image-copy-attr:progress"] = volume["status_reason"]
     if volume.get("volume_image_metadata"):
         body["volume_image_metadata"] = volume["volume_image_metadata"]
     if seen.host:

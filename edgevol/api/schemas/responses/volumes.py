@@ -30,6 +30,9 @@ OPTIONAL = {
     # data in the background ("37%").
     "os-vol-flatten-attr:progress": {"type": "string",
                                      "pattern": r"^\d{1,3}%$"},
+    # edgevol's own extension: a volume waiting for its image's copy into
+    # its site's store says which copy and for how long.
+    "os-vol-image-copy-attr:progress": r.STRING,
 }
 SHOW_ONLY = {
     # Cinder's attribute extensions extend show and list detail only.

@@ -124,3 +124,25 @@ class VolumeSourceViewTest(testtools.TestCase):
         self.assertNotIn("os-vol-flatten-attr:progress",
                          volume_views.detail(req, volume, seen))
 
+
+    def test_a_downloading_volume_says_which_copy_it_waits_for(self):
+        volume = {"id": "v", "name": None, "description": None, "size": 1,
+                  "status": "downloading", "availability_zone": "site2",
+                  "created_at": NOW, "updated_at": NOW, "bootable": True,
+                  "encrypted": False, "multiattach": False, "metadata": {},
+                  "volume_type_name": "t", "user_id": "u",
+                  "snapshot_id": None, "source_volid": None,
+                  "flatten_progress": None, "host": "site2@rbd#volumes",
+                  "project_id": "p", "migration_status": None,
+                  "status_reason": "Waiting for Glance to copy image i into "
+                                   "store site2 (12 s so far)"}
+        req = types.SimpleNamespace(
+            version=mv.parse("3.0"),
+            resource_url=lambda *parts, **kw: "/" + "/".join(parts))
+        seen = volume_views.Visibility(host=False, migration=False,
+                                       tenant=False, admin=False)
+        body = volume_views.detail(req, volume, seen)
+        self.assertIn("12 s so far", body["os-vol-image-copy-attr:progress"])
+        volume["status"] = "available"
+        self.assertNotIn("os-vol-image-copy-attr:progress",
+                         volume_views.detail(req, volume, seen))
