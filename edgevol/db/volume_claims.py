@@ -128,20 +128,36 @@ def finish_extend(context, volume_id, event, values, undo=None):
 def claim_revert(context, volume_id, snapshot_id):
     """Move a volume to ``reverting`` and its snapshot to ``restoring``.
 
-    :raises Invalid: the snapshot is not one of the volume's.
+    :raises Invalid: the snapshot is not one of the volume's, or the
+        volume was extended since the snapshot (as Cinder, a revert never
+        changes a volume's size: shrinking would drop data past the
+        snapshot's end that the user may have written since).
     :raises InvalidStatus: the volume is not available or the snapshot
         is not available.
     """
     with db_session.writer(context) as session:
-        owner = session.execute(sa.select(SNAPSHOTS.c.volume_id).where(
+        snapshot = session.execute(sa.select(
+            SNAPSHOTS.c.volume_id, SNAPSHOTS.c.volume_size).where(
             SNAPSHOTS.c.id == snapshot_id,
-            SNAPSHOTS.c.deleted == sa.false())).scalar()
-        if owner != volume_id:
+            SNAPSHOTS.c.deleted == sa.false())).first()
+        if snapshot is None or snapshot.volume_id != volume_id:
             raise exception.Invalid(
                 reason="snapshot %s is not a snapshot of volume %s." %
                 (snapshot_id, volume_id))
-        volume = transitions.apply(session, VOLUMES, volume_id, "revert",
-                                   values={"status_reason": None})
+        size = session.execute(sa.select(VOLUMES.c.size).where(
+            VOLUMES.c.id == volume_id)).scalar()
+        if size != snapshot.volume_size:
+            raise exception.Invalid(
+                reason="Volume %s cannot be reverted to snapshot %s: the "
+                "volume is %s GiB and the snapshot %s GiB; a revert needs "
+                "equal sizes." % (volume_id, snapshot_id, size,
+                                  snapshot.volume_size))
+        # The size guard holds against an extend finishing meanwhile.
+        volume = transitions.apply(
+            session, VOLUMES, volume_id, "revert",
+            values={"status_reason": None},
+            where=(VOLUMES.c.size == snapshot.volume_size,),
+            guard_reason="volume %s was resized concurrently" % volume_id)
         transitions.apply(session, SNAPSHOTS, snapshot_id,
                           "snapshot_restore", resource="snapshot")
         return dict(volume)

@@ -3,7 +3,8 @@
 ``render_conf`` writes what OpenStack's conformance suite needs to test
 edgevol as it would test Cinder: admin credentials for dynamic
 credentials, the ``block-storage`` catalog entry, the microversion range
-the API advertises, Glance on, Nova and Neutron off.
+the API advertises, the extensions it lists, Glance on (with a small
+image, ``ensure_image``), Nova and Neutron off.
 
 ``compare`` reads a run's results against the committed lists in
 ``tools/tempest/``: ``must-pass.txt`` (a test there that does not pass
@@ -16,12 +17,43 @@ import configparser
 import io
 import re
 
-BACKUP_EXTENSIONS = ()
+from edgevol.api.views import extensions
+
+IMAGE_NAME = "edgevol-tempest-raw"
+"""The small public image Tempest's volume-from-image tests use (Tempest
+takes it from ``[compute] image_ref`` even without Nova)."""
 
 
-def render_conf(status, max_microversion, lock_path):
+def ensure_image(status, timeout=30):
+    """The id of a 1 MiB raw public image in Glance's default store, made
+    once per environment."""
+    from glanceclient import client as glance_client
+    from keystoneauth1 import identity
+    from keystoneauth1 import session as ks_session
+
+    keystone = status["keystone"]
+    admin = keystone["admin"]
+    auth = identity.Password(
+        auth_url=keystone["endpoint"], username=admin["username"],
+        password=admin["password"], project_name=admin["project_name"],
+        user_domain_name=keystone["domain"],
+        project_domain_name=keystone["domain"])
+    glance = glance_client.Client(
+        "2", session=ks_session.Session(auth=auth, timeout=timeout),
+        endpoint=status["glance"]["endpoint"])
+    for image in glance.images.list(filters={"name": IMAGE_NAME}):
+        if image["status"] == "active":
+            return image["id"]
+    image = glance.images.create(name=IMAGE_NAME, disk_format="raw",
+                                 container_format="bare",
+                                 visibility="public")
+    glance.images.upload(image["id"], io.BytesIO(bytes(1024 ** 2)))
+    return image["id"]
+
+
+def render_conf(status, max_microversion, lock_path, image_id=None):
     """tempest.conf text for ``status`` (edgevol-dev status, Keystone
-    mode)."""
+    mode); ``image_id`` is the image volume-from-image tests use."""
     keystone = status["keystone"]
     admin = keystone["admin"]
     conf = configparser.ConfigParser(interpolation=None)
@@ -64,7 +96,12 @@ def render_conf(status, max_microversion, lock_path):
         "manage_volume": "false", "manage_snapshot": "false",
         "extend_attached_volume": "false",
         "extend_attached_encrypted_volume": "false",
+        # Tempest checks the first is listed by GET /extensions.
+        "api_extensions": ",".join(alias for _, alias, _, _ in
+                                   extensions.EXTENSIONS),
     }
+    if image_id:
+        conf["compute"] = {"image_ref": image_id}
     conf["image"] = {"region": keystone["region"]}
     conf["image-feature-enabled"] = {"api_v2": "true", "api_v1": "false"}
     out = io.StringIO()
@@ -147,8 +184,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[0] == "conf":
         with open(argv[1]) as status_file:
-            sys.stdout.write(render_conf(json.load(status_file), argv[2],
-                                         argv[3]))
+            status = json.load(status_file)
+        sys.stdout.write(render_conf(status, argv[2], argv[3],
+                                     ensure_image(status)))
         return 0
     with open(argv[1]) as must, open(argv[2]) as known:
         must_pass, known_failing = read_list(must.read()), read_list(

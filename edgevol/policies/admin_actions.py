@@ -35,10 +35,12 @@ rules = [
         SNAPSHOT_FORCE_DELETE, base.ADMIN,
         "Delete a snapshot whatever its status (os-force_delete).",
         [("POST", _SNAPSHOT_ACTION + " (os-force_delete)")]),
+    # Cinder lets the project's members report (Nova does, with the
+    # user's token, for the snapshots it assists), and services.
     base.documented(
-        SNAPSHOT_UPDATE_STATUS, base.ADMIN_OR_SERVICE,
+        SNAPSHOT_UPDATE_STATUS, base.ADMIN_OR_OWNER + " or role:service",
         "Report the status and progress of a snapshot being created or "
-        "deleted (os-update_snapshot_status), as a service does.",
+        "deleted (os-update_snapshot_status), as Nova or a service does.",
         [("POST", _SNAPSHOT_ACTION + " (os-update_snapshot_status)")]),
 ]
 

@@ -111,7 +111,8 @@ def snapshot_force_delete(req, body):
 
 
 def update_snapshot_status(req, body):
-    """``os-update_snapshot_status`` (admin or the service role) -> 202.
+    """``os-update_snapshot_status`` (the snapshot's project, admin or the
+    service role) -> 202.
 
     ``creating`` -> creating, available or error; ``deleting`` ->
     deleting or error_deleting; ``progress`` "0%" to "100%". 400 for

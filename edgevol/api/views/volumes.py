@@ -16,11 +16,14 @@ class Visibility(typing.NamedTuple):
     migration: bool
     tenant: bool
     admin: bool
+    image_metadata: bool = True
 
     def without_extensions(self):
-        """What create and update answers show: Cinder's host, tenant and
-        migration attribute extensions extend show and list only."""
-        return self._replace(host=False, migration=False, tenant=False)
+        """What create and update answers show: Cinder's host, tenant,
+        migration and image metadata extensions extend show and list
+        only."""
+        return self._replace(host=False, migration=False, tenant=False,
+                             image_metadata=False)
 
 
 def detail(req, volume, seen):
@@ -57,7 +60,7 @@ def detail(req, volume, seen):
         # Waiting for Glance's copy of its image into the site's store
         # (edgevol.volume.image_ops): which copy, and for how long.
         body["os-vol-image-copy-attr:progress"] = volume["status_reason"]
-    if volume.get("volume_image_metadata"):
+    if seen.image_metadata and volume.get("volume_image_metadata"):
         body["volume_image_metadata"] = volume["volume_image_metadata"]
     if seen.host:
         body["os-vol-host-attr:host"] = volume["host"]

@@ -15,7 +15,11 @@ STATUS = {"keystone": {
 class ConfTest(testtools.TestCase):
     def test_conf_points_tempest_at_edgevol_behind_keystone(self):
         conf = configparser.ConfigParser(interpolation=None)
-        conf.read_string(tempest.render_conf(STATUS, "3.66", "/tmp/lock"))
+        conf.read_string(tempest.render_conf(STATUS, "3.66", "/tmp/lock",
+                                             "img-1"))
+        self.assertEqual("img-1", conf["compute"]["image_ref"])
+        self.assertEqual("os-vol-host-attr", conf["volume-feature-enabled"][
+            "api_extensions"].split(",")[0])
         self.assertEqual("pw", conf["auth"]["admin_password"])
         self.assertEqual("block-storage", conf["volume"]["catalog_type"])
         self.assertEqual("3.66", conf["volume"]["max_microversion"])

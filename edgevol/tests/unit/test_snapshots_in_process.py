@@ -96,17 +96,22 @@ class SnapshotFlowsTest(testtools.TestCase):
             return False
         wait_for(gone)
 
-    def test_revert_to_any_snapshot_and_extend(self):
+    def test_revert_to_any_snapshot_of_its_size_and_extend(self):
         volume = self._volume(size=1, availability_zone="site2")
         first = self._snapshot(volume["id"])
         self._snapshot(volume["id"])
-        self.actions.extend(self.ctx, volume["id"], 2)
-        extended = self._wait(self.volumes.get, volume["id"], "available")
-        self.assertEqual(2, extended["size"])
         self.actions.revert(self.ctx, volume["id"], first["id"])
         reverted = self._wait(self.volumes.get, volume["id"], "available")
         self.assertIsNone(reverted["status_reason"])
-        self.assertEqual(2, reverted["size"])
+        self.actions.extend(self.ctx, volume["id"], 2)
+        extended = self._wait(self.volumes.get, volume["id"], "available")
+        self.assertEqual(2, extended["size"])
+        # Extended since the snapshot: refused, nothing changes (Cinder).
+        error = self.assertRaises(exception.Invalid, self.actions.revert,
+                                  self.ctx, volume["id"], first["id"])
+        self.assertIn("needs equal sizes", str(error))
+        self.assertEqual("available",
+                         self.volumes.get(self.ctx, volume["id"])["status"])
         error = self.assertRaises(exception.InvalidInput, self.actions.extend,
                                   self.ctx, volume["id"], 2)
         self.assertIn("greater", str(error))

@@ -25,7 +25,6 @@ BASE = {
 }
 OPTIONAL = {
     "migration_status": r.STRING_OR_NULL,          # administrators
-    "volume_image_metadata": r.STRING_MAP,         # made from an image
     # edgevol's own extension: a deep clone still copying its parents'
     # data in the background ("37%").
     "os-vol-flatten-attr:progress": {"type": "string",
@@ -36,6 +35,7 @@ OPTIONAL = {
 }
 SHOW_ONLY = {
     # Cinder's attribute extensions extend show and list detail only.
+    "volume_image_metadata": r.STRING_MAP,         # made from an image
     "os-vol-host-attr:host": {"type": ["string", "null"],
                               "pattern": "^.+@.+#.+$"},
     "os-vol-tenant-attr:tenant_id": r.STRING,
