@@ -2,7 +2,9 @@
 #   make run     install what is missing, start the local environment
 #   make stop    stop it and delete its state
 #   make status  what runs where
-#   make test    THE test command: unit + functional, ends with "N passed, N failed"
+#   make test    THE test command: unit + functional + Tempest gate,
+#                ends with "N passed, N failed"
+#   make tempest the Tempest gate alone (tools/tempest.sh)
 # Extra edgevol-dev options: make run DEV_ARGS="--db postgresql"
 #   (a real Keystone in front: make run DEV_ARGS="--auth keystone")
 
@@ -10,7 +12,7 @@ VENV := .venv
 DEV := $(VENV)/bin/edgevol-dev
 DEV_ARGS ?=
 
-.PHONY: install run stop status test
+.PHONY: install run stop status test tempest
 
 install:
 	tools/install.sh
@@ -26,3 +28,6 @@ status:
 
 test:
 	tools/run-tests.sh
+
+tempest:
+	tools/tempest.sh

@@ -3,7 +3,8 @@
 # tests, starts the test infrastructure (three Ceph sites, RabbitMQ,
 # PostgreSQL, Glance, Keystone) next to any development environment, runs the
 # functional tests on SQLite, again on PostgreSQL, and the smoke tests under
-# eventlet; stops the infrastructure and ends with ONE line:
+# eventlet, then the Tempest conformance gate (tools/tempest.sh); stops the
+# infrastructure and ends with ONE line:
 # "N passed, N failed"
 # (", N skipped" appended when tests were skipped).
 # Exit status: non-zero if a test failed, a run crashed or ran no test.
@@ -133,3 +134,22 @@ EDGEVOL_TEST_DB=postgresql \
     run_suite "functional (PostgreSQL)" ./edgevol/tests/functional
 EDGEVOL_TEST_CONCURRENCY=eventlet \
     run_suite "smoke (eventlet)" ./edgevol/tests/functional smoke
+
+# The conformance gate: Tempest against a Keystone-mode environment of its
+# own (the test infrastructure goes first: two would crowd 2 cores).
+stop_infrastructure
+log "== tempest (tools/tempest.sh)"
+TEMPEST_LOG="$(mktemp)"
+tools/tempest.sh 2>&1 | tee "$TEMPEST_LOG"
+tempest_summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TEMPEST_LOG" \
+    | tail -n 1)"
+rm -f "$TEMPEST_LOG"
+if [ -z "$tempest_summary" ]; then
+    log "tempest: no verdict"
+    RUN_ERRORS=$((RUN_ERRORS + 1))
+else
+    PASSED=$((PASSED + ${tempest_summary%% passed*}))
+    tempest_failed="${tempest_summary#*passed, }"
+    FAILED=$((FAILED + ${tempest_failed%% failed*}))
+    log "tempest: $tempest_summary (must-pass tests)"
+fi

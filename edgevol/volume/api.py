@@ -106,6 +106,9 @@ class VolumeAPI:
         if image_id:
             image, size = self.images.check_for_create(context, image_id,
                                                        size, zone)
+            if not volume_type:
+                vtype = self._type_of_image(context, image, vtype)
+                _check_type_zone(vtype, zone)
         db_quotas.check_volume_size(context, context.project_id, size)
         db_quotas.ensure_usage_rows(context, context.project_id,
                                     ("volumes", "gigabytes"))
@@ -125,6 +128,21 @@ class VolumeAPI:
             volume["image"] = image_api.spec_image(image)
         self._schedule(context, volume, vtype)
         return volume
+
+    def _type_of_image(self, context, image, default):
+        """The type an image asks for (Cinder's image property
+        ``cinder_img_volume_type``) when the request names none; an
+        unknown name keeps ``default``, as in Cinder."""
+        name = image.get("cinder_img_volume_type")
+        if not name:
+            return default
+        try:
+            return self.types.get(context, name)
+        except exception.VolumeTypeNotFound:
+            LOG.warning("Image %s asks for volume type %s, which does not "
+                        "exist; using %s", image.get("id"), name,
+                        default["name"])
+            return default
 
     def _schedule(self, context, volume, vtype):
         # A cast the bus does not confirm in time is sent again by the

@@ -98,3 +98,37 @@ class InProcessStackTest(testtools.TestCase):
         self.assertEqual(["site1"], [z["name"] for z in
                                      self.api.list_availability_zones(
                                          self.ctx)])
+
+
+class ImageVolumeTypeTest(testtools.TestCase):
+    """A volume from an image takes the type the image asks for
+    (``cinder_img_volume_type``) when the request names none."""
+
+    def setUp(self):
+        super().setUp()
+        fixture = self.useFixture(in_process.InProcessServices())
+        self.api = volume_api.VolumeAPI(fixture.conf)
+        self.ctx = context.RequestContext(user_id="u", project_id="p",
+                                          roles=["member"])
+        self.gold = self.api.types.create(self.ctx.elevated(), name="gold")
+        wait_for(lambda: self.api.list_availability_zones(self.ctx))
+        self.image = {"id": "img-1", "status": "active",
+                      "cinder_img_volume_type": "gold"}
+        self.api.images.check_for_create = (
+            lambda context, image_id, size, zone: (self.image, size or 1))
+        self.api.images.volume_image_metadata = lambda image: {}
+
+    def _type_of(self, **fields):
+        volume = self.api.create(self.ctx, size=1, image_id="img-1",
+                                 availability_zone="site1", **fields)
+        return volume["volume_type_id"]
+
+    def test_the_image_names_the_type(self):
+        self.assertEqual(self.gold["id"], self._type_of())
+
+    def test_the_request_wins_and_an_unknown_name_keeps_the_default(self):
+        default = self.api.types.get_default(self.ctx)
+        self.assertEqual(default["id"],
+                         self._type_of(volume_type=default["name"]))
+        self.image["cinder_img_volume_type"] = "no-such-type"
+        self.assertEqual(default["id"], self._type_of())
