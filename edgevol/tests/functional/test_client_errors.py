@@ -2,15 +2,12 @@
 
 python-cinderclient prints a fault as ``ERROR: <message> (HTTP <code>)
 (Request-ID: ...)``; scripts written against Cinder match on the message,
-so each must read exactly as Cinder's. openstackclient's ``limits show``
-must list the backup limits Cinder reports.
+so each must read exactly as Cinder's. (openstackclient's ``limits show``
+is checked behind the real Keystone, in test_keystone.)
 """
 
-import http.server
-import json
 import os
 import subprocess
-import threading
 
 from edgevol.tests.functional import test_clients
 from edgevol.tests.functional import test_stack
@@ -32,57 +29,6 @@ def run_refused(*argv):
         raise AssertionError("%s succeeded:\n%s" % (" ".join(argv),
                                                      result.stdout))
     return result.stderr + result.stdout
-
-
-class CatalogOnlyIdentity(http.server.ThreadingHTTPServer):
-    """Keystone's token API reduced to handing out a service catalog.
-
-    Without a catalog openstackclient assumes every service exists and
-    ``limits show`` asks a compute endpoint too; this one lists only the
-    stack's block-storage endpoint. The token it issues is the stack's
-    noauth token (``user:project``), which edgevol reads as usual.
-    """
-
-    def __init__(self, volume_endpoint, user, project):
-        super().__init__(("127.0.0.1", 0), _IdentityHandler)
-        self.volume_endpoint = volume_endpoint
-        self.user, self.project = user, project
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d/v3" % self.server_address[1]
-
-    def token(self):
-        domain = {"id": "default", "name": "Default"}
-        return {"token": {
-            "methods": ["token"], "expires_at": "2099-01-01T00:00:00Z",
-            "issued_at": "2026-01-01T00:00:00Z",
-            "user": {"id": self.user, "name": self.user, "domain": domain},
-            "project": {"id": self.project, "name": self.project,
-                        "domain": domain},
-            "roles": [{"id": "member", "name": "member"}],
-            "catalog": [{"type": "block-storage", "name": "edgevol",
-                         "id": "edgevol", "endpoints": [{
-                             "id": "edgevol-public", "interface": "public",
-                             "region": "RegionOne",
-                             "region_id": "RegionOne",
-                             "url": self.volume_endpoint}]}]}}
-
-
-class _IdentityHandler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - the http.server protocol
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps(self.server.token()).encode()
-        self.send_response(201)
-        self.send_header("X-Subject-Token", "%s:%s" % (
-            self.server.user, self.server.project))
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 class ClientErrorWordingTest(test_stack.StackTestCase):
@@ -123,25 +69,3 @@ class ClientErrorWordingTest(test_stack.StackTestCase):
         # Cinder names the increase, and what is consumed already.
         self.assertIn(SIZE_OVER % (999999998, 1),
                       self.refused("extend", volume["id"], "999999999"))
-
-    def test_openstack_limits_show_lists_backup_limits(self):
-        identity = CatalogOnlyIdentity(self.stack.endpoint, "quinn", PROJECT)
-        threading.Thread(target=identity.serve_forever, daemon=True).start()
-        self.addCleanup(identity.server_close)
-        self.addCleanup(identity.shutdown)
-        out = test_clients.run(
-            os.path.join(test_clients.BIN_DIR, "openstack"),
-            "--os-auth-type", "v3token", "--os-auth-url", identity.url,
-            "--os-token", "quinn:%s" % PROJECT, "--os-project-id", PROJECT,
-            "limits", "show", "--absolute", "-f", "json")
-        limits = {row["Name"]: row["Value"] for row in json.loads(out)}
-        # openstacksdk names Cinder's maxTotalBackups and the like in its
-        # own words; a key edgevol did not send would be None.
-        self.assertEqual(
-            {"max_total_backups": 10, "max_total_backup_gigabytes": 1000,
-             "total_backups_used": 0, "total_backup_gigabytes_used": 0,
-             "max_total_volume_gigabytes": 1000},
-            {name: limits.get(name) for name in (
-                "max_total_backups", "max_total_backup_gigabytes",
-                "total_backups_used", "total_backup_gigabytes_used",
-                "max_total_volume_gigabytes")})

@@ -125,7 +125,7 @@ class KeystoneAuthTest(test_stack.StackTestCase):
         self.assertEqual(403, self.member_a.get("/os-services").status_code)
         answer = self.admin_api.get("/os-services")
         self.assertEqual(200, answer.status_code, answer.text)
-        self.assertIn("edgevol-scheduler",
+        self.assertIn("cinder-scheduler",
                       [row["binary"] for row in answer.json()["services"]])
 
     def test_openstack_cli_with_password_auth(self):
@@ -146,6 +146,20 @@ class KeystoneAuthTest(test_stack.StackTestCase):
         self.member_b.wait_volume(created["id"], {"deleted"})
         self.assertEqual(404, self.member_a.get(
             "/volumes/%s" % created["id"]).status_code)
+
+    def test_openstack_limits_show_lists_backup_limits(self):
+        # Cinder's maxTotalBackups and friends, as openstacksdk names them;
+        # a key edgevol did not send would read None.
+        out = self._openstack(self.accounts["b"], self._stack_region(),
+                              "limits", "show", "--absolute", "-f", "json")
+        limits = {row["Name"]: row["Value"] for row in json.loads(out)}
+        self.assertEqual(
+            {"max_total_backups": 10, "max_total_backup_gigabytes": 1000,
+             "total_backups_used": 0, "total_backup_gigabytes_used": 0},
+            {name: limits.get(name) for name in (
+                "max_total_backups", "max_total_backup_gigabytes",
+                "total_backups_used", "total_backup_gigabytes_used")})
+        self.assertIsNotNone(limits.get("max_total_volume_gigabytes"))
 
     def _stack_region(self):
         """A region of this stack's own in Keystone's catalog, so that
