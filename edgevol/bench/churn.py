@@ -18,6 +18,7 @@ import uuid
 
 import requests
 
+from edgevol.bench import create as create_bench
 from edgevol.drivers import rbd_volumes
 
 GIB = 1024 ** 3
@@ -117,13 +118,8 @@ def pg_sessions(db_url):
         engine.dispose()
 
 
-class Client:
-    def __init__(self, endpoint, token, poll_interval):
-        self.endpoint = endpoint
-        self.poll_interval = poll_interval
-        self.session = requests.Session()
-        self.session.headers.update({"X-Auth-Token": token,
-                                     "Accept": "application/json"})
+class Client(create_bench.Client):
+    """The create benchmark's client, waiting for deletes too."""
 
     def _status(self, volume_id):
         response = self.session.get("%s/volumes/%s" % (self.endpoint,

@@ -102,47 +102,36 @@ class ListFilterTest(testtools.TestCase):
 
 
 class VolumeSourceViewTest(testtools.TestCase):
-    def test_sources_and_flatten_progress(self):
+    @staticmethod
+    def _detail(**fields):
         volume = {"id": "v", "name": None, "description": None, "size": 1,
                   "status": "available", "availability_zone": "site2",
                   "created_at": NOW, "updated_at": NOW, "bootable": True,
                   "encrypted": False, "multiattach": False, "metadata": {},
                   "volume_type_name": "t", "user_id": "u",
-                  "snapshot_id": "s1", "source_volid": None,
-                  "flatten_progress": 42, "host": "site2@rbd#volumes",
+                  "snapshot_id": None, "source_volid": None,
+                  "flatten_progress": None, "host": "site2@rbd#volumes",
                   "project_id": "p", "migration_status": None}
+        volume.update(fields)
         req = types.SimpleNamespace(
             version=mv.parse("3.0"),
             resource_url=lambda *parts, **kw: "/" + "/".join(parts))
         seen = volume_views.Visibility(host=False, migration=False,
                                        tenant=False, admin=False)
-        body = volume_views.detail(req, volume, seen)
+        return volume_views.detail(req, volume, seen)
+
+    def test_sources_and_flatten_progress(self):
+        body = self._detail(snapshot_id="s1", flatten_progress=42)
         self.assertEqual(("s1", None, "true"), (
             body["snapshot_id"], body["source_volid"], body["bootable"]))
         self.assertEqual("42%", body["os-vol-flatten-attr:progress"])
-        volume["flatten_progress"] = None
         self.assertNotIn("os-vol-flatten-attr:progress",
-                         volume_views.detail(req, volume, seen))
-
+                         self._detail(snapshot_id="s1"))
 
     def test_a_downloading_volume_says_which_copy_it_waits_for(self):
-        volume = {"id": "v", "name": None, "description": None, "size": 1,
-                  "status": "downloading", "availability_zone": "site2",
-                  "created_at": NOW, "updated_at": NOW, "bootable": True,
-                  "encrypted": False, "multiattach": False, "metadata": {},
-                  "volume_type_name": "t", "user_id": "u",
-                  "snapshot_id": None, "source_volid": None,
-                  "flatten_progress": None, "host": "site2@rbd#volumes",
-                  "project_id": "p", "migration_status": None,
-                  "status_reason": "Waiting for Glance to copy image i into "
-                                   "store site2 (12 s so far)"}
-        req = types.SimpleNamespace(
-            version=mv.parse("3.0"),
-            resource_url=lambda *parts, **kw: "/" + "/".join(parts))
-        seen = volume_views.Visibility(host=False, migration=False,
-                                       tenant=False, admin=False)
-        body = volume_views.detail(req, volume, seen)
+        reason = ("Waiting for Glance to copy image i into store site2 "
+                  "(12 s so far)")
+        body = self._detail(status="downloading", status_reason=reason)
         self.assertIn("12 s so far", body["os-vol-image-copy-attr:progress"])
-        volume["status"] = "available"
         self.assertNotIn("os-vol-image-copy-attr:progress",
-                         volume_views.detail(req, volume, seen))
+                         self._detail(status_reason=reason))
