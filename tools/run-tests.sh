@@ -29,6 +29,12 @@ stop_infrastructure() {
 finish() {
     stop_infrastructure
     trap - EXIT
+    if [ -s "${FAILURES_FILE:-}" ]; then
+        # CI keeps the head and tail of the log: repeat failures last.
+        echo "== failed tests"
+        cat "$FAILURES_FILE"
+    fi
+    rm -f "${FAILURES_FILE:-}"
     local line="$PASSED passed, $((FAILED + RUN_ERRORS)) failed"
     if [ "$SKIPPED" -gt 0 ]; then line="$line, $SKIPPED skipped"; fi
     echo "$line"
@@ -94,6 +100,10 @@ run_suite() {
     FAILED=$((FAILED + ${failed:-0}))
     SKIPPED=$((SKIPPED + ${skipped:-0}))
     log "$label: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+    if [ "${failed:-0}" != 0 ]; then
+        stestr last --subunit | python3 tools/failure_digest.py "$label" \
+            >> "$FAILURES_FILE" 2>&1
+    fi
     if [ "${total:-0}" = 0 ] || [ "${passed:-0}" = 0 ]; then
         log "$label: no test ran"
         RUN_ERRORS=$((RUN_ERRORS + 1))
@@ -107,6 +117,7 @@ if ! tools/install.sh; then
 fi
 export PATH="$REPO/.venv/bin:$PATH"
 STATS_FILE="$(mktemp)"
+FAILURES_FILE="$(mktemp)"
 trap 'rm -f "$STATS_FILE"; finish' EXIT
 
 run_suite "unit" ./edgevol/tests/unit
