@@ -72,7 +72,9 @@ class FaultsTestCase(test_stack.StackTestCase):
     def _options(cls):
         return {
             "DEFAULT": {"transport_url": cls.broker.transport_url,
-                        "rpc_send_timeout": str(SEND_TIMEOUT)},
+                        "rpc_send_timeout": str(SEND_TIMEOUT),
+                        # What the detection figures below are held to.
+                        "service_down_time": "6"},
             "reconciler": {"interval": "1", "stale_after": "4",
                            "give_up_after": "600"},
             # A frozen cluster must not hold a capability report for long.

@@ -167,6 +167,8 @@ class VolumeLifecycleTest(StackTestCase):
 
 
 class SiteOutageTest(StackTestCase):
+    stack_options = {"DEFAULT": {"service_down_time": "6"}}
+
     def test_a_dead_site_leaves_the_zone_list_and_fails_fast(self):
         def zones():
             return {z["zoneName"] for z in self.api.get(
