@@ -221,6 +221,20 @@ class ServiceUnavailable(EdgevolError):
     message = "Service unavailable: %(reason)s"
 
 
+# --- keys (castellan) ------------------------------------------------------
+class KeyManagerUnavailable(ServiceUnavailable):
+    message = "The key manager is unavailable: %(reason)s"
+
+
+class KeyNotFound(NotFound):
+    message = "Key %(key_id)s was not found in the key manager."
+
+
+class KeyAccessDenied(EdgevolError):
+    code = 403
+    message = "The key manager refused: %(reason)s"
+
+
 # --- images (Glance) -------------------------------------------------------
 class ImageNotFound(NotFound):
     message = "Image %(image_id)s could not be found."

@@ -6,8 +6,9 @@
 #   - Debian's rados/rbd bindings linked into .venv (PyPI has none);
 #   - .venv-glance/ with Glance and gunicorn: Glance pins many libraries
 #     edgevol also uses, so it gets a venv of its own (and the bindings);
-#   - .venv-keystone/ with Keystone and gunicorn, likewise (for
-#     `edgevol-dev up --auth keystone` and the tests that use it).
+#   - .venv-keystone/ with Keystone and gunicorn, likewise;
+#   - .venv-barbican/ with Barbican and gunicorn, likewise (the key manager,
+#     reached through castellan).
 # Usage: tools/install.sh        (as root, or with sudo available)
 set -euo pipefail
 
@@ -21,6 +22,8 @@ KEYSTONE_VENV="$REPO/.venv-keystone"
 # Keystone 30 ships no keystone-wsgi-public: gunicorn serves its WSGI app;
 # its database lives in the environment's PostgreSQL too.
 KEYSTONE_REQUIREMENTS=("keystone==30.0.0" "gunicorn>=22.0" "psycopg2-binary>=2.9")
+BARBICAN_VENV="$REPO/.venv-barbican"
+BARBICAN_REQUIREMENTS=("barbican==23.0.0" "gunicorn>=22.0" "psycopg2-binary>=2.9")
 PYTHON="${PYTHON:-python3}"
 PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common python3-rados python3-rbd
           rabbitmq-server postgresql qemu-utils qemu-block-extra
@@ -145,6 +148,7 @@ install_packages
 install_venv
 install_service_venv "$GLANCE_VENV" "${GLANCE_REQUIREMENTS[@]}"
 install_service_venv "$KEYSTONE_VENV" "${KEYSTONE_REQUIREMENTS[@]}"
+install_service_venv "$BARBICAN_VENV" "${BARBICAN_REQUIREMENTS[@]}"
 link_ceph_bindings "$VENV"
 link_ceph_bindings "$GLANCE_VENV"
-log "ready: $VENV $GLANCE_VENV $KEYSTONE_VENV"
+log "ready: $VENV $GLANCE_VENV $KEYSTONE_VENV $BARBICAN_VENV"

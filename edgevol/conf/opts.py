@@ -4,6 +4,7 @@ from edgevol.conf import api
 from edgevol.conf import compute
 from edgevol.conf import core
 from edgevol.conf import glance
+from edgevol.conf import key_manager
 from edgevol.conf import quota
 from edgevol.conf import reconciler
 from edgevol.conf import scheduler
@@ -24,5 +25,6 @@ def list_opts():
         (SITE_GROUP_EXAMPLE, site.opts),
         (compute.GROUP, compute.opts),
         (glance.GROUP, glance.opts),
+        (key_manager.GROUP, key_manager.opts),
     ]
 

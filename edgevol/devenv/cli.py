@@ -103,6 +103,8 @@ def _welcome(env, elapsed):
         "  openstack volume list",
         "  glance stores-info          # Glance: %s" % env.glance.endpoint,
         "  openstack image list",
+        "  (source %s && openstack secret list)   # Barbican: %s" % (
+            env.keystone_openrc, env.barbican.endpoint),
         "",
         "Logs: %s/logs   Status: %s   Stop: %s" % (
             env.state_dir, _command(env, "status"), _command(env, "down")),

@@ -166,3 +166,14 @@ def write_file(path, text, mode=0o644):
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.replace(tmp, path)
+
+
+def write_if_changed(path, text, mode=0o644):
+    """``write_file``; True if ``path`` held something else before."""
+    try:
+        with open(path) as f:
+            changed = f.read() != text
+    except OSError:
+        changed = True
+    write_file(path, text, mode)
+    return changed

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 
+from edgevol.devenv import barbican
 from edgevol.devenv import ceph
 from edgevol.devenv import compute
 from edgevol.devenv import config
@@ -83,6 +84,7 @@ class DevEnvironment:
                                             instance)
         self.glance = glance.Glance(self._path("glance"), instance)
         self.keystone = keystone.Keystone(self._path("keystone"), instance)
+        self.barbican = barbican.Barbican(self._path("barbican"), instance)
         self.config_file = self._path("edgevol.conf")
         self.clouds_yaml = self._path("clouds.yaml")
         self.status_file = self._path("status.json")
@@ -93,6 +95,9 @@ class DevEnvironment:
                        else self._path("openrc"))
         # With Keystone: the demo user's (member of project demo).
         self.demo_openrc = self._path("demo-openrc")
+        # The admin's Keystone credentials in every mode (Barbican's
+        # `openstack secret ...` needs them also where edgevol is noauth).
+        self.keystone_openrc = self._path("keystone-openrc")
         self._issued_token = None
 
     def _path(self, *parts):
@@ -160,32 +165,34 @@ class DevEnvironment:
             self.start_services()
 
     def start_infrastructure(self):
-        """Ceph sites, RabbitMQ and PostgreSQL in parallel, then Glance
-        and Keystone (in parallel), then Keystone's catalog.
+        """Ceph sites, RabbitMQ and PostgreSQL in parallel, then Glance,
+        Keystone and Barbican (in parallel), then Keystone's catalog.
 
         PostgreSQL runs whatever database edgevol uses: it holds Glance's
-        catalog (see ``edgevol.devenv.glance``) and Keystone's database.
+        catalog (see ``edgevol.devenv.glance``) and Keystone's database. Keystone runs in every mode: Barbican (the key manager)
+        authenticates its callers through it; with ``--auth keystone``
+        edgevol and Glance do too.
         """
         steps = [site.start for site in self.ceph_sites()]
         steps += [self.rabbitmq.start, self.postgres.start]
         processes.run_parallel(steps)
-        if not self.uses_keystone:
-            self.keystone.destroy()
-            self.glance.start(self.ceph_sites(), self.postgres)
-            return
-        # Glance's auth_token needs the passwords, not a running Keystone.
+        # The services' auth_token needs the passwords, not a running
+        # Keystone.
         self.keystone.ensure_passwords()
         authtoken = (self.keystone.authtoken_options("glance")
                      if self.glance_uses_keystone else None)
         processes.run_parallel([
             lambda: self.glance.start(self.ceph_sites(), self.postgres,
                                       authtoken),
-            lambda: self.keystone.start(self.postgres)])
+            lambda: self.keystone.start(self.postgres),
+            lambda: self.barbican.start(self.keystone.authtoken_options(
+                barbican.SERVICE_USER))])
         self.keystone.register(self._catalog())
 
     def _catalog(self):
         """(name, type, url) of the services Keystone lists."""
-        rows = [("glance", "image", self.glance.endpoint)]
+        rows = [("glance", "image", self.glance.endpoint),
+                ("barbican", "key-manager", self.barbican.endpoint)]
         if not self.settings.infra_only:
             # The openstack CLI asks for block-storage, cinderclient and
             # Tempest for volumev3: the project-less URL serves both.
@@ -246,6 +253,10 @@ class DevEnvironment:
         if self.uses_keystone:
             config.write_file(self.demo_openrc, config.render_openrc(
                 self.client_env("demo")), mode=0o600)
+        info = self.keystone.info()
+        config.write_file(self.keystone_openrc, config.render_openrc(
+            config.keystone_client_env(info["endpoint"], info["admin"],
+                                       info["region"])), mode=0o600)
 
     def client_env(self, account="admin"):
         """Variables under which the CLIs work as ``account``'s user
@@ -276,6 +287,7 @@ class DevEnvironment:
             [service.pid_file for service in services.all_services(
                 self.state_dir, self.settings.sites)], timeout=20)
         self.glance.stop()
+        self.barbican.stop()
         self.keystone.stop()
         processes.run_parallel([site.stop for site in self._all_ceph_sites()])
         self.rabbitmq.stop()

@@ -31,12 +31,10 @@ glance 33 and python-glanceclient 4.13, see the environment notes):
 import logging
 import os
 import shutil
-import subprocess
-import urllib.error
-import urllib.request
 
 from edgevol.devenv import ceph
 from edgevol.devenv import config
+from edgevol.devenv import gunicorn_app
 from edgevol.devenv import processes
 
 LOG = logging.getLogger(__name__)
@@ -44,7 +42,6 @@ LOG = logging.getLogger(__name__)
 API_PORT = 9292
 DATABASE = "glance"
 FLAVOR = "edgevol"
-START_TIMEOUT = 60
 DB_SYNC_TIMEOUT = 300
 # glanceclient uploads in 1 MiB chunks from one request thread; copy-image
 # and web-download run in Glance's task pool inside the same worker.
@@ -53,15 +50,7 @@ WORKER_THREADS = 16
 TRASH_PURGE_INTERVAL = "1m"
 
 
-def venv_dir():
-    """Glance's own virtualenv (made by tools/install.sh)."""
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
-    return os.environ.get("EDGEVOL_GLANCE_VENV") or os.path.join(
-        repo, ".venv-glance")
-
-
-class GlanceError(Exception):
+class GlanceError(gunicorn_app.ServiceError):
     """Glance could not be configured or did not start."""
 
 
@@ -73,9 +62,15 @@ class Glance:
         self.port = API_PORT + 100 * instance
         self.conf_file = os.path.join(self.base_dir, "glance-api.conf")
         self.paste_file = os.path.join(self.base_dir, "glance-api-paste.ini")
-        self.pid_file = os.path.join(self.base_dir, "glance-api.pid")
         self.log_file = os.path.join(self.base_dir, "glance-api.log")
-        self.out_file = os.path.join(self.base_dir, "gunicorn.out")
+        self.process = gunicorn_app.GunicornApp(
+            "glance", self.base_dir, self.port,
+            # The noauth filter lives in this repository.
+            "glance.wsgi.api:application", self.endpoint + "/healthcheck",
+            {"OS_GLANCE_CONFIG_DIR": self.base_dir},
+            # Uploads of big images are single long requests.
+            request_timeout=600, threads=WORKER_THREADS, error=GlanceError,
+            pid_name="glance-api.pid")
 
     @property
     def endpoint(self):
@@ -88,50 +83,33 @@ class Glance:
         ``authtoken``: ``[keystone_authtoken]`` options to sit behind
         Keystone; None for the noauth filter.
         """
-        self._check_installed()
+        self.process.check_installed()
         postgres.create_database(DATABASE)
         processes.run_parallel([lambda s=site: self._site_files(s)
                                 for site in sites])
         changed = self._write_config([site.info()["name"] for site in sites],
                                      postgres.database_url(DATABASE),
                                      authtoken)
-        if self.is_running():
-            if not changed and self.healthy():
+        if self.process.is_running():
+            if not changed and self.process.healthy():
                 LOG.info("glance already running on port %d", self.port)
                 return
             # Stores changed with the sites: Glance reads them at start.
             self.stop()
-        self._run(["glance-manage", "--config-dir", self.base_dir,
-                   "db_sync"], DB_SYNC_TIMEOUT)
-        self._serve()
+        self.process.run(["glance-manage", "--config-dir", self.base_dir,
+                          "db_sync"], DB_SYNC_TIMEOUT)
+        self.process.serve(self.log_file)
 
     def stop(self):
-        processes.stop_pid_file(self.pid_file, timeout=15)
+        self.process.stop()
 
     def is_running(self):
-        return processes.pid_file_alive(self.pid_file)
+        return self.process.is_running()
 
     def pid(self):
-        return processes.read_pid(self.pid_file)
-
-    def healthy(self):
-        try:
-            with urllib.request.urlopen(self.endpoint + "/healthcheck",
-                                        timeout=2) as answer:
-                return answer.status == 200
-        except (OSError, urllib.error.URLError):
-            return False
+        return self.process.pid()
 
     # -- files -----------------------------------------------------------
-    def _check_installed(self):
-        if not os.path.exists(self._bin("gunicorn")):
-            raise GlanceError("glance is not installed in %s (run "
-                              "tools/install.sh)" % venv_dir())
-
-    @staticmethod
-    def _bin(name):
-        return os.path.join(venv_dir(), "bin", name)
-
     def _site_files(self, site):
         """client.glance's key in ``site`` and a ceph.conf naming it.
 
@@ -175,63 +153,16 @@ class Glance:
                   "base_dir": self.base_dir,
                   "ceph_confs": {name: self._ceph_conf(name)
                                  for name in site_names}}
-        text = render_conf(values)
-        try:
-            with open(self.conf_file) as f:
-                changed = f.read() != text
-        except OSError:
-            changed = True
         # It holds the database URL (and with Keystone a password).
-        config.write_file(self.conf_file, text, mode=0o600)
-        source = os.path.join(venv_dir(), "etc", "glance",
+        changed = config.write_if_changed(self.conf_file,
+                                          render_conf(values), mode=0o600)
+        source = os.path.join(gunicorn_app.service_venv("glance"), "etc",
+                              "glance",
                               "glance-api-paste.ini")
         with open(source) as f:
             shipped = f.read()
         config.write_file(self.paste_file, add_paste_flavor(shipped))
         return changed
-
-    # -- process ---------------------------------------------------------
-    def _env(self):
-        env = dict(os.environ, OS_GLANCE_CONFIG_DIR=self.base_dir,
-                   # Keeps glance-api near 350 MB after many imports
-                   # instead of ~550 MB.
-                   MALLOC_ARENA_MAX="2")
-        env.pop("PYTHONPATH", None)
-        return env
-
-    def _run(self, argv, timeout):
-        argv = [self._bin(argv[0])] + argv[1:]
-        try:
-            result = subprocess.run(argv, capture_output=True, text=True,
-                                    timeout=timeout, env=self._env(),
-                                    stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as exc:
-            raise GlanceError("timed out: %s" % " ".join(argv)) from exc
-        if result.returncode != 0:
-            raise GlanceError("%s failed: %s" % (
-                " ".join(argv), (result.stderr or result.stdout)[-2000:]))
-
-    def _serve(self):
-        if not processes.port_is_free(self.port):
-            raise GlanceError("port %d is in use" % self.port)
-        repo = os.path.dirname(os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__))))
-        argv = [self._bin("gunicorn"), "--worker-class", "gthread",
-                "--workers", "1", "--threads", str(WORKER_THREADS),
-                "--bind", "127.0.0.1:%d" % self.port,
-                # Uploads of big images are single long requests.
-                "--timeout", "600", "--graceful-timeout", "5",
-                # The noauth filter lives in this repository.
-                "--pythonpath", repo,
-                "glance.wsgi.api:application"]
-        processes.spawn_detached(argv, self.out_file, self.pid_file,
-                                 env=self._env())
-        if not processes.wait_until(
-                lambda: self.healthy() or not self.is_running(),
-                START_TIMEOUT, interval=0.1) or not self.is_running():
-            raise GlanceError("glance-api did not start:\n%s\n%s" % (
-                processes.log_tail(self.out_file),
-                processes.log_tail(self.log_file)))
 
     def destroy(self):
         self.stop()

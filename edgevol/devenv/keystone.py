@@ -18,19 +18,16 @@ Every password is random, made once per state directory, and kept in
 ``credentials.json`` (0600) next to Keystone's other files.
 """
 
+import grp
 import json
 import logging
 import os
-import grp
 import pwd
 import secrets
 import shutil
-import subprocess
-import urllib.error
-import urllib.request
 
 from edgevol.devenv import config
-from edgevol.devenv import processes
+from edgevol.devenv import gunicorn_app
 
 LOG = logging.getLogger(__name__)
 
@@ -43,27 +40,17 @@ ADMIN_PROJECT = "admin"
 SERVICE_PROJECT = "service"
 DEMO_USER = "demo"
 DEMO_PROJECT = "demo"
-# Service users (project ``service``): edgevol's and Glance's auth_token
-# validate users' tokens with them.
-SERVICE_USERS = ("edgevol", "glance")
+# Service users (project ``service``): edgevol's, Glance's and Barbican's
+# auth_token validate users' tokens with them.
+SERVICE_USERS = ("edgevol", "glance", "barbican")
 SERVICE_ROLES = ("admin", "service")
-START_TIMEOUT = 60
 MANAGE_TIMEOUT = 300
 # Seconds any single HTTP call to Keystone may take.
 HTTP_TIMEOUT = 15
-WORKER_THREADS = 8
 TOKEN_LIFETIME = 7 * 24 * 3600
 
 
-def venv_dir():
-    """Keystone's own virtualenv (made by tools/install.sh)."""
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
-    return os.environ.get("EDGEVOL_KEYSTONE_VENV") or os.path.join(
-        repo, ".venv-keystone")
-
-
-class KeystoneError(Exception):
+class KeystoneError(gunicorn_app.ServiceError):
     """Keystone could not be configured, did not start or refused a call."""
 
 
@@ -74,9 +61,14 @@ class Keystone:
         self.base_dir = os.path.abspath(base_dir)
         self.port = API_PORT + 100 * instance
         self.conf_file = os.path.join(self.base_dir, "keystone.conf")
-        self.pid_file = os.path.join(self.base_dir, "keystone.pid")
         self.log_file = os.path.join(self.base_dir, "keystone.log")
-        self.out_file = os.path.join(self.base_dir, "gunicorn.out")
+        self.process = gunicorn_app.GunicornApp(
+            "keystone", self.base_dir, self.port,
+            # It hides gunicorn's command line from Keystone.
+            "edgevol.devenv.keystone_wsgi:application", self.endpoint,
+            {"OS_KEYSTONE_CONFIG_DIR": self.base_dir,
+             "OS_KEYSTONE_CONFIG_FILES": "keystone.conf"},
+            error=KeystoneError)
         self._credentials_file = os.path.join(self.base_dir,
                                               "credentials.json")
 
@@ -87,9 +79,9 @@ class Keystone:
     # -- public interface --------------------------------------------------
     def start(self, postgres):
         """Configure, set up (once) and serve; leave a healthy one alone."""
-        self._check_installed()
+        self.process.check_installed()
         self.ensure_passwords()
-        if self.is_running() and self.healthy():
+        if self.process.is_running() and self.process.healthy():
             LOG.info("keystone already running on port %d", self.port)
             return
         self.stop()
@@ -99,7 +91,7 @@ class Keystone:
             postgres.drop_database(DATABASE)
             postgres.create_database(DATABASE)
             self._set_up()
-        self._serve()
+        self.process.serve(self.log_file)
         LOG.info("keystone serving on port %d", self.port)
 
     def register(self, services):
@@ -131,21 +123,10 @@ class Keystone:
                                 SERVICE_PROJECT).get_token()
 
     def stop(self):
-        processes.stop_pid_file(self.pid_file, timeout=15)
+        self.process.stop()
 
     def is_running(self):
-        return processes.pid_file_alive(self.pid_file)
-
-    def pid(self):
-        return processes.read_pid(self.pid_file)
-
-    def healthy(self):
-        try:
-            with urllib.request.urlopen(self.endpoint,
-                                        timeout=2) as answer:
-                return answer.status == 200
-        except (OSError, urllib.error.URLError):
-            return False
+        return self.process.is_running()
 
     def password(self, user):
         """The password of ``user`` (admin, demo or a service user)."""
@@ -159,8 +140,8 @@ class Keystone:
     def info(self):
         """What clients and tests need, passwords included (0600 files)."""
         return {"endpoint": self.endpoint, "region": REGION,
-                "domain": DOMAIN, "running": self.is_running(),
-                "pid": self.pid(),
+                "domain": DOMAIN, "running": self.process.is_running(),
+                "pid": self.process.pid(),
                 "admin": self._account(ADMIN_USER, ADMIN_PROJECT),
                 "demo": self._account(DEMO_USER, DEMO_PROJECT),
                 "service_users": {name: self._account(name, SERVICE_PROJECT)
@@ -178,15 +159,6 @@ class Keystone:
     @property
     def _stamp_file(self):
         return os.path.join(self.base_dir, "set-up")
-
-    def _check_installed(self):
-        if not os.path.exists(self._bin("gunicorn")):
-            raise KeystoneError("keystone is not installed in %s (run "
-                                "tools/install.sh)" % venv_dir())
-
-    @staticmethod
-    def _bin(name):
-        return os.path.join(venv_dir(), "bin", name)
 
     def _load_passwords(self):
         try:
@@ -268,49 +240,9 @@ class Keystone:
         config.write_file(self._stamp_file, "db_sync, keys, bootstrap\n")
         LOG.info("keystone database and keys set up")
 
-    def _env(self):
-        env = dict(os.environ, OS_KEYSTONE_CONFIG_DIR=self.base_dir,
-                   OS_KEYSTONE_CONFIG_FILES="keystone.conf",
-                   MALLOC_ARENA_MAX="2")
-        env.pop("PYTHONPATH", None)
-        return env
-
     def _manage(self, *args):
-        argv = [self._bin("keystone-manage"), "--config-file",
-                self.conf_file] + list(args)
-        try:
-            result = subprocess.run(argv, capture_output=True, text=True,
-                                    timeout=MANAGE_TIMEOUT, env=self._env(),
-                                    stdin=subprocess.DEVNULL, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise KeystoneError("timed out: keystone-manage %s" %
-                                args[0]) from exc
-        if result.returncode != 0:
-            raise KeystoneError("keystone-manage %s failed: %s" % (
-                args[0], (result.stderr or result.stdout)[-2000:]))
-
-    def _serve(self):
-        if not processes.port_is_free(self.port):
-            raise KeystoneError("port %d is in use" % self.port)
-        repo = os.path.dirname(os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__))))
-        argv = [self._bin("gunicorn"), "--worker-class", "gthread",
-                "--workers", "1", "--threads", str(WORKER_THREADS),
-                "--bind", "127.0.0.1:%d" % self.port,
-                "--timeout", "120", "--graceful-timeout", "5",
-                # The entry point lives in this repository.
-                "--pythonpath", repo,
-                "edgevol.devenv.keystone_wsgi:application"]
-        processes.spawn_detached(argv, self.out_file, self.pid_file,
-                                 env=self._env())
-        if not processes.wait_until(
-                lambda: self.healthy() or not self.is_running(),
-                START_TIMEOUT, interval=0.1) or not self.is_running():
-            # gunicorn's master outlives workers that fail to load.
-            self.stop()
-            raise KeystoneError("keystone did not start:\n%s\n%s" % (
-                processes.log_tail(self.out_file),
-                processes.log_tail(self.log_file)))
+        self.process.run(["keystone-manage", "--config-file",
+                          self.conf_file] + list(args), MANAGE_TIMEOUT)
 
 
 def authtoken_options(auth_url, user, password):

@@ -38,7 +38,10 @@ def collect(env):
                    "pid": env.glance.pid(),
                    "auth": ("keystone" if env.glance_uses_keystone
                             else "noauth")},
-        "keystone": _keystone(env),
+        # Always running: Barbican authenticates through it.
+        "keystone": env.keystone.info(),
+        "auth": settings.auth,
+        "barbican": env.barbican.info(),
         "sites": sites,
         "compute_hosts": compute.hosts(env.state_dir, sites),
         "services": service_rows,
@@ -53,8 +56,8 @@ def collect(env):
                       and all(row["running"] for row in service_rows)
                       and document["postgresql"]["running"]
                       and document["glance"]["running"]
-                      and (not env.uses_keystone
-                           or document["keystone"]["running"])
+                      and document["keystone"]["running"]
+                      and document["barbican"]["running"]
                       and (settings.infra_only or document["api"]["healthy"]))
     return document
 
@@ -71,14 +74,6 @@ def _site(ceph_site):
 def _service(service):
     return {"name": service.name, "pid": service.pid(),
             "running": service.is_running(), "log_file": service.log_file}
-
-
-def _keystone(env):
-    """Keystone's endpoint and accounts (passwords: the file is 0600), or
-    None without ``--auth keystone``."""
-    if not env.uses_keystone:
-        return None
-    return env.keystone.info()
 
 
 def _postgresql(env):
@@ -115,10 +110,12 @@ def summary(document):
         document["postgresql"]["url"]))
     lines.append("glance          %s  %s" % (
         _word(document["glance"]["running"]), document["glance"]["endpoint"]))
-    if document.get("keystone"):
-        lines.append("keystone        %s  %s" % (
-            _word(document["keystone"]["running"]),
-            document["keystone"]["endpoint"]))
+    lines.append("keystone        %s  %s" % (
+        _word(document["keystone"]["running"]),
+        document["keystone"]["endpoint"]))
+    lines.append("barbican        %s  %s" % (
+        _word(document["barbican"]["running"]),
+        document["barbican"]["endpoint"]))
     lines.append("database        %s" % document["database"]["connection"])
     for row in document["services"]:
         lines.append("%-24s %s  pid %s" % (row["name"], _word(row["running"]),

@@ -1,0 +1,20 @@
+"""Options of edgevol's use of the key manager (castellan's own options,
+``[key_manager] backend`` and ``[barbican]``, are castellan's)."""
+
+from oslo_config import cfg
+
+GROUP = "key_manager"
+
+opts = [
+    cfg.IntOpt("call_timeout", default=30, min=1,
+               help="Seconds one key manager call (create, get or delete "
+                    "a key, authentication included) may take before it "
+                    "fails as unavailable. castellan's Barbican backend "
+                    "sets no timeout of its own, and a key's create polls "
+                    "its order for up to [barbican] number_of_retries x "
+                    "retry_delay."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(opts, group=GROUP)
