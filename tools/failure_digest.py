@@ -2,15 +2,16 @@
 """Print a short digest of a subunit stream's failed tests (stdin).
 
 CI keeps only the head and the tail of a long log, so run-tests.sh repeats
-every failure at the very end: the test id and the last lines of its
-traceback, which hold the assertion or the exception.
+every failure at the very end: the test id, the last frame of its
+traceback and the exception with the first lines of its message.
 """
 import sys
 
 import subunit
 import testtools
 
-TRACEBACK_TAIL = 8
+FRAME_LINES = 2
+MESSAGE_LINES = 10
 
 
 def failed_tests(stream):
@@ -38,10 +39,26 @@ def failed_tests(stream):
     return failures
 
 
+def excerpt(text):
+    """The last frame and the exception of the first traceback in
+    ``text`` (the cause, when others followed while handling it; its
+    message may span lines); ``text``'s end without one."""
+    lines = text.rstrip().splitlines()
+    starts = [i for i, line in enumerate(lines)
+              if line.startswith('Traceback (most recent call last)')]
+    if not starts:
+        return lines[-MESSAGE_LINES:]
+    for i in range(starts[0] + 1, len(lines)):
+        if lines[i] and not lines[i].startswith(' '):
+            return lines[max(starts[0] + 1, i - FRAME_LINES):
+                         i + MESSAGE_LINES]
+    return lines[-MESSAGE_LINES:]
+
+
 def main(label):
     for test_id, text in failed_tests(sys.stdin.buffer):
         print(f'FAILED ({label}): {test_id}')
-        for line in text.rstrip().splitlines()[-TRACEBACK_TAIL:]:
+        for line in excerpt(text):
             print(f'    {line}')
 
 
