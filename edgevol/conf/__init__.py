@@ -8,6 +8,7 @@ library code takes ``conf`` as an argument where it can.
 from oslo_config import cfg
 
 from edgevol.conf import api
+from edgevol.conf import backup
 from edgevol.conf import core
 from edgevol.conf import glance
 from edgevol.conf import quota
@@ -17,7 +18,7 @@ from edgevol.conf import site
 
 CONF = cfg.CONF
 
-for _module in (core, api, quota, scheduler, reconciler, glance):
+for _module in (core, api, quota, scheduler, reconciler, glance, backup):
     _module.register_opts(CONF)
 
 register_site_opts = site.register_opts

@@ -1,6 +1,7 @@
 """Option lists for oslo-config-generator (namespace ``edgevol``)."""
 
 from edgevol.conf import api
+from edgevol.conf import backup
 from edgevol.conf import compute
 from edgevol.conf import core
 from edgevol.conf import glance
@@ -26,5 +27,6 @@ def list_opts():
         (compute.GROUP, compute.opts),
         (glance.GROUP, glance.opts),
         (key_manager.GROUP, key_manager.opts),
+        (backup.GROUP, backup.opts),
     ]
 

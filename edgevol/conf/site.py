@@ -27,6 +27,22 @@ opts = [
     cfg.StrOpt("rbd_secret_uuid",
                help="libvirt secret UUID compute hosts keep the key of "
                     "compute_rbd_user under."),
+    cfg.StrOpt("backup_store_user",
+               help="cephx user (without 'client.') this site's backup "
+                    "service writes the backup store as; its caps cover "
+                    "only this site's RBD namespace of [backup] backup_pool "
+                    "in the store's cluster. Unset: the store site's "
+                    "rbd_user."),
+    cfg.StrOpt("backup_store_keyring",
+               help="Keyring file of backup_store_user (a key of the "
+                    "store's cluster, kept only where this site's services "
+                    "run)."),
+    cfg.StrOpt("backup_restore_user",
+               help="cephx user (without 'client.') restores into this site "
+                    "read the backup store as: read-only on [backup] "
+                    "backup_pool. Unset: the store site's rbd_user."),
+    cfg.StrOpt("backup_restore_keyring",
+               help="Keyring file of backup_restore_user."),
     cfg.IntOpt("rados_connect_timeout", default=5, min=1,
                help="Seconds to connect to the site's cluster."),
     cfg.IntOpt("rados_op_timeout", default=10, min=1,

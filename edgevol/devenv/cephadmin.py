@@ -75,6 +75,26 @@ class AdminClient:
         with self._ioctx(pool) as ioctx:
             self._rbd.RBD().pool_init(ioctx, False)
 
+    def ensure_namespace(self, pool, namespace):
+        """What ``rbd namespace create`` does, unless it exists."""
+        with self._ioctx(pool) as ioctx:
+            api = self._rbd.RBD()
+            if not api.namespace_exists(ioctx, namespace):
+                api.namespace_create(ioctx, namespace)
+
+    def key_for(self, entity, caps):
+        """The key of ``entity``, made if missing; its caps set to ``caps``
+        (a dict: daemon kind -> cap) either way."""
+        flat = [item for pair in caps.items() for item in pair]
+        try:
+            answer = self.command("auth get-or-create", entity=entity,
+                                  caps=flat)
+        except CephCommandError:
+            # It exists with other caps: get-or-create refuses to change them.
+            self.command("auth caps", entity=entity, caps=flat)
+            answer = self.command("auth get", entity=entity)
+        return answer[0]["key"]
+
     def list_images(self, pool):
         with self._ioctx(pool) as ioctx:
             return self._rbd.RBD().list(ioctx)

@@ -42,6 +42,9 @@ OPENRC_UNSET = (
     "OS_PASSWORD", "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME",
     "OS_REGION_NAME", "OS_IDENTITY_API_VERSION")
 PROJECT = "admin"
+# A site's own users of the backup store (see edgevol.devenv.backup_keys).
+BACKUP_SITE_KEYS = ("backup_store_user", "backup_store_keyring",
+                    "backup_restore_user", "backup_restore_keyring")
 CLOUD = "edgevol"
 
 
@@ -49,7 +52,8 @@ def render_edgevol_conf(values):
     """edgevol.conf text.
 
     ``values``: transport_url, state_dir, sites (dicts with name, ceph_conf,
-    user, secret_uuid), db_url, concurrency_backend, api_port, and
+    user, secret_uuid and, once made, the BACKUP_SITE_KEYS), backup_site,
+    db_url, concurrency_backend, api_port, and
     ``authtoken``: the ``[keystone_authtoken]`` options with Keystone, None
     for noauth; ``glance_service_token``: with Keystone, a token of the
     edgevol service user for Glance calls made without a user's token.
@@ -92,6 +96,12 @@ def render_edgevol_conf(values):
             "rbd_pool = volumes",
             "rbd_secret_uuid = %s" % site["secret_uuid"],
         ]
+        lines += ["%s = %s" % (key, site[key]) for key in BACKUP_SITE_KEYS
+                  if site.get(key)]
+    if values.get("backup_site"):
+        lines += ["", "[backup]",
+                  "backup_site = %s" % values["backup_site"],
+                  "backup_pool = backups"]
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 
+from edgevol.devenv import backup_keys
 from edgevol.devenv import barbican
 from edgevol.devenv import ceph
 from edgevol.devenv import compute
@@ -158,6 +159,7 @@ class DevEnvironment:
         self._stop_dropped_sites()
         self._record_settings()
         self.start_infrastructure()
+        self.provision_backup_keys()
         self.write_config()
         services.manage(self.config_file, "db", "sync")
         self.set_up_compute_hosts()
@@ -200,9 +202,31 @@ class DevEnvironment:
                      ("edgevolv3", "volumev3", self.endpoint)]
         return rows
 
+    @property
+    def backup_site(self):
+        return backup_keys.store_site_name(self.settings.sites)
+
+    def provision_backup_keys(self):
+        """Every site's namespace and cephx users in the backup store."""
+        store = {site.name: site for site in self.ceph_sites()}[
+            self.backup_site]
+        backup_keys.provision(store.ceph_conf, self.settings.sites,
+                              self.state_dir)
+
+    def site_infos(self):
+        """Each site's info with its backup store users, if made."""
+        infos = []
+        for site in self.ceph_sites():
+            info = site.info()
+            info.update(backup_keys.provisioned(self.state_dir, site.name)
+                        or {})
+            infos.append(info)
+        return infos
+
     def write_config(self):
-        sites = [site.info() for site in self.ceph_sites()]
+        sites = self.site_infos()
         text = config.render_edgevol_conf({
+            "backup_site": self.backup_site,
             "transport_url": self.rabbitmq.transport_url,
             "state_dir": self.state_dir, "sites": sites,
             "db_url": self.db_url(), "api_port": self.api_port,

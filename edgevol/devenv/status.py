@@ -15,7 +15,8 @@ from edgevol.devenv import services
 def collect(env):
     """The status dict of ``env`` (a DevEnvironment), checked live."""
     settings = env.settings
-    sites = [_site(site) for site in env.ceph_sites()]
+    sites = [_site(site, info) for site, info in zip(env.ceph_sites(),
+                                                      env.site_infos())]
     service_rows = [_service(service) for service in env.services()]
     rabbit_running = env.rabbitmq.is_running()
     # Only our own API process counts (another environment may hold the
@@ -43,6 +44,8 @@ def collect(env):
         "auth": settings.auth,
         "barbican": env.barbican.info(),
         "sites": sites,
+        # The backup store; each site's users of it are in its row.
+        "backup": {"site": env.backup_site, "pool": "backups"},
         "compute_hosts": compute.hosts(env.state_dir, sites),
         "services": service_rows,
         "env": env.client_env(),
@@ -62,8 +65,8 @@ def collect(env):
     return document
 
 
-def _site(ceph_site):
-    info = ceph_site.info()
+def _site(ceph_site, info):
+    info = dict(info)
     info.update({"availability_zone": ceph_site.name,
                  "running": ceph_site.is_running(),
                  "pids": ceph_site.pids(),

@@ -36,6 +36,9 @@ STATUS_ENV = "EDGEVOL_DEV_STATUS"
 FIRST_THROWAWAY_INDEX = 100
 LAST_THROWAWAY_INDEX = 600
 _CLAIMS_DIR = os.path.join(tempfile.gettempdir(), "edgevol-test-ceph-claims")
+# A client without them can hang forever on a dead or refusing cluster.
+CLIENT_TIMEOUT_OPTIONS = ("rados_osd_op_timeout", "rados_mon_op_timeout",
+                          "client_mount_timeout")
 
 
 def import_bindings():
@@ -89,8 +92,7 @@ def admin_client(rados_module, site, timeout=10):
     """
     client = rados_module.Rados(conffile=site["ceph_conf"], rados_id="admin")
     client.conf_set("keyring", site["admin_keyring"])
-    for option in ("rados_osd_op_timeout", "rados_mon_op_timeout",
-                   "client_mount_timeout"):
+    for option in CLIENT_TIMEOUT_OPTIONS:
         client.conf_set(option, str(timeout))
     client.connect(timeout=timeout)
     return client

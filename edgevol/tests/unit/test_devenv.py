@@ -10,6 +10,7 @@ import fixtures
 import testtools
 
 from edgevol.conf import opts as edgevol_opts
+from edgevol.devenv import backup_keys
 from edgevol.devenv import cephconf
 from edgevol.devenv import config
 from edgevol.devenv import processes
@@ -110,6 +111,34 @@ class EdgevolConfTest(testtools.TestCase):
         self.assertEqual("/s/site1/ceph.conf", parser["site1"]["ceph_conf"])
         self.assertEqual("uuid-site1", parser["site1"]["rbd_secret_uuid"])
         self.assertEqual("site1", parser["site1"]["availability_zone"])
+
+
+    def test_each_site_names_only_its_own_backup_store_keys(self):
+        sites = [dict(site, **backup_keys.site_keys("/state", site["name"]))
+                 for site in SITES]
+        parser = self._parsed(sites=sites, backup_site="central")
+        written = {(section, key) for section in parser.sections()
+                   for key in parser[section]}
+        self.assertEqual(set(), written - _registered_options())
+        self.assertEqual("central", parser["backup"]["backup_site"])
+        self.assertEqual("backup-site1", parser["site1"]["backup_store_user"])
+        self.assertEqual("restore-site1",
+                         parser["site1"]["backup_restore_user"])
+        for section in ("central", "site1"):
+            keyrings = [parser[section][key] for key in (
+                "backup_store_keyring", "backup_restore_keyring")]
+            self.assertEqual(
+                ["/state/backup/%s/" % section] * 2,
+                [os.path.dirname(path) + "/" for path in keyrings])
+
+    def test_backup_store_caps_cover_one_namespace(self):
+        self.assertEqual("profile rbd pool=backups namespace=site1",
+                         backup_keys.store_caps("site1")["osd"])
+        self.assertEqual("profile rbd-read-only pool=backups",
+                         backup_keys.restore_caps()["osd"])
+        self.assertEqual("central", backup_keys.store_site_name(
+            ["site1", "central"]))
+        self.assertEqual("a", backup_keys.store_site_name(["a", "b"]))
 
 
 class ClientEnvTest(testtools.TestCase):

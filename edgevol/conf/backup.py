@@ -1,0 +1,25 @@
+"""Options of the backup store: ``[backup]``.
+
+Each site's own cephx users for the store are options of the site's group
+(``edgevol.conf.site``): a site's keys are configured only where that
+site's services run, never sent over RPC or shown by the API.
+"""
+
+from oslo_config import cfg
+
+GROUP = "backup"
+
+opts = [
+    cfg.StrOpt("backup_site", default="central",
+               help="Site whose Ceph cluster holds the backup store (its "
+                    "ceph_conf is that site's group's). Central by default: "
+                    "a backup must outlive the site it was taken in."),
+    cfg.StrOpt("backup_pool", default="backups",
+               help="Pool of the backup store. Each site's backups live in "
+                    "the RBD namespace named after the site."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(opts, group=GROUP)
+    return conf[GROUP]
