@@ -19,6 +19,19 @@ ONE snapshot of that image per backup:
   object next to the image. Restores check every chunk they copy, so a
   corrupted store fails the restore instead of restoring garbage.
 
+Restores come in three kinds:
+
+* ``restore``: into a new (or any) volume of another cluster, a sparse
+  copy of the backup's allocated chunks, each checked against its digest.
+* ``clone_from_backup``: into the store's own cluster, a COW clone of the
+  backup's store snapshot (clone v2, across pool and namespace), O(1)
+  whatever the size.  Deleting that backup later moves its snapshot to
+  the trash namespace while the clone needs it; a store image left with
+  only such snapshots goes to the RBD trash, and ``purge`` removes it
+  once its last clone is gone.
+* ``restore_in_place``: onto an existing volume (the backup's own,
+  typically), writing only the blocks that differ from the backup.
+
 Callers hand in open IoCtx objects (the driver's connections) and the
 ``rbd`` module; nothing here touches the database.
 """
@@ -46,9 +59,12 @@ class CorruptBackup(Exception):
     """A chunk read from the store does not match the digest recorded."""
 
 
+STORE_IMAGE_SUFFIX = ".backups"
+
+
 def image_name(volume_id):
     """The store image holding every backup of one volume."""
-    return "volume-%s.backups" % volume_id
+    return "volume-%s%s" % (volume_id, STORE_IMAGE_SUFFIX)
 
 
 def snapshot_name(backup_id):
@@ -59,6 +75,13 @@ def snapshot_name(backup_id):
 
 def digests_object(backup_id):
     return "backup-%s.digests" % backup_id
+
+
+def _digest(data):
+    """SHA-256 of a chunk, None for an all-zero one (never stored)."""
+    if data == ZERO[:len(data)]:
+        return None
+    return hashlib.sha256(data).hexdigest()
 
 
 class Progress:
@@ -112,7 +135,8 @@ def _copy_chunk(source, target, index, ranges, size):
     """
     offset = index * CHUNK
     data = source.read(offset, min(CHUNK, size - offset))
-    if data == ZERO[:len(data)]:
+    digest = _digest(data)
+    if digest is None:
         # The whole object goes: librbd skips a discard of part of one.
         target.discard(offset, len(data))
         return None, 0
@@ -125,7 +149,7 @@ def _copy_chunk(source, target, index, ranges, size):
         else:
             target.write(data[start - offset:start - offset + length], start)
             written += length
-    return hashlib.sha256(data).hexdigest(), written
+    return digest, written
 
 
 def _runs(data, offset, ranges):
@@ -290,6 +314,141 @@ def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
     return {"size": size, "bytes_written": written}
 
 
+def clone_from_backup(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
+                      target_name, size=None, features=None):
+    """Make ``target_name`` a COW clone of the backup's store snapshot.
+
+    For a target in the store's own cluster: O(1) whatever the backup's
+    size (clone v2 needs neither a protected snapshot nor the same pool or
+    namespace). The clone reads the very objects ``verify`` checks; a
+    caller that must not hand out an unchecked volume runs ``verify``
+    first (it only reads). Deleting the backup later keeps what the clone
+    reads (see ``delete``).
+
+    :param size: bytes of the new volume when larger than the backup.
+    :param features: of the clone; by default the store image's.
+    :raises CorruptBackup: the backup has no digests (it never finished).
+    :returns: {"size"}. Idempotent: a clone of that snapshot already
+        there is kept.
+    """
+    if _read_digests(store_ioctx, backup_id) is None:
+        raise CorruptBackup("backup %s has no digests in the store: it is "
+                            "not a complete backup" % backup_id)
+    parent, snap = image_name(volume_id), snapshot_name(backup_id)
+    try:
+        rbd.RBD().clone(store_ioctx, parent, snap, target_ioctx, target_name,
+                        features=features)
+    except rbd.ImageExists:
+        with rbd.Image(target_ioctx, target_name, read_only=True) as image:
+            if image.parent_info()[1:] != (parent, snap):
+                raise
+    with rbd.Image(target_ioctx, target_name) as image:
+        if size is not None and image.size() < size:
+            image.resize(size)
+        return {"size": image.size()}
+
+
+def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
+                     target_name, report=None):
+    """Bring an existing volume back to a backup, writing only what differs.
+
+    Which chunks may differ: when the volume still holds the backup's
+    point-in-time snapshot (``backup-<id>``), those written since it
+    (``diff_iterate``, fast-diff); otherwise every chunk whose digest
+    differs from the backup's (the volume is read locally, the store only
+    where they differ). Inside such a chunk only the differing 64 KiB
+    blocks are written. Every chunk read from the store is checked against
+    its digest BEFORE anything of it is written.
+
+    :raises CorruptBackup: a store chunk differs from its digest (chunks
+        already restored stay restored: the caller fails the restore).
+    :returns: {"size", "bytes_written", "chunks_read", "by"} where "by"
+        is "snapshot" or "digests".
+    """
+    digests = _read_digests(store_ioctx, backup_id)
+    if digests is None:
+        raise CorruptBackup("backup %s has no digests in the store" %
+                            backup_id)
+    snap = snapshot_name(backup_id)
+    with rbd.Image(store_ioctx, image_name(volume_id), snapshot=snap,
+                   read_only=True) as source, \
+            rbd.Image(target_ioctx, target_name) as target:
+        size = source.size()
+        if target.size() < size:
+            target.resize(size)
+        if snap in {s["name"] for s in target.list_snaps()}:
+            by, candidates = "snapshot", _chunk_ranges(
+                _extents(target, snap), size)
+        else:
+            by = "digests"
+            candidates = set(digests) | set(_chunk_ranges(_extents(target),
+                                                          size))
+        progress = Progress(len(candidates) * CHUNK, report)
+        written, read = 0, 0
+        with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
+            futures = [pool.submit(
+                _sync_chunk, source, target, index, size, digests.get(index),
+                by == "digests", backup_id) for index in sorted(candidates)]
+            for future in concurrent.futures.as_completed(futures):
+                count, was_read = future.result()
+                written += count
+                read += was_read
+                progress.add(CHUNK)
+    return {"size": size, "bytes_written": written, "chunks_read": read,
+            "by": by}
+
+
+def _sync_chunk(source, target, index, size, expected, skip_if_same,
+                backup_id):
+    """Write into ``target`` the blocks of chunk ``index`` that differ
+    from the backup's. :returns: (bytes written, store chunk read?)"""
+    offset = index * CHUNK
+    length = min(CHUNK, size - offset)
+    have = target.read(offset, length)
+    if skip_if_same and _digest(have) == expected:
+        return 0, False
+    want = source.read(offset, length)
+    if _digest(want) != expected:
+        raise CorruptBackup(
+            "backup %s: the chunk at byte %d differs from the digest "
+            "recorded at backup time; the restore stopped" % (
+                backup_id, offset))
+    written = 0
+    if expected is None and have != want:
+        target.discard(offset, length)
+        return 0, True
+    for start, count, is_zero in _differing_runs(want, have, offset):
+        if is_zero:
+            target.write_zeroes(start, count)
+        else:
+            target.write(want[start - offset:start - offset + count], start)
+            written += count
+    return written, True
+
+
+def _differing_runs(want, have, offset):
+    """Runs of BLOCKs where ``have`` differs from ``want`` (a chunk read
+    at ``offset``): (start, length, is_zero), merged while contiguous and
+    alike (is_zero: ``want`` is zeros there)."""
+    run = None
+    for position in range(0, len(want), BLOCK):
+        piece = want[position:position + BLOCK]
+        if piece == have[position:position + BLOCK]:
+            if run is not None:
+                yield run
+                run = None
+            continue
+        is_zero = piece == ZERO[:len(piece)]
+        if run is not None and run[2] == is_zero:
+            run = (run[0], run[1] + len(piece), is_zero)
+            continue
+        if run is not None:
+            yield run
+        run = (offset + position, len(piece), is_zero)
+    if run is not None:
+        yield run
+
+
 def verify(rbd, store_ioctx, volume_id, backup_id):
     """Read a whole backup back and compare it with its digests.
 
@@ -307,9 +466,7 @@ def verify(rbd, store_ioctx, volume_id, backup_id):
         allocated = _chunk_ranges(_extents(image), size)
         for index in sorted(set(allocated) | set(digests)):
             data = image.read(index * CHUNK, min(CHUNK, size - index * CHUNK))
-            digest = (None if data == ZERO[:len(data)]
-                      else hashlib.sha256(data).hexdigest())
-            if digest != digests.get(index):
+            if _digest(data) != digests.get(index):
                 bad.append(index)
     return bad
 
@@ -317,26 +474,77 @@ def verify(rbd, store_ioctx, volume_id, backup_id):
 def delete(rbd, store_ioctx, volume_id, backup_id):
     """Remove one backup; the volume's other backups keep their data.
 
-    :returns: True if it was the volume's last backup (the store image
-        went with it). Idempotent.
+    A clone made by ``clone_from_backup`` keeps the snapshot alive in the
+    trash namespace (clone v2).  When only such snapshots are left, the
+    store image moves to the RBD trash (the name is free for a new chain
+    of backups) and ``purge`` removes it after its last clone.
+
+    :returns: True if it was the volume's last backup. Idempotent.
     """
     name = image_name(volume_id)
     snap = snapshot_name(backup_id)
     try:
         with rbd.Image(store_ioctx, name) as image:
-            if snap in {s["name"] for s in image.list_snaps()}:
+            if snap in _backup_snapshots(rbd, image):
                 image.remove_snap(snap)
-            left = [s for s in image.list_snaps()]
+            _remove_unused_trashed(rbd, image)
+            backups_left = _backup_snapshots(rbd, image)
+            serving_clones = bool(list(image.list_snaps()))
     except rbd.ImageNotFound:
-        left = []
+        backups_left, serving_clones = [], False
     _remove_object(store_ioctx, digests_object(backup_id))
-    if left:
-        return False
-    try:
-        rbd.RBD().remove(store_ioctx, name)
-    except rbd.ImageNotFound:
-        pass
-    return True
+    if not backups_left:
+        try:
+            if serving_clones:
+                rbd.RBD().trash_move(store_ioctx, name, 0)
+            else:
+                rbd.RBD().remove(store_ioctx, name)
+        except rbd.ImageNotFound:
+            pass
+    purge(rbd, store_ioctx)
+    return not backups_left
+
+
+def purge(rbd, store_ioctx):
+    """Remove the store images in the trash whose last clone went.
+
+    Covers this IoCtx's namespace; ``delete`` runs it, the store's
+    backup service may run it periodically (a clone removed by a volume
+    service leaves its trashed parent for the store to collect).
+    :returns: names of the store images removed.
+    """
+    removed = []
+    for entry in list(rbd.RBD().trash_list(store_ioctx)):
+        if not entry["name"].endswith(STORE_IMAGE_SUFFIX):
+            continue  # not a store image: not ours to remove
+        try:
+            with rbd.Image(store_ioctx, image_id=entry["id"]) as image:
+                _remove_unused_trashed(rbd, image)
+                if list(image.list_snaps()):
+                    continue
+            rbd.RBD().trash_remove(store_ioctx, entry["id"])
+        except (rbd.ImageNotFound, rbd.ImageBusy, rbd.ImageHasSnapshots):
+            continue  # a racing purge got there first, or a clone came
+        removed.append(entry["name"])
+    return removed
+
+
+def _backup_snapshots(rbd, image):
+    return [s["name"] for s in image.list_snaps()
+            if s.get("namespace") == rbd.RBD_SNAP_NAMESPACE_TYPE_USER]
+
+
+def _remove_unused_trashed(rbd, image):
+    """Remove trashed snapshots no clone uses any more (librbd does it
+    when the last clone goes, unless that clone's user may not write the
+    store, or it died half way)."""
+    for snap in list(image.list_snaps()):
+        if snap.get("namespace") != rbd.RBD_SNAP_NAMESPACE_TYPE_TRASH:
+            continue
+        try:
+            image.remove_snap_by_id(snap["id"])
+        except (rbd.ImageBusy, rbd.ImageNotFound):
+            pass  # still serves a clone, or gone meanwhile
 
 
 def _remove_object(ioctx, name):

@@ -31,7 +31,9 @@ def _digest_of_image(image, size=None):
     return digest.hexdigest()
 
 
-class BackupDataTest(testtools.TestCase):
+class BackupDataBase(testtools.TestCase):
+    """Sites, store and helpers; the tests are in subclasses."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -44,6 +46,7 @@ class BackupDataTest(testtools.TestCase):
         names = sorted(by_name)
         # central holds the store; the two others are source and target.
         store_site = by_name.get("central") or by_name[names[0]]
+        cls.store_site = store_site
         others = [s for s in cls.sites.sites if s is not store_site]
         cls.clients = []
         cls.store = cls._ioctx(store_site, "backups")
@@ -120,7 +123,9 @@ class BackupDataTest(testtools.TestCase):
                    if o.nspace == NAMESPACE]
         return images, objects
 
-    # --- tests -----------------------------------------------------------
+
+
+class BackupDataTest(BackupDataBase):
     def test_full_and_incrementals_restore_their_point_in_time(self):
         volume_id = str(uuid.uuid4())
         name = self.new_image(self.source)

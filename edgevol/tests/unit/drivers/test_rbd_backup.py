@@ -46,3 +46,38 @@ class ZeroRunsTest(testtools.TestCase):
             list(rbd_backup._runs(bytes(data), offset,
                                   [(offset + BLOCK + 100, 2 * BLOCK - 100),
                                    (offset + 3 * BLOCK, 10)])))
+
+
+class DifferingRunsTest(testtools.TestCase):
+    def test_only_differing_blocks_are_written_merged_while_alike(self):
+        want = bytearray(CHUNK)
+        have = bytearray(CHUNK)
+        want[0:2 * BLOCK] = b"w" * (2 * BLOCK)      # data where have is 0
+        have[5 * BLOCK] = 7                        # want zeros there
+        have[6 * BLOCK] = 7
+        want[9 * BLOCK] = 1                        # same in both: no write
+        have[9 * BLOCK] = 1
+        offset = 3 * CHUNK
+        self.assertEqual(
+            [(offset, 2 * BLOCK, False), (offset + 5 * BLOCK, 2 * BLOCK,
+                                          True)],
+            list(rbd_backup._differing_runs(bytes(want), bytes(have),
+                                            offset)))
+
+    def test_equal_chunks_write_nothing_and_a_short_last_chunk_works(self):
+        data = b"x" * (BLOCK + 10)
+        self.assertEqual([], list(rbd_backup._differing_runs(data, data, 0)))
+        self.assertEqual([(BLOCK, 10, False)], list(
+            rbd_backup._differing_runs(data, data[:BLOCK] + bytes(10), 0)))
+
+    def test_a_zero_run_next_to_a_data_run_stays_apart(self):
+        want = bytes(BLOCK) + b"d" * BLOCK
+        have = b"h" * (2 * BLOCK)
+        self.assertEqual([(0, BLOCK, True), (BLOCK, BLOCK, False)], list(
+            rbd_backup._differing_runs(want, have, 0)))
+
+
+class DigestTest(testtools.TestCase):
+    def test_zero_chunks_have_no_digest(self):
+        self.assertIsNone(rbd_backup._digest(bytes(CHUNK)))
+        self.assertEqual(64, len(rbd_backup._digest(b"a")))
