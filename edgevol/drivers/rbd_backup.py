@@ -217,8 +217,10 @@ def _store_image(rbd, store_ioctx, name, size):
 
 def _read_digests(store_ioctx, backup_id):
     import rados
+    name = digests_object(backup_id)
     try:
-        raw = store_ioctx.read(digests_object(backup_id), 64 * 1024 ** 2)
+        # Read exactly its size: a read of "up to N" allocates N first.
+        raw = store_ioctx.read(name, store_ioctx.stat(name)[0])
     except rados.ObjectNotFound:
         return None
     return {int(k): v for k, v in json.loads(raw.decode()).items()}
@@ -328,12 +330,14 @@ def clone_from_backup(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
     :param size: bytes of the new volume when larger than the backup.
     :param features: of the clone; by default the store image's.
     :raises CorruptBackup: the backup has no digests (it never finished).
-    :returns: {"size"}. Idempotent: a clone of that snapshot already
-        there is kept.
+    Idempotent: a clone of that snapshot already there is kept.
     """
-    if _read_digests(store_ioctx, backup_id) is None:
+    import rados
+    try:
+        store_ioctx.stat(digests_object(backup_id))
+    except rados.ObjectNotFound:
         raise CorruptBackup("backup %s has no digests in the store: it is "
-                            "not a complete backup" % backup_id)
+                            "not a complete backup" % backup_id) from None
     parent, snap = image_name(volume_id), snapshot_name(backup_id)
     try:
         rbd.RBD().clone(store_ioctx, parent, snap, target_ioctx, target_name,
@@ -342,10 +346,10 @@ def clone_from_backup(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         with rbd.Image(target_ioctx, target_name, read_only=True) as image:
             if image.parent_info()[1:] != (parent, snap):
                 raise
-    with rbd.Image(target_ioctx, target_name) as image:
-        if size is not None and image.size() < size:
-            image.resize(size)
-        return {"size": image.size()}
+    if size is not None:
+        with rbd.Image(target_ioctx, target_name) as image:
+            if image.size() < size:
+                image.resize(size)
 
 
 def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
