@@ -8,6 +8,7 @@ import sys
 import requests
 
 from edgevol.bench import attach
+from edgevol.bench import backups
 from edgevol.bench import churn
 from edgevol.bench import create
 from edgevol.bench import images
@@ -294,6 +295,22 @@ def run_churn(args):
     return 0
 
 
+def run_backups(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    with backups.Clusters(status, args.site, args.target_site) as clusters:
+        results = backups.run(clusters, args.clones)
+    rows, summary = backups.rows(results)
+    stats.print_table("edgevol backup benchmark (%s -> store at %s, "
+                      "restores into %s and %s)" % (
+                          args.site, clusters.store_name, args.target_site,
+                          clusters.store_name), rows)
+    stats.write_json(args.json, dict(summary, site=args.site,
+                                     target_site=args.target_site,
+                                     store_site=clusters.store_name))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="edgevol-bench")
     parser.add_argument("--status", default=_default_status(),
@@ -357,6 +374,18 @@ def main(argv=None):
     churn_parser.add_argument("--poll-interval", type=float, default=0.05)
     churn_parser.add_argument("--json", default=".bench/churn.json")
     churn_parser.set_defaults(func=run_churn)
+    backups_parser = sub.add_parser(
+        "backups", help="backup data path on the real clusters: full, "
+        "incremental, restore elsewhere and by COW clone, next to raw "
+        "librbd copies")
+    backups_parser.add_argument("--site", default="site1",
+                                help="site of the backed-up volume")
+    backups_parser.add_argument("--target-site", default="site2",
+                                help="site restored into by copy")
+    backups_parser.add_argument("--clones", type=int, default=10,
+                                help="clone restores timed per backup size")
+    backups_parser.add_argument("--json", default=".bench/backups.json")
+    backups_parser.set_defaults(func=run_backups)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,0 +1,281 @@
+"""Backup data path benchmark, at the driver level on the real clusters.
+
+Each figure is set next to what librbd does alone across the same
+clusters with the same users:
+
+* a full backup of a 4 GiB volume holding 1 GiB (site → store) against a
+  raw ``Image.deep_copy`` of the same snapshot into the store;
+* an incremental after 64 MiB of changes: its time, and bytes moved per
+  byte changed;
+* a restore into another site against a raw ``deep_copy`` (sparse: it
+  copies only the objects that exist) of the same backup snapshot;
+* a restore into the store's own site (``clone_from_backup``) of a 1 GiB
+  and of a 4 GiB backup: a COW clone, whose cost must not grow with the
+  backup.
+
+Every site is reached as in production: the source site's backup key for
+the store (its namespace only), the target site's restore key (read-only),
+each site's own service user for its volumes.
+"""
+
+import os
+import time
+import uuid
+
+from edgevol.drivers import rbd_backup
+from edgevol.drivers import rbd_volumes
+
+MiB = 1024 ** 2
+GiB = 1024 ** 3
+CLIENT_TIMEOUT_OPTIONS = ("rados_osd_op_timeout", "rados_mon_op_timeout",
+                          "client_mount_timeout")
+OP_TIMEOUT = 120
+
+
+def _connect(rados, ceph_conf, user, keyring=None):
+    client = rados.Rados(conffile=ceph_conf, rados_id=user)
+    if keyring:
+        client.conf_set("keyring", keyring)
+    for option in CLIENT_TIMEOUT_OPTIONS:
+        client.conf_set(option, str(OP_TIMEOUT))
+    client.connect(timeout=30)
+    return client
+
+
+class Clusters:
+    """Open IoCtxs of one run; use as a context manager."""
+
+    def __init__(self, status, source, target):
+        import rados
+        import rbd
+        self.rados, self.rbd = rados, rbd
+        self.sites = {s["name"]: s for s in status["sites"]}
+        self.store_name = status.get("backup", {}).get("site", "central")
+        self.source_name, self.target_name = source, target
+        self._open = []
+
+    def __enter__(self):
+        store = self.sites[self.store_name]
+        try:
+            self.source = self._ioctx(self.sites[self.source_name],
+                                      "volumes")
+            self.target = self._ioctx(self.sites[self.target_name],
+                                      "volumes")
+            self.local = self._ioctx(store, "volumes")
+            self.store = self._ioctx(store, "backups", self.source_name,
+                                     "store", self.source_name)
+            self.store_for_target = self._ioctx(
+                store, "backups", self.source_name, "restore",
+                self.target_name)
+            self.store_for_local = self._ioctx(
+                store, "backups", self.source_name, "restore",
+                self.store_name)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def _ioctx(self, site, pool, namespace=None, role=None, key_site=None):
+        """IoCtx as ``site``'s service user, or as ``key_site``'s backup
+        ``role`` user ("store" or "restore") where the site has one."""
+        user, keyring = site["user"], None
+        keys = self.sites[key_site] if role else {}
+        if keys.get("backup_%s_user" % role):
+            user = keys["backup_%s_user" % role]
+            keyring = keys["backup_%s_keyring" % role]
+        client = _connect(self.rados, site["ceph_conf"], user, keyring)
+        self._open.append(client.shutdown)
+        ioctx = client.open_ioctx(pool)
+        self._open.append(ioctx.close)
+        if namespace:
+            ioctx.set_namespace(namespace)
+        return ioctx
+
+    def __exit__(self, *exc_info):
+        for close in reversed(self._open):
+            close()
+        self._open = []
+
+
+def _timed(call, *args, **kwargs):
+    started = time.perf_counter()
+    result = call(*args, **kwargs)
+    return time.perf_counter() - started, result
+
+
+def _write_spread(rbd, ioctx, name, total, size, seed_buffers=8):
+    """``total`` bytes of random data in 4 MiB pieces spread evenly over
+    the image (one piece every size/total bytes)."""
+    buffers = [os.urandom(4 * MiB) for _ in range(seed_buffers)]
+    pieces = total // (4 * MiB)
+    stride = size // pieces
+    with rbd.Image(ioctx, name) as image:
+        for n in range(pieces):
+            image.write(buffers[n % seed_buffers], n * stride)
+
+
+class Run:
+    """One benchmark run; ``cleanup`` removes all it made."""
+
+    def __init__(self, clusters):
+        self.c = clusters
+        self.rbd = clusters.rbd
+        self.volume_id = str(uuid.uuid4())
+        self.images = []      # (ioctx, name) to remove, last made first
+        self.backups = []     # (volume id, backup id)
+
+    def volume(self, ioctx, size):
+        name = "bench-backup-%s" % uuid.uuid4().hex[:12]
+        self.rbd.RBD().create(ioctx, name, size, old_format=False,
+                              features=rbd_volumes.features(self.rbd))
+        self.images.append((ioctx, name))
+        return name
+
+    def snapshot(self, name, backup_id):
+        snap = rbd_backup.snapshot_name(backup_id)
+        with self.rbd.Image(self.c.source, name) as image:
+            image.create_snap(snap)
+        return snap
+
+    def backup(self, name, volume_id, base=None):
+        backup_id = str(uuid.uuid4())
+        snap = self.snapshot(name, backup_id)
+        seconds, stats = _timed(rbd_backup.backup, self.rbd, self.c.source,
+                                name, snap, self.c.store, volume_id,
+                                backup_id, base=base)
+        self.backups.append((volume_id, backup_id))
+        return backup_id, snap, seconds, stats
+
+    def raw_deep_copy(self, ioctx, name, snap, dest_ioctx):
+        dest = "bench-raw-%s" % uuid.uuid4().hex[:12]
+        with self.rbd.Image(ioctx, name, snapshot=snap,
+                            read_only=True) as image:
+            seconds, _ = _timed(image.deep_copy, dest_ioctx, dest)
+        self.images.append((dest_ioctx, dest))
+        return seconds
+
+    def cleanup(self):
+        for ioctx, name in reversed(self.images):
+            _remove_with_snapshots(self.rbd, ioctx, name)
+        for volume_id, backup_id in self.backups:
+            rbd_backup.delete(self.rbd, self.c.store, volume_id, backup_id)
+
+
+def _remove_with_snapshots(rbd, ioctx, name):
+    try:
+        with rbd.Image(ioctx, name) as image:
+            for snap in image.list_snaps():
+                image.remove_snap(snap["name"])
+        rbd.RBD().remove(ioctx, name)
+    except rbd.ImageNotFound:
+        pass
+
+
+def run(clusters, clones=10):
+    """All figures of one run (seconds and bytes); cleans up after."""
+    bench = Run(clusters)
+    try:
+        return _measure(bench, clusters, clones)
+    finally:
+        bench.cleanup()
+
+
+def _measure(bench, c, clones):
+    rbd = c.rbd
+    results = {}
+    source = bench.volume(c.source, 4 * GiB)
+    _write_spread(rbd, c.source, source, GiB, 4 * GiB)
+    probe = "bench-raw"
+    with rbd.Image(c.source, source) as image:
+        image.create_snap(probe)
+    # Raw copies before and after the backup: their mean is the baseline
+    # (a warm or a busy cluster favours neither side).
+    raw_before = bench.raw_deep_copy(c.source, source, probe, c.store)
+    full, snap, results["full_s"], stats = bench.backup(source,
+                                                        bench.volume_id)
+    raw_after = bench.raw_deep_copy(c.source, source, probe, c.store)
+    results["raw_full_runs_s"] = [raw_before, raw_after]
+    results["raw_full_s"] = (raw_before + raw_after) / 2
+    results["full_bytes"] = stats["bytes_written"]
+    _write_spread(rbd, c.source, source, 64 * MiB, 4 * GiB)
+    inc, _, results["incremental_s"], stats = bench.backup(
+        source, bench.volume_id, base=(full, snap))
+    results["incremental_bytes"] = stats["bytes_written"]
+    results["incremental_changed"] = 64 * MiB
+    target = bench.volume(c.target, 4 * GiB)
+    results["restore_s"], _ = _timed(
+        rbd_backup.restore, rbd, c.store_for_target, bench.volume_id, inc,
+        c.target, target)
+    results["raw_restore_s"] = bench.raw_deep_copy(
+        c.store_for_target, rbd_backup.image_name(bench.volume_id),
+        rbd_backup.snapshot_name(inc), c.target)
+    small = bench.volume(c.source, GiB)
+    _write_spread(rbd, c.source, small, 256 * MiB, GiB)
+    small_id = str(uuid.uuid4())
+    small_backup, _, _, _ = bench.backup(small, small_id)
+    results["clone_1g_s"] = _clones(bench, small_id, small_backup, clones)
+    results["clone_4g_s"] = _clones(bench, bench.volume_id, inc, clones)
+    return results
+
+
+def _clones(bench, volume_id, backup_id, count):
+    seconds = []
+    for _ in range(count):
+        name = "bench-clone-%s" % uuid.uuid4().hex[:12]
+        taken, _ = _timed(rbd_backup.clone_from_backup, bench.rbd,
+                          bench.c.store_for_local, volume_id, backup_id,
+                          bench.c.local, name,
+                          features=rbd_volumes.features(bench.rbd))
+        bench.images.append((bench.c.local, name))
+        seconds.append(taken)
+    return seconds
+
+
+def rows(results):
+    """(name, value, note) table rows and the JSON ratios."""
+    from edgevol.bench import stats
+    data = results["full_bytes"]
+    full_rate, raw_rate = data / results["full_s"], data / results[
+        "raw_full_s"]
+    amplification = (results["incremental_bytes"]
+                     / results["incremental_changed"])
+    restore_ratio = results["raw_restore_s"] / results["restore_s"]
+    c1, c4 = (stats.summary_ms(results["clone_1g_s"]),
+              stats.summary_ms(results["clone_4g_s"]))
+    clone_ratio = c4["p50_ms"] / c1["p50_ms"]
+    ratios = {"full_vs_raw_rate": round(results["raw_full_s"]
+                                        / results["full_s"], 2),
+              "incremental_bytes_per_changed": round(amplification, 3),
+              "restore_vs_raw_rate": round(restore_ratio, 2),
+              "clone_4g_vs_1g_p50": round(clone_ratio, 2)}
+    table = [
+        ("full backup, 1 GiB in 4 GiB", "%.2f s" % results["full_s"],
+         "%.0f MiB/s, %d MiB moved" % (full_rate / MiB,
+                                       results["full_bytes"] // MiB)),
+        ("raw Image.deep_copy, same snapshot", "%.2f s" % results[
+            "raw_full_s"], "%.0f MiB/s (mean of %.2f s before, %.2f s "
+            "after)" % ((raw_rate / MiB,) + tuple(
+                results["raw_full_runs_s"]))),
+        ("full backup rate / raw", "%.2f" % ratios["full_vs_raw_rate"],
+         "goal >= 0.8"),
+        ("incremental, 64 MiB changed", "%.2f s" % results[
+            "incremental_s"], "%.1f MiB moved" % (
+                results["incremental_bytes"] / MiB)),
+        ("incremental bytes moved / changed", "%.3f" % amplification,
+         "goal <= 1.05"),
+        ("restore into another site", "%.2f s" % results["restore_s"],
+         "sparse, digests checked"),
+        ("raw deep_copy of the backup snapshot", "%.2f s" % results[
+            "raw_restore_s"], "same clusters and keys"),
+        ("restore rate / raw", "%.2f" % restore_ratio, "goal >= 0.8"),
+        ("clone restore, 1 GiB backup p50", "%.2f ms" % c1["p50_ms"],
+         "p95 %.2f ms, n=%d" % (c1["p95_ms"], c1["n"])),
+        ("clone restore, 4 GiB backup p50", "%.2f ms" % c4["p50_ms"],
+         "p95 %.2f ms, n=%d" % (c4["p95_ms"], c4["n"])),
+        ("4 GiB / 1 GiB clone restore p50", "%.2fx" % clone_ratio,
+         "goal <= 1.2 (O(1))"),
+    ]
+    summary = dict(results, clone_1g=c1, clone_4g=c4, ratios=ratios)
+    summary.pop("clone_1g_s")
+    summary.pop("clone_4g_s")
+    return table, summary
