@@ -1,4 +1,5 @@
-"""edgevol-manage: operator commands (database, services, compute hosts)."""
+"""edgevol-manage: operator commands (database, services, compute hosts,
+running long operations)."""
 
 import json
 import sys
@@ -72,6 +73,24 @@ def _compute_host_remove(conf):
                                               conf.command.host_name)
 
 
+def _tasks(conf):
+    from edgevol.cmd import tasks_view
+    from edgevol import context
+    tasks_view.show(context.get_admin_context(), watch=conf.command.watch,
+                    interval=conf.command.interval)
+
+
+def _add_tasks_command(subparsers):
+    tasks = subparsers.add_parser(
+        "tasks", help="Running long operations (image copies, flattens) "
+        "with a progress bar, their site and their rate.")
+    tasks.add_argument("--watch", action="store_true",
+                       help="Redraw until interrupted (Ctrl-C).")
+    tasks.add_argument("--interval", type=float, default=2.0,
+                       help="Seconds between redraws with --watch.")
+    tasks.set_defaults(func=_tasks)
+
+
 def _add_compute_host_commands(subparsers):
     hosts = subparsers.add_parser("compute-host").add_subparsers(
         dest="action")
@@ -105,6 +124,7 @@ def _add_commands(subparsers):
     remove.add_argument("host")
     remove.set_defaults(func=_service_remove)
     _add_compute_host_commands(subparsers)
+    _add_tasks_command(subparsers)
 
 
 def main():

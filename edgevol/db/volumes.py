@@ -262,3 +262,20 @@ def allocated_gb(context, host):
             sa.select(sa.func.coalesce(sa.func.sum(VOLUMES.c.size), 0))
             .where(VOLUMES.c.deleted == sa.false(), VOLUMES.c.host == host)
         ).scalar()
+
+
+def in_long_operations(context):
+    """Live volumes a long operation works on: waiting for an image copy
+    (``downloading``) or copying their parents' data (``flatten_progress``
+    set). Only the columns ``edgevol.tasks`` shows."""
+    columns = (VOLUMES.c.id, VOLUMES.c.size, VOLUMES.c.availability_zone,
+               VOLUMES.c.host, VOLUMES.c.status, VOLUMES.c.status_reason,
+               VOLUMES.c.flatten_progress, VOLUMES.c.created_at,
+               VOLUMES.c.updated_at)
+    with db_session.reader(context) as session:
+        return [dict(row) for row in session.execute(
+            sa.select(*columns).where(
+                VOLUMES.c.deleted == sa.false(),
+                sa.or_(VOLUMES.c.status == states.DOWNLOADING,
+                       VOLUMES.c.flatten_progress.is_not(None)))
+            .order_by(VOLUMES.c.created_at)).mappings()]
