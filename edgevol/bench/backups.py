@@ -146,13 +146,23 @@ class Run:
         self.backups.append((volume_id, backup_id))
         return backup_id, snap, seconds, stats
 
-    def raw_deep_copy(self, ioctx, name, snap, dest_ioctx):
-        dest = "bench-raw-%s" % uuid.uuid4().hex[:12]
-        with self.rbd.Image(ioctx, name, snapshot=snap,
-                            read_only=True) as image:
-            seconds, _ = _timed(image.deep_copy, dest_ioctx, dest)
-        self.images.append((dest_ioctx, dest))
-        return seconds
+    def raw_deep_copy(self, ioctx, name, snap, dest_ioctx, attempts=2):
+        """Seconds of one ``deep_copy`` of ``name@snap`` to ``dest_ioctx``.
+
+        Pacific's deep_copy from a snapshot now and then fails at once with
+        EROFS (ReadOnlyImage) on this machine; a fresh handle then works.
+        """
+        for attempt in range(attempts):
+            dest = "bench-raw-%s" % uuid.uuid4().hex[:12]
+            self.images.append((dest_ioctx, dest))
+            with self.rbd.Image(ioctx, name, snapshot=snap,
+                                read_only=True) as image:
+                try:
+                    seconds, _ = _timed(image.deep_copy, dest_ioctx, dest)
+                    return seconds
+                except self.rbd.ReadOnlyImage:
+                    if attempt + 1 == attempts:
+                        raise
 
     def cleanup(self):
         for ioctx, name in reversed(self.images):

@@ -50,7 +50,8 @@ WAN, few enough to bound memory (IN_FLIGHT x CHUNK)."""
 BLOCK = 64 * 1024
 """Zero detection unit inside a chunk: runs of zero blocks are zeroed in
 the store (no payload) instead of written."""
-ZERO = bytes(CHUNK)
+ZERO = memoryview(bytes(CHUNK))
+"""Zeros to compare with: slices of a memoryview copy nothing."""
 FEATURES_WANTED = ("RBD_FEATURE_LAYERING", "RBD_FEATURE_EXCLUSIVE_LOCK",
                    "RBD_FEATURE_OBJECT_MAP", "RBD_FEATURE_FAST_DIFF")
 
@@ -159,13 +160,14 @@ def _runs(data, offset, ranges):
     librbd's exact diff reports a new object from its start to its last
     write, holes included: those holes must not cross to the store.
     """
+    view = memoryview(data)
     for start, length in ranges:
         end = start + length
         run_start, run_zero = start, None
         position = start
         while position < end:
             stop = min(end, (position // BLOCK + 1) * BLOCK)
-            piece = data[position - offset:stop - offset]
+            piece = view[position - offset:stop - offset]
             is_zero = piece == ZERO[:len(piece)]
             if run_zero is not None and is_zero != run_zero:
                 yield run_start, position - run_start, run_zero
@@ -435,6 +437,7 @@ def _differing_runs(want, have, offset):
     at ``offset``): (start, length, is_zero), merged while contiguous and
     alike (is_zero: ``want`` is zeros there)."""
     run = None
+    want, have = memoryview(want), memoryview(have)
     for position in range(0, len(want), BLOCK):
         piece = want[position:position + BLOCK]
         if piece == have[position:position + BLOCK]:
