@@ -382,7 +382,7 @@ def main(argv=None):
                                 help="site of the backed-up volume")
     backups_parser.add_argument("--target-site", default="site2",
                                 help="site restored into by copy")
-    backups_parser.add_argument("--clones", type=int, default=10,
+    backups_parser.add_argument("--clones", type=int, default=20,
                                 help="clone restores timed per backup size")
     backups_parser.add_argument("--json", default=".bench/backups.json")
     backups_parser.set_defaults(func=run_backups)
