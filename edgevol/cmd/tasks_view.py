@@ -16,6 +16,7 @@ from rich.table import Table
 from edgevol import tasks as task_list
 
 BAR_WIDTH = 28
+PIPE_WIDTH = 160
 UNITS = ("B/s", "KiB/s", "MiB/s", "GiB/s")
 
 
@@ -46,11 +47,15 @@ def render(tasks, rates, now):
     """A table of ``tasks``; ``rates``: {task key: bytes/s or None}."""
     table = Table(box=box.SIMPLE_HEAD, title="Long operations (%d)" %
                   len(tasks), title_justify="left")
-    for header, justify in (("Operation", "left"), ("Resource", "left"),
-                            ("Site", "left"), ("Progress", "left"),
-                            ("%", "right"), ("Rate", "right"),
-                            ("Running", "right"), ("Detail", "left")):
-        table.add_column(header, justify=justify, no_wrap=header != "Detail")
+    # Minimum widths keep every column whole on a narrow terminal; only
+    # the detail wraps.
+    for header, justify, width in (
+            ("Operation", "left", 10), ("Resource", "left", 36),
+            ("Site", "left", 6), ("Progress", "left", BAR_WIDTH),
+            ("%", "right", 4), ("Rate", "right", 11),
+            ("Running", "right", 7), ("Detail", "left", None)):
+        table.add_column(header, justify=justify, min_width=width,
+                         no_wrap=header != "Detail")
     for task in tasks:
         known = task.percent is not None
         bar = ProgressBar(total=100.0, completed=task.percent or 0.0,
@@ -72,7 +77,11 @@ def show(context, watch=False, interval=2.0, console=None,
          providers=task_list.PROVIDERS, clock=time.time):
     """Print the operations once, or redraw them every ``interval``
     seconds until interrupted."""
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            # Into a pipe or a file: rich would assume 80 columns.
+            console = Console(width=PIPE_WIDTH)
     meter = task_list.RateMeter()
 
     def frame():
