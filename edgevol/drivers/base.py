@@ -215,10 +215,14 @@ class VolumeDriver(abc.ABC):
         ``edgevol.drivers.rbd_trash``).  An image that a client has open
         (it holds a watch on the image header) is refused.
 
-        :param volume: dict with at least ``id``; if ``source_volid`` is
-            set, a hidden snapshot that an interrupted
-            ``create_cloned_volume`` of this volume left on the source is
-            removed too.
+        :param volume: dict with at least ``id``, and ``snapshot_id`` or
+            ``source_volid`` as the volume's row has them (a volume made
+            from neither cannot be a clone, and RBD then removes its image
+            without opening it first; a clone passed without them is
+            deleted too, but data it alone kept from a deleted parent waits
+            for ``purge_deleted``).  If ``source_volid`` is set, a hidden
+            snapshot that an interrupted ``create_cloned_volume`` of this
+            volume left on the source is removed too.
         :param cascade: also delete the volume's snapshots.  Without it a
             volume with snapshots is refused; the API lets a user delete
             such a volume only with ``cascade``.

@@ -132,7 +132,13 @@ class RBDDriver(base.VolumeDriver):
 
     def delete_volume(self, volume, cascade=False):
         name = rbd_volumes.image_name(volume["id"])
-        start = self._conn.run(self._delete_image, name, cascade)
+        # Only a volume cloned from a volume or a snapshot can have a
+        # parent that ``collect`` removes; an image's clone reads from a
+        # Glance image or the image cache, which collect leaves alone.
+        may_be_clone = bool(volume.get("snapshot_id")
+                            or volume.get("source_volid"))
+        start = self._conn.run(self._delete_image, name, cascade,
+                               may_be_clone)
         if volume.get("source_volid"):
             self._conn.run(self._drop_hidden_snapshot,
                            rbd_volumes.image_name(volume["source_volid"]),
@@ -148,8 +154,9 @@ class RBDDriver(base.VolumeDriver):
     def _create_image(self, handle, name, size_gib):
         rbd_volumes.create(self._rbd, handle, name, size_gib)
 
-    def _delete_image(self, handle, name, cascade):
-        return rbd_trash.delete(self._rbd, handle, name, cascade)
+    def _delete_image(self, handle, name, cascade, may_be_clone):
+        return rbd_trash.delete(self._rbd, handle, name, cascade,
+                                may_be_clone)
 
     def _image_exists(self, handle, name):
         return rbd_volumes.exists(self._rbd, handle, name)

@@ -79,7 +79,8 @@ class CowComplianceTests:
         return snapshot
 
     def from_snapshot(self, snapshot, size=1):
-        volume = new_volume(size)
+        # As the volume's row has it: the driver's delete relies on it.
+        volume = new_volume(size, snapshot_id=snapshot["id"])
         update = self.driver.create_volume_from_snapshot(volume, snapshot)
         self.addCleanup(self.driver.delete_volume, volume, cascade=True)
         return volume, update
@@ -432,12 +433,12 @@ class Family:
         self.source = test.source(seed="family")
         self.snap1 = new_snapshot(self.source)
         driver.create_snapshot(self.snap1)
-        self.clone1 = new_volume()
+        self.clone1 = new_volume(snapshot_id=self.snap1["id"])
         driver.create_volume_from_snapshot(self.clone1, self.snap1)
         test.write(self.clone1, 0, pattern("clone1"))
         self.snap2 = new_snapshot(self.clone1)
         driver.create_snapshot(self.snap2)
-        self.clone2 = new_volume(size=2)
+        self.clone2 = new_volume(size=2, snapshot_id=self.snap2["id"])
         driver.create_volume_from_snapshot(self.clone2, self.snap2)
         self.clone3 = new_volume(source_volid=self.source["id"])
         driver.create_cloned_volume(self.clone3, self.source)

@@ -122,6 +122,22 @@ class DeleteTest(DriverTestCase):
         self.assertIn("snapshot-1", str(exc))
         self.assertIn(NAME, self.images)
 
+    def test_blank_volume_is_removed_without_opening_it(self):
+        self.driver.create_volume(VOL)
+        never = fake_ceph.rbd.InvalidArgument("the image was opened")
+        self.cluster.fail["open"] = never
+        self.driver.delete_volume(VOL)
+        self.assertNotIn(NAME, self.images)
+        self.assertIs(never, self.cluster.fail["open"])
+
+    def test_clone_is_opened_to_find_its_parent(self):
+        clone = dict(VOL, snapshot_id="8c7d3c4e-0000-4000-8000-0000000000aa")
+        self.driver.create_volume(clone)
+        self.cluster.fail["open"] = fake_ceph.rbd.InvalidArgument("opened")
+        self.assertRaises(exception.DriverError, self.driver.delete_volume,
+                          clone)
+        self.assertIn(NAME, self.images)
+
     def test_exists_follows_create_and_delete(self):
         self.assertFalse(self.driver.volume_exists(VOL))
         self.driver.create_volume(VOL)
