@@ -100,6 +100,14 @@ def get(context, volume_id, project_id=None):
                                            project_id)])[0]
 
 
+def get_row(context, volume_id, project_id=None):
+    """A live volume's own columns, without the metadata, attachments and
+    image metadata ``get`` reads for a view: one statement, for callers
+    that only act on the volume (a delete and its site's work)."""
+    with db_session.reader(context) as session:
+        return dict(_select_one(session, volume_id, project_id))
+
+
 _FILTERS = list_filters.ListFilters(
     VOLUMES, METADATA.c.volume_id,
     exact=frozenset({"status", "availability_zone", "project_id", "host",

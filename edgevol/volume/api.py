@@ -160,6 +160,13 @@ class VolumeAPI:
         return db_volumes.get(context, volume_id,
                               project_id=self._owner_filter(context))
 
+    def _check_exists(self, context, volume_id):
+        """VolumeNotFound unless the caller may see the volume."""
+        if not uuidutils.is_uuid_like(volume_id):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        db_volumes.get_row(context, volume_id,
+                           project_id=self._owner_filter(context))
+
     def _scoped_filters(self, context, filters, all_tenants):
         filters = dict(filters or {})
         if not context.is_admin:
@@ -198,7 +205,7 @@ class VolumeAPI:
         if force and not context.is_admin:
             raise exception.NotAuthorized(
                 "Only administrators may force-delete a volume.")
-        self.get(context, volume_id)
+        self._check_exists(context, volume_id)
         self._claim_delete(context, volume_id,
                            "force_delete" if force else "delete", cascade)
 
@@ -229,7 +236,7 @@ class VolumeAPI:
         :raises Invalid: the volume is attached or has snapshots (400, as
             Cinder's InvalidVolume).
         """
-        self.get(context, volume_id)
+        self._check_exists(context, volume_id)
         try:
             volume = self._claim_delete(context, volume_id, "force_delete",
                                         cascade=False)

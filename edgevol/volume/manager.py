@@ -209,7 +209,7 @@ class VolumeManager:
     @recovery.exclusive("delete", "volume_id")
     def delete_volume(self, context, volume_id):
         try:
-            volume = db_volumes.get(context.elevated(), volume_id)
+            volume = db_volumes.get_row(context.elevated(), volume_id)
         except exception.VolumeNotFound:
             return
         self._delete(context, volume)
@@ -335,6 +335,7 @@ class VolumeManager:
             self._delete_held(context, volume)
 
     def _delete_held(self, context, volume):
+        LOG.debug("Deleting volume %s", volume["id"])
         # Snapshots claimed with the volume (cascade) go with it.
         snapshot_ids = snapshot_ops.cascaded(context, volume["id"])
         self.flattener.wait(volume["id"])
@@ -352,6 +353,8 @@ class VolumeManager:
             db_volumes.finish_delete(context.elevated(), volume["id"])
         except (exception.InvalidStatus, exception.NotFound) as error:
             LOG.info("Volume %s: %s", volume["id"], error)
+            return
+        LOG.debug("Volume %s is deleted", volume["id"])
 
     @staticmethod
     def _fail(context, volume_id, event, reason, action, detail):
