@@ -120,6 +120,24 @@ class Conflict(EdgevolError):
     message = "Conflict: %(reason)s"
 
 
+class VolumeTypeAccessExists(Conflict):
+    message = ("Volume type access for %(type_id)s / %(project_id)s "
+               "combination already exists.")
+
+
+class VolumeTypeAccessNotFound(NotFound):
+    message = ("Volume type access not found for %(type_id)s / "
+               "%(project_id)s combination.")
+
+
+class TransferNotFound(NotFound):
+    message = "Transfer %(transfer_id)s could not be found."
+
+
+class InvalidAuthKey(Invalid):
+    message = "Invalid auth key: %(reason)s"
+
+
 class InvalidStatus(Conflict):
     """A compare-and-swap status change lost: the row is not in a from-state.
 

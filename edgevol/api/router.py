@@ -23,6 +23,7 @@ from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import services
 from edgevol.api.handlers import snapshot_metadata
 from edgevol.api.handlers import snapshots
+from edgevol.api.handlers import type_access
 from edgevol.api.handlers import volume_actions
 from edgevol.api.handlers import volume_metadata
 from edgevol.api.handlers import volume_types
@@ -66,6 +67,8 @@ ROUTES = {
     "/types/{type_id}": {"GET": volume_types.show,
                          "PUT": volume_types.update,
                          "DELETE": volume_types.delete},
+    "/types/{type_id}/action": {"POST": type_access.action},
+    "/types/{type_id}/os-volume-type-access": {"GET": type_access.index},
     "/types/{type_id}/extra_specs": {
         "GET": volume_types.extra_specs_index,
         "POST": volume_types.extra_specs_create},

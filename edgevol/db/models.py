@@ -40,6 +40,20 @@ class VolumeTypeExtraSpec(Base):
     value = sa.Column(sa.String(255), nullable=False)
 
 
+class VolumeTypeProject(Base):
+    """A project that may use a private volume type (Cinder's type access).
+    Deleted for real: removing access leaves nothing to keep."""
+
+    __tablename__ = "volume_type_projects"
+    __table_args__ = (sa.UniqueConstraint("volume_type_id", "project_id"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    volume_type_id = sa.Column(
+        sa.String(36), sa.ForeignKey("volume_types.id", ondelete="CASCADE"),
+        nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+
+
 class DefaultVolumeType(Base):
     """A project's own default type (API 3.62): creates that name no type
     get it instead of ``[api] default_volume_type``. The foreign key keeps
@@ -247,3 +261,31 @@ class Message(Base):
     user_message = sa.Column(sa.Text, nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False)
     expires_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class Transfer(Base):
+    """A volume offered to another project (Cinder's volume transfers).
+
+    Only a salted hash of the auth key is kept: the key is shown once, to
+    the giver. Soft-deleted when cancelled or accepted; an accepted one
+    keeps who got it (API 3.57)."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        sa.Index("ix_transfers_volume_deleted", "volume_id", "deleted"),
+        sa.Index("ix_transfers_source_project", "source_project_id"),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    volume_id = sa.Column(sa.String(36), sa.ForeignKey("volumes.id"),
+                          nullable=False)
+    display_name = sa.Column(sa.String(255))
+    salt = sa.Column(sa.String(255), nullable=False)
+    crypt_hash = sa.Column(sa.String(255), nullable=False)
+    expires_at = sa.Column(sa.DateTime)
+    no_snapshots = sa.Column(sa.Boolean, nullable=False, default=False)
+    source_project_id = sa.Column(sa.String(255), nullable=False)
+    destination_project_id = sa.Column(sa.String(255))
+    accepted = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at, updated_at = _timestamps()
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)

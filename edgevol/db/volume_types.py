@@ -7,6 +7,7 @@ from edgevol.db import default_types
 from edgevol.db import models
 from edgevol.db import session as db_session
 from edgevol.db import transitions
+from edgevol.db import type_access
 from edgevol import exception
 
 TYPES = models.VolumeType.__table__
@@ -37,14 +38,29 @@ def _find(session, type_id_or_name):
     return row
 
 
-def get(context, type_id_or_name):
+def get(context, type_id_or_name, project_id=None):
+    """The live type; with ``project_id``, only one that project may use
+    (public, or private with access), else VolumeTypeNotFound."""
     with db_session.reader(context) as session:
-        return _load(session, [_find(session, type_id_or_name)])[0]
+        row = _find(session, type_id_or_name)
+        if project_id is not None and not row["is_public"] and not (
+                session.execute(sa.select(sa.literal(1)).where(
+                    TYPES.c.id == row["id"],
+                    type_access.visible_to(project_id))).first()):
+            raise exception.VolumeTypeNotFound(type_id=type_id_or_name)
+        return _load(session, [row])[0]
 
 
-def get_all(context, is_public=None):
+def get_all(context, is_public=None, project_id=None):
+    """Live types; ``is_public`` True/False filters, None lists all.
+
+    With ``project_id``, "public" also means the private types that
+    project was given access to, as in Cinder.
+    """
     query = sa.select(TYPES).where(_LIVE).order_by(TYPES.c.name)
-    if is_public is not None:
+    if is_public and project_id is not None:
+        query = query.where(type_access.visible_to(project_id))
+    elif is_public is not None:
         query = query.where(TYPES.c.is_public == is_public)
     with db_session.reader(context) as session:
         return _load(session, session.execute(query).mappings().all())
@@ -107,6 +123,7 @@ def delete(context, type_id):
             raise exception.VolumeTypeInUse(type_id=row["id"])
         session.execute(sa.delete(SPECS).where(
             SPECS.c.volume_type_id == row["id"]))
+        type_access.remove_all(session, row["id"])
 
 
 def set_extra_specs(context, type_id, specs):

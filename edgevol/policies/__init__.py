@@ -17,6 +17,7 @@ from edgevol.policies import messages
 from edgevol.policies import quotas
 from edgevol.policies import services
 from edgevol.policies import snapshots
+from edgevol.policies import volume_type_access
 from edgevol.policies import volume_types
 from edgevol.policies import volumes
 
@@ -26,6 +27,7 @@ def list_rules():
         base.list_rules(),
         volumes.list_rules(),
         volume_types.list_rules(),
+        volume_type_access.list_rules(),
         default_types.list_rules(),
         availability_zones.list_rules(),
         services.list_rules(),

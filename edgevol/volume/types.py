@@ -5,10 +5,14 @@ import time
 import uuid
 
 from edgevol.db import default_types as db_default_types
+from edgevol.db import type_access as db_type_access
 from edgevol.db import volume_types as db_volume_types
 from edgevol import exception
 
 UNSET = object()
+_PUBLIC_REFUSAL = exception.InvalidVolumeType(
+    reason="Type access modification is not applicable to public volume "
+           "type.")
 
 
 class VolumeTypeAPI:
@@ -23,15 +27,48 @@ class VolumeTypeAPI:
         self._default_read_at = 0.0
 
     def get_all(self, context, *, is_public=None):
+        """Only administrators list private types they have no access to
+        (``is_public=None`` or False); "public" includes the private types
+        the caller's project may use, as in Cinder."""
         if not context.is_admin:
             is_public = True
-        return db_volume_types.get_all(context, is_public=is_public)
+        return db_volume_types.get_all(context, is_public=is_public,
+                                       project_id=context.project_id)
 
     def get(self, context, type_id_or_name):
-        vtype = db_volume_types.get(context, type_id_or_name)
-        if not vtype["is_public"] and not context.is_admin:
-            raise exception.VolumeTypeNotFound(type_id=type_id_or_name)
+        """A type the caller may use; a private type without access is
+        not found (404), as in Cinder."""
+        return db_volume_types.get(
+            context, type_id_or_name,
+            project_id=None if context.is_admin else context.project_id)
+
+    # --- access to private types (os-volume-type-access) ---------------
+    def _private(self, context, type_id, refusal):
+        vtype = db_volume_types.get(context, type_id)
+        if vtype["is_public"]:
+            raise refusal
         return vtype
+
+    def get_access(self, context, type_id):
+        """The projects that may use private type ``type_id``.
+
+        :raises VolumeTypeAccessNotFound: the type is public (404).
+        """
+        vtype = self._private(context, type_id, exception.NotFound(
+            "Access list not available for public volume types."))
+        return vtype, db_type_access.projects(context, vtype["id"])
+
+    def add_access(self, context, type_id, project_id):
+        """:raises InvalidVolumeType: the type is public (400).
+        :raises VolumeTypeAccessExists: granted already (409)."""
+        vtype = self._private(context, type_id, _PUBLIC_REFUSAL)
+        db_type_access.add(context, vtype["id"], project_id)
+
+    def remove_access(self, context, type_id, project_id):
+        """:raises InvalidVolumeType: the type is public (400).
+        :raises VolumeTypeAccessNotFound: not granted (404)."""
+        vtype = self._private(context, type_id, _PUBLIC_REFUSAL)
+        db_type_access.remove(context, vtype["id"], project_id)
 
     def get_default(self, context):
         """The type creates get when they name none: the project's own

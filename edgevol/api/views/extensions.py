@@ -28,6 +28,8 @@ EXTENSIONS = (
      "2011-08-24T00:00:00+00:00"),
     ("TypesExtraSpecs", "os-types-extra-specs", "Type extra specs support.",
      "2011-06-23T00:00:00+00:00"),
+    ("VolumeTypeAccess", "os-volume-type-access",
+     "Volume type access support.", "2014-06-26T00:00:00+00:00"),
     ("VolumeImageMetadata", "os-vol-image-meta",
      "Show image metadata associated with the volume.",
      "2012-12-07T00:00:00+00:00"),

@@ -63,3 +63,10 @@ def extra_specs(specs):
 
 def extra_spec(key, value):
     return {key: value}
+
+
+def access(vtype, projects):
+    """The projects that may use a private type (os-volume-type-access)."""
+    return {"volume_type_access": [
+        {"volume_type_id": vtype["id"], "project_id": project}
+        for project in projects]}

@@ -15,3 +15,6 @@ INDEX = r.collection("volume_types", TYPE)
 CREATED = r.envelope("volume_type", r.build(
     dict(BASE, **ACCESS), set(BASE) | set(ACCESS)))
 UPDATED = r.envelope("volume_type", r.build(BASE, set(BASE)))
+ACCESS_LIST = r.collection("volume_type_access", r.build(
+    {"volume_type_id": r.UUID, "project_id": r.STRING},
+    {"volume_type_id", "project_id"}))
