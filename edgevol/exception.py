@@ -49,6 +49,14 @@ class AvailabilityZoneUnavailable(Invalid):
                "try again later or choose one of: %(valid)s.")
 
 
+class InvalidVolume(Invalid):
+    message = "Invalid volume: %(reason)s"
+
+
+class InvalidSnapshot(Invalid):
+    message = "Invalid snapshot: %(reason)s"
+
+
 class InvalidVolumeType(Invalid):
     message = "Invalid volume type: %(reason)s"
 

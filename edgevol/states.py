@@ -39,6 +39,9 @@ DOWNLOADING = "downloading"
 image there (once for every volume waiting); the clone follows."""
 UPLOADING = "uploading"
 """The site copies the volume into its image store for a Glance image."""
+AWAITING_TRANSFER = "awaiting-transfer"
+"""Offered to another project (a volume transfer, Cinder's status): no
+service works on it; accepting or cancelling the transfer ends it."""
 
 # --- Attachment life cycle: volume ``status`` and attachment ``attach_status``
 RESERVED = "reserved"
@@ -55,7 +58,7 @@ DETACHING = "detaching"
 DETACHED = "detached"
 """Attachment status of a removed (soft-deleted) attachment."""
 
-STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
+STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING, AWAITING_TRANSFER})
 """Statuses no operation is working on."""
 TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING,
                           EXTENDING, REVERTING, RESTORING, DOWNLOADING,
@@ -161,6 +164,15 @@ TRANSITIONS = {t.event: t for t in (
     # Done, or failed with the volume unchanged (the reason says why).
     _t("upload_done", STATUS, {UPLOADING}, AVAILABLE),
     _t("upload_failed", STATUS, {UPLOADING}, AVAILABLE),
+    # --- volume transfers (edgevol.volume.transfers) ---
+    # Only an idle volume is offered; the transfer row is inserted in the
+    # same transaction (guards: the giver's project, idle snapshots).
+    _t("transfer_offer", STATUS, {AVAILABLE}, AWAITING_TRANSFER),
+    # The giver deletes the transfer: the volume stays theirs.
+    _t("transfer_cancel", STATUS, {AWAITING_TRANSFER}, AVAILABLE),
+    # The receiver accepts: project and quota usage move in the same
+    # transaction.
+    _t("transfer_accept", STATUS, {AWAITING_TRANSFER}, AVAILABLE),
     # --- admin recovery (os-reset_status, os-force_delete, Cinder's) ---
     # os-reset_status: an administrator sets a volume's status by hand,
     # whatever it is now, to free a row no service will move on (a lost

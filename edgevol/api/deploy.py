@@ -39,6 +39,7 @@ class APIs(typing.NamedTuple):
     snapshots: typing.Any = None
     volume_actions: typing.Any = None
     messages: typing.Any = None
+    transfers: typing.Any = None
 
 
 def build_apis(conf):
@@ -52,6 +53,7 @@ def build_apis(conf):
     from edgevol.volume import actions_api
     from edgevol.volume import attachments
     from edgevol.volume import snapshot_api
+    from edgevol.volume import transfers
 
     volumes = volume_api.VolumeAPI(conf)
     snapshots = snapshot_api.SnapshotAPI(conf, volumes.volume_rpc)
@@ -68,7 +70,8 @@ def build_apis(conf):
                 snapshots=snapshots,
                 volume_actions=actions_api.VolumeActionsAPI(
                     conf, volumes, snapshots, volumes.volume_rpc),
-                messages=messages.MessageAPI())
+                messages=messages.MessageAPI(),
+                transfers=transfers.TransferAPI())
 
 
 def _auth(conf, application):

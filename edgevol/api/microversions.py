@@ -93,11 +93,14 @@ changes resources edgevol does not serve):
 * 3.53 - Volume create and update bodies are checked strictly: unknown keys
   give 400, and an update must change something.
 * 3.54 - Attachment create takes ``mode`` (``rw`` or ``ro``).
-* 3.55 - n/a: volume transfers with snapshots.
+* 3.55 - ``/volume-transfers`` (Cinder's legacy ``/os-volume-transfer``
+  at every version): create, accept, list, show, delete; ``no_snapshots``
+  keeps a volume's snapshots with the giver.
 * 3.56 - n/a: backup ``user_id``.
-* 3.57 - n/a: volume transfer history fields.
+* 3.57 - Transfers show ``source_project_id``,
+  ``destination_project_id`` and ``accepted``.
 * 3.58 - n/a: group and group snapshot ``project_id``.
-* 3.59 - n/a: volume transfer pagination.
+* 3.59 - Transfer lists take ``limit``, ``marker``, ``offset`` and sort.
 * 3.60 - Volume lists (and the summary) filter ``created_at`` and
   ``updated_at`` with ``lt``, ``lte``, ``gt``, ``gte``, ``eq`` or ``neq``
   and an ISO 8601 time (``created_at=gt:2026-11-24T12:00:00``); before,
@@ -168,6 +171,9 @@ MULTIATTACH_VOLUMES = Version(3, 50)
 VOLUME_TYPE_FILTER_EXTRA_SPECS = Version(3, 52)
 SUPPORT_VOLUME_SCHEMA_CHANGES = Version(3, 53)
 ATTACHMENT_CREATE_MODE_ARG = Version(3, 54)
+TRANSFER_WITH_SNAPSHOTS = Version(3, 55)
+TRANSFER_WITH_HISTORY = Version(3, 57)
+SUPPORT_TRANSFER_PAGINATION = Version(3, 59)
 VOLUME_TIME_COMPARISON_FILTER = Version(3, 60)
 VOLUME_CLUSTER_NAME = Version(3, 61)
 DEFAULT_TYPE_OVERRIDES = Version(3, 62)

@@ -23,6 +23,7 @@ from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import services
 from edgevol.api.handlers import snapshot_metadata
 from edgevol.api.handlers import snapshots
+from edgevol.api.handlers import transfers
 from edgevol.api.handlers import type_access
 from edgevol.api.handlers import volume_actions
 from edgevol.api.handlers import volume_metadata
@@ -102,6 +103,15 @@ ROUTES = {
     "/messages/{message_id}": {"GET": messages.show,
                                "DELETE": messages.delete},
 }
+for _transfers in ("/volume-transfers", "/os-volume-transfer"):
+    # One set of handlers: the new URL needs 3.55, the legacy one not.
+    ROUTES.update({
+        _transfers: {"GET": transfers.index, "POST": transfers.create},
+        _transfers + "/detail": {"GET": transfers.detail},
+        _transfers + "/{transfer_id}": {"GET": transfers.show,
+                                        "DELETE": transfers.delete},
+        _transfers + "/{transfer_id}/accept": {"POST": transfers.accept},
+    })
 
 PREFIX = "/v3/"
 

@@ -17,6 +17,7 @@ from edgevol.policies import messages
 from edgevol.policies import quotas
 from edgevol.policies import services
 from edgevol.policies import snapshots
+from edgevol.policies import transfers
 from edgevol.policies import volume_type_access
 from edgevol.policies import volume_types
 from edgevol.policies import volumes
@@ -37,4 +38,5 @@ def list_rules():
         images.list_rules(),
         admin_actions.list_rules(),
         messages.list_rules(),
+        transfers.list_rules(),
     ))

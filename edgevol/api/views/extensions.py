@@ -30,6 +30,8 @@ EXTENSIONS = (
      "2011-06-23T00:00:00+00:00"),
     ("VolumeTypeAccess", "os-volume-type-access",
      "Volume type access support.", "2014-06-26T00:00:00+00:00"),
+    ("VolumeTransfer", "os-volume-transfer",
+     "Volume transfer management support.", "2013-05-29T00:00:00+00:00"),
     ("VolumeImageMetadata", "os-vol-image-meta",
      "Show image metadata associated with the volume.",
      "2012-12-07T00:00:00+00:00"),

@@ -179,6 +179,12 @@ def good_bodies(ids):
          {"os-complete": None}),
         ("POST", "/os-compute-hosts", {"compute_host": {
             "name": "compute2", "availability_zone": "site2"}}),
+        ("POST", "/types/{type_id}/action",
+         {"addProjectAccess": {"project": "p2"}}),
+        ("POST", "/volume-transfers", {"transfer": {
+            "volume_id": volume, "name": "t", "no_snapshots": True}}),
+        ("POST", "/volume-transfers/{transfer_id}/accept",
+         {"accept": {"auth_key": "0123456789abcdef"}}),
     ] + [("POST", "/volumes/{volume_id}/action", a) for a in actions]
 
 
@@ -308,10 +314,17 @@ class RealAPITestCase(base.APITestCase):
         attachment = self.call("POST", "/v3/attachments", {"attachment": {
             "volume_uuid": volume["id"]}}, version="3.27",
             expect=200).json["attachment"]
+        offered = self.create_volume()
+        in_process.wait_for(lambda: self.call(
+            "GET", "/v3/volumes/%s" % offered["id"]).json["volume"][
+                "status"] == "available")
+        transfer = self.call("POST", "/v3/os-volume-transfer", {"transfer": {
+            "volume_id": offered["id"]}}, expect=202).json["transfer"]
         return {"volume_id": [volume["id"]],
                 "snapshot_id": [snapshot["id"]],
                 "type_id": [volume_type["id"], "default"],
                 "attachment_id": [attachment["id"]],
+                "transfer_id": [transfer["id"]],
                 "project_id": ["p1", "p2", "adminp"],
                 "name": ["compute1"], "key": ["k"],
                 "action": ["enable", "disable", "disable-log-reason",
