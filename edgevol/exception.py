@@ -138,6 +138,23 @@ class VolumeTypeAccessNotFound(NotFound):
                "%(project_id)s combination.")
 
 
+class QoSSpecsNotFound(NotFound):
+    message = "No such QoS spec %(specs_id)s."
+
+
+class QoSSpecsKeyNotFound(NotFound):
+    message = "QoS spec %(specs_id)s has no spec with key %(key)s."
+
+
+class QoSSpecsExists(Conflict):
+    message = "QoS Specs %(name)s already exists."
+
+
+class QoSSpecsInUse(Invalid):
+    message = ("QoS Specs %(specs_id)s is still associated with entities; "
+               "disassociate them or delete with force=True.")
+
+
 class TransferNotFound(NotFound):
     message = "Transfer %(transfer_id)s could not be found."
 

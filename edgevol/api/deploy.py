@@ -40,6 +40,7 @@ class APIs(typing.NamedTuple):
     volume_actions: typing.Any = None
     messages: typing.Any = None
     transfers: typing.Any = None
+    qos_specs: typing.Any = None
 
 
 def build_apis(conf):
@@ -52,6 +53,7 @@ def build_apis(conf):
     from edgevol.volume import api as volume_api
     from edgevol.volume import actions_api
     from edgevol.volume import attachments
+    from edgevol.volume import qos_specs
     from edgevol.volume import snapshot_api
     from edgevol.volume import transfers
 
@@ -71,7 +73,8 @@ def build_apis(conf):
                 volume_actions=actions_api.VolumeActionsAPI(
                     conf, volumes, snapshots, volumes.volume_rpc),
                 messages=messages.MessageAPI(),
-                transfers=transfers.TransferAPI())
+                transfers=transfers.TransferAPI(),
+                qos_specs=qos_specs.QoSSpecsAPI())
 
 
 def _auth(conf, application):

@@ -18,6 +18,7 @@ from edgevol.api.handlers import compute_hosts
 from edgevol.api.handlers import default_types
 from edgevol.api.handlers import extensions
 from edgevol.api.handlers import messages
+from edgevol.api.handlers import qos_specs
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import services
@@ -99,6 +100,15 @@ ROUTES = {
     "/os-compute-hosts/{name}": {"GET": compute_hosts.show,
                                  "DELETE": compute_hosts.delete},
     "/extensions": {"GET": extensions.index},
+    "/qos-specs": {"GET": qos_specs.index, "POST": qos_specs.create},
+    "/qos-specs/{qos_id}": {"GET": qos_specs.show, "PUT": qos_specs.update,
+                            "DELETE": qos_specs.delete},
+    "/qos-specs/{qos_id}/delete_keys": {"PUT": qos_specs.delete_keys},
+    "/qos-specs/{qos_id}/associations": {"GET": qos_specs.associations},
+    "/qos-specs/{qos_id}/associate": {"GET": qos_specs.associate},
+    "/qos-specs/{qos_id}/disassociate": {"GET": qos_specs.disassociate},
+    "/qos-specs/{qos_id}/disassociate_all": {
+        "GET": qos_specs.disassociate_all},
     "/messages": {"GET": messages.index},
     "/messages/{message_id}": {"GET": messages.show,
                                "DELETE": messages.delete},

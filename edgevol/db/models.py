@@ -27,6 +27,10 @@ class VolumeType(Base):
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False,
                         server_default=sa.false())
+    # The type's QoS specs (revision 0009). No foreign key: SQLite can only
+    # add one by recreating the table, which would cascade-delete the
+    # extra specs; edgevol.db.qos_specs keeps the reference valid.
+    qos_specs_id = sa.Column(sa.String(36))
 
 
 class VolumeTypeExtraSpec(Base):
@@ -289,3 +293,26 @@ class Transfer(Base):
     created_at, updated_at = _timestamps()
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class QualityOfServiceSpecs(Base):
+    """Named QoS specs (Cinder's ``/qos-specs``) and who applies them:
+    the compute host (``front-end``), the backend (``back-end``) or both.
+    Deleted for real; types name them in ``qos_specs_id``."""
+
+    __tablename__ = "qos_specs"
+    id = sa.Column(sa.String(36), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    consumer = sa.Column(sa.String(16), nullable=False)
+    created_at, updated_at = _timestamps()
+
+
+class QualityOfServiceSpecsKey(Base):
+    __tablename__ = "qos_spec_keys"
+    __table_args__ = (sa.UniqueConstraint("qos_specs_id", "key"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    qos_specs_id = sa.Column(
+        sa.String(36), sa.ForeignKey("qos_specs.id", ondelete="CASCADE"),
+        nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)

@@ -14,6 +14,7 @@ from edgevol.policies import base
 from edgevol.policies import default_types
 from edgevol.policies import images
 from edgevol.policies import messages
+from edgevol.policies import qos_specs
 from edgevol.policies import quotas
 from edgevol.policies import services
 from edgevol.policies import snapshots
@@ -39,4 +40,5 @@ def list_rules():
         admin_actions.list_rules(),
         messages.list_rules(),
         transfers.list_rules(),
+        qos_specs.list_rules(),
     ))

@@ -16,6 +16,7 @@ from oslo_utils import uuidutils
 
 from edgevol.db import attachments as db_attachments
 from edgevol.db import compute_hosts as db_compute_hosts
+from edgevol.db import qos_specs as db_qos_specs
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
@@ -168,8 +169,13 @@ class AttachmentAPI:
         except Exception as error:
             db_attachments.connect_failed(context, attachment)
             raise _site_error(volume, error) from error
+        # As Cinder's volume manager: the type's front-end QoS specs (or
+        # None) for the compute host, which applies them (Nova: libvirt
+        # iotune; edgevol-compute: a QEMU throttle group).
         shown = dict(info["data"], attachment_id=attachment["id"],
-                     driver_volume_type=info["driver_volume_type"])
+                     driver_volume_type=info["driver_volume_type"],
+                     qos_specs=db_qos_specs.front_end_specs(
+                         context, volume["volume_type_id"]))
         return db_attachments.set_connection_info(context, attachment["id"],
                                                   shown)
 

@@ -30,6 +30,8 @@ EXTENSIONS = (
      "2011-06-23T00:00:00+00:00"),
     ("VolumeTypeAccess", "os-volume-type-access",
      "Volume type access support.", "2014-06-26T00:00:00+00:00"),
+    ("Qos_specs_manage", "qos-specs", "QoS specs support.",
+     "2013-08-02T00:00:00+00:00"),
     ("VolumeTransfer", "os-volume-transfer",
      "Volume transfer management support.", "2013-05-29T00:00:00+00:00"),
     ("VolumeImageMetadata", "os-vol-image-meta",

@@ -31,11 +31,10 @@ def _with_access(vtype, all_specs):
 
 
 def detail(vtype, all_specs):
-    """A type as shown and listed; admins also see the QoS specs id
-    (edgevol has no QoS specs)."""
+    """A type as shown and listed; admins also see its QoS specs id."""
     body = _with_access(vtype, all_specs)
     if all_specs:
-        body["qos_specs_id"] = None
+        body["qos_specs_id"] = vtype.get("qos_specs_id")
     return body
 
 

@@ -118,6 +118,80 @@ class RealClientsTest(test_stack.StackTestCase):
         self.openstack("volume", "delete", "from-osc")
         api.wait_volume(created["id"], {"deleted"})
 
+    def test_openstack_cli_transfer_moves_a_volume_to_another_project(self):
+        """``openstack volume transfer request create/accept``: the volume
+        (and its quota usage) goes from project-d to project-e."""
+        created = json.loads(self.openstack(
+            "volume", "create", "--size", "2", "to-give", "-f", "json"))
+        giver = self.stack.client("dave", "project-d", version="3.66")
+        giver.wait_volume(created["id"], {"available"})
+        admin = self.stack.client("admin", "admin", version="3.66")
+
+        def in_use(project):
+            quota_set = admin.get("/os-quota-sets/%s?usage=True" %
+                                  project).json()["quota_set"]
+            return (quota_set["volumes"]["in_use"],
+                    quota_set["gigabytes"]["in_use"])
+        before = in_use("project-d"), in_use("project-e")
+        offered = json.loads(self.openstack(
+            "volume", "transfer", "request", "create", "--name", "gift",
+            created["id"], "-f", "json"))
+        self.assertEqual(16, len(offered["auth_key"]))
+        self.assertEqual("awaiting-transfer", giver.get(
+            "/volumes/%s" % created["id"]).json()["volume"]["status"])
+        listed = json.loads(self.openstack(
+            "volume", "transfer", "request", "list", "-f", "json"))
+        self.assertEqual([offered["id"]], [row["ID"] for row in listed])
+        receive = ("--os-auth-type", "admin_token", "--os-token",
+                   "erin:project-e", "--os-endpoint", self.stack.endpoint)
+        run(os.path.join(BIN_DIR, "openstack"), *receive, "volume",
+            "transfer", "request", "accept", "--auth-key",
+            offered["auth_key"], offered["id"])
+        receiver = self.stack.client("erin", "project-e", version="3.66")
+        shown = receiver.wait_volume(created["id"], {"available"})
+        self.assertEqual("to-give", shown["name"])
+        self.assertEqual(404, giver.get(
+            "/volumes/%s" % created["id"]).status_code)
+        self.assertEqual(((before[0][0] - 1, before[0][1] - 2),
+                          (before[1][0] + 1, before[1][1] + 2)),
+                         (in_use("project-d"), in_use("project-e")))
+        self.assert_only_in_site(created["id"], shown["availability_zone"])
+        run(os.path.join(BIN_DIR, "openstack"), *receive, "volume",
+            "delete", created["id"])
+        receiver.wait_volume(created["id"], {"deleted"})
+        self.assertEqual(before[1], in_use("project-e"))
+
+    def test_cinderclient_private_type_access(self):
+        """A private type is usable only by the projects given access."""
+        def cinder_as(user, project, *args):
+            return run(os.path.join(BIN_DIR, "cinder"), "--os-auth-type",
+                       "noauth", "--os-user-id", user, "--os-project-id",
+                       project, "--os-endpoint", self.stack.endpoint, *args)
+        out = cinder_as("admin", "admin", "type-create", "--is-public",
+                        "false", "private-gold")
+        type_id = _table_value(out, "ID")
+        self.assertNotIn("private-gold", self.cinder("type-list"))
+        refused = self.stack.client("carol", "project-c").post(
+            "/volumes", {"volume": {"size": 1,
+                                    "volume_type": "private-gold"}})
+        self.assertEqual(404, refused.status_code, refused.text)
+        cinder_as("admin", "admin", "type-access-add", "--volume-type",
+                  type_id, "--project-id", "project-c")
+        self.assertIn("project-c", cinder_as(
+            "admin", "admin", "type-access-list", "--volume-type", type_id))
+        self.assertIn("private-gold", self.cinder("type-list"))
+        out = self.cinder("create", "--volume-type", "private-gold",
+                          "--name", "private-typed", "1")
+        volume_id = _table_value(out, "id")
+        api = self.stack.client("carol", "project-c")
+        self.assertEqual("private-gold", api.wait_volume(
+            volume_id, {"available"})["volume_type"])
+        cinder_as("admin", "admin", "type-access-remove", "--volume-type",
+                  type_id, "--project-id", "project-c")
+        self.assertNotIn("private-gold", self.cinder("type-list"))
+        self.cinder("delete", volume_id)
+        api.wait_volume(volume_id, {"deleted"})
+
     def test_openstacksdk_create_find_delete(self):
         conn = openstack.connect(
             auth_type="admin_token",
