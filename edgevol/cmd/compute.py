@@ -8,6 +8,7 @@ Usage (options in ``[compute]`` of edgevol-compute.conf or edgevol.conf)::
     edgevol-compute read VOLUME --offset 0 --length 1M [--format hex]
     edgevol-compute verify VOLUME --pattern 0xab --offset 0 --length 1M
     edgevol-compute qemu-filename VOLUME
+    edgevol-compute bench VOLUME [--count 500] [--write]
 
 Exit status as ``cmp``: 0 done (or the data matches), 1 ``verify`` found
 other data, 2 trouble (the message is on stderr).
@@ -104,6 +105,11 @@ def _qemu_filename(agent, args):
     return OK
 
 
+def _bench(agent, args):
+    print(json.dumps(agent.bench(args.volume, args.count, args.write)))
+    return OK
+
+
 def _argument_type(parse):
     # argparse shows the message of an ArgumentTypeError; of a ValueError
     # it shows only the function's name.
@@ -151,6 +157,13 @@ def _add_commands(subparsers):
                                  help="print the rbd: filename for QEMU")
     qemu.add_argument("volume")
     qemu.set_defaults(func=_qemu_filename)
+    bench = subparsers.add_parser(
+        "bench", help="measure IOPS with qemu-io through the volume's "
+        "front-end QoS throttle; prints JSON")
+    bench.add_argument("volume")
+    bench.add_argument("--count", type=int, default=500)
+    bench.add_argument("--write", action="store_true")
+    bench.set_defaults(func=_bench)
 
 
 def main(argv=None):

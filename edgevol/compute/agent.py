@@ -15,6 +15,7 @@ from edgevol.compute import connection
 from edgevol.compute import connector
 from edgevol.compute import errors
 from edgevol.compute import state
+from edgevol.compute import throttle
 from edgevol.compute import volume_io
 
 LOG = logging.getLogger(__name__)
@@ -172,3 +173,19 @@ class Agent:
         """The ``rbd:`` filename QEMU opens the volume with on this host."""
         data = self._attached(volume_id)
         return connection.qemu_filename(data, self._client_options(data))
+
+    def qos_limits(self, volume_id):
+        """The QEMU throttle limits of the volume's front-end QoS specs
+        (from its connection info); {} when unthrottled."""
+        return throttle.limits(self._attached(volume_id).get("qos_specs"))
+
+    def bench(self, volume_id, count, write=False, timeout=300):
+        """IOPS ``qemu-io`` reaches on the attached volume, throttled as
+        QEMU throttles the guest's disk by the type's front-end QoS."""
+        data = self._attached(volume_id)
+        if write and data.get("access_mode") == "ro":
+            raise errors.DataPathError("volume %s is attached read-only" %
+                                       volume_id)
+        filename = connection.qemu_filename(data, self._client_options(data))
+        return throttle.bench(filename, data.get("qos_specs"), count, write,
+                              timeout)

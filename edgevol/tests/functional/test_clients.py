@@ -167,9 +167,10 @@ class RealClientsTest(test_stack.StackTestCase):
             return run(os.path.join(BIN_DIR, "cinder"), "--os-auth-type",
                        "noauth", "--os-user-id", user, "--os-project-id",
                        project, "--os-endpoint", self.stack.endpoint, *args)
-        out = cinder_as("admin", "admin", "type-create", "--is-public",
-                        "false", "private-gold")
-        type_id = _table_value(out, "ID")
+        cinder_as("admin", "admin", "type-create", "--is-public", "false",
+                  "private-gold")
+        type_id = self.stack.client("admin", "admin").get(
+            "/types/private-gold").json()["volume_type"]["id"]
         self.assertNotIn("private-gold", self.cinder("type-list"))
         refused = self.stack.client("carol", "project-c").post(
             "/volumes", {"volume": {"size": 1,

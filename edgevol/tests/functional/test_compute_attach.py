@@ -12,6 +12,7 @@ before any data is reachable.
 """
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -182,6 +183,63 @@ class ComputeAttachTest(testtools.TestCase):
         self.assertEqual(0, code, output)
 
     # -- modes and detach ------------------------------------------------
+    # -- front-end QoS: QEMU throttles the volume ------------------------
+    def qos_volume(self, total_iops_sec):
+        """A site1 volume of a type whose front-end QoS specs limit it to
+        ``total_iops_sec``; the specs and type go with the test."""
+        admin = self.stack.client(*ADMIN.split(":"))
+        name = "qos-%s" % self.id().rsplit(".", 1)[-1][-20:]
+        specs = admin.post("/qos-specs", {"qos_specs": {
+            "name": name, "consumer": "front-end",
+            "total_iops_sec": str(total_iops_sec)}}).json()["qos_specs"]
+        self.addCleanup(admin.delete, "/qos-specs/%s?force=True" %
+                        specs["id"])
+        vtype = admin.post("/types", {"volume_type": {
+            "name": name}}).json()["volume_type"]
+        self.addCleanup(admin.delete, "/types/%s" % vtype["id"])
+        answer = admin.get("/qos-specs/%s/associate?vol_type_id=%s" % (
+            specs["id"], vtype["id"]))
+        self.assertEqual(202, answer.status_code, answer.text)
+        volume_id = self.api.create_volume(
+            availability_zone="site1", volume_type=name).json()["volume"][
+                "id"]
+        self.api.wait_volume(volume_id, {"available"})
+
+        def remove():
+            for row in self.api.get("/attachments/detail?volume_id=%s" %
+                                    volume_id).json()["attachments"]:
+                self.api.delete("/attachments/%s" % row["id"])
+            self.api.delete("/volumes/%s" % volume_id)
+            self.api.wait_volume(volume_id, {"deleted"})
+        self.addCleanup(remove)
+        return volume_id
+
+    def bench(self, volume_id, count):
+        if shutil.which("qemu-io") is None:
+            self.skipTest("qemu-io (Debian qemu-utils) is not installed")
+        code, out, err = self.agent("bench", volume_id, "--count",
+                                    str(count), "--write")
+        self.assertEqual(0, code, err)
+        return json.loads(out)
+
+    def test_front_end_qos_throttles_qemu_to_the_types_iops(self):
+        """total_iops_sec = 100: QEMU's measured IOPS on the attached
+        volume stays within 10 % of 100, where the same volume without
+        the throttle runs faster than the band."""
+        volume_id = self.qos_volume(100)
+        self.assertEqual(0, self.agent("attach", volume_id)[0])
+        throttled = self.bench(volume_id, 600)
+        self.addDetail("throttled", content.text_content(
+            json.dumps(throttled)))
+        self.assertEqual({"iops-total": 100}, throttled["limits"])
+        self.assertTrue(90 <= throttled["iops"] <= 110, throttled)
+        # The default type has no QoS: nothing holds QEMU back.
+        self.attach()
+        free = self.bench(self.volume["id"], 600)
+        self.addDetail("unthrottled", content.text_content(json.dumps(free)))
+        self.assertEqual({}, free["limits"])
+        self.assertGreater(free["iops"], 110, free)
+
     def test_read_only_attachment_refuses_writes(self):
         self.attach("--mode", "ro")
         code, _, err = self.agent("write", self.volume["id"], "--pattern",
