@@ -133,6 +133,28 @@ SNAPSHOT_UPDATE = [{"snapshot": junk} for junk in (
     None, [], {}, {"name": 1}, {"description": LONG},
     {"status": "available"})] + [{}]
 
+TYPE_ACTION = [{}, {"addProjectAccess": None}, {"addProjectAccess": {}},
+               {"addProjectAccess": {"project": ""}},
+               {"removeProjectAccess": {"project": 1}},
+               {"addProjectAccess": {"project": "p", "x": 1}},
+               {"addProjectAccess": {"project": "p"}, "x": 1},
+               {"grantEverything": {"project": "p"}}]
+TRANSFER_CREATE = [{"transfer": junk} for junk in (
+    None, [], {}, {"volume_id": "not-a-uuid"}, {"volume_id": 1},
+    {"volume_id": U, "name": LONG}, {"volume_id": U, "no_snapshots": "x"},
+    {"volume_id": U, "x": 1})] + [{"transfer": {"volume_id": U}, "x": 1}]
+TRANSFER_ACCEPT = [{}, {"accept": None}, {"accept": {}},
+                   {"accept": {"auth_key": None}},
+                   {"accept": {"auth_key": LONG}},
+                   {"accept": {"auth_key": "k", "x": 1}}]
+QOS_CREATE = [{"qos_specs": junk} for junk in (
+    None, [], {}, {"name": ""}, {"name": LONG}, {"name": "q", "k": 1},
+    {"name": "q", "bad/key": "v"}, {"name": "q", "k": LONG})] + [{}]
+QOS_KEYS = [{}, {"qos_specs": None}, {"qos_specs": {}},
+            {"qos_specs": {"k": 1}}, {"qos_specs": {"k": "v"}, "x": 1}]
+QOS_DELETE_KEYS = [{}, {"keys": None}, {"keys": []}, {"keys": [1]},
+                   {"keys": "k"}, {"keys": ["bad/key"]}]
+
 
 class SchemaTest(base.APITestCase):
     def setUp(self):
@@ -162,6 +184,13 @@ class SchemaTest(base.APITestCase):
             ("PUT", "/v3/os-services/disable", SERVICE),
             ("PUT", "/v3/os-services/disable-log-reason", SERVICE_REASON),
             ("PUT", "/v3/os-quota-sets/p1", QUOTA),
+            ("POST", "/v3/types/%s/action" % t, TYPE_ACTION),
+            ("POST", "/v3/os-volume-transfer", TRANSFER_CREATE),
+            ("POST", "/v3/os-volume-transfer/%s/accept" % U,
+             TRANSFER_ACCEPT),
+            ("POST", "/v3/qos-specs", QOS_CREATE),
+            ("PUT", "/v3/qos-specs/%s" % U, QOS_KEYS),
+            ("PUT", "/v3/qos-specs/%s/delete_keys" % U, QOS_DELETE_KEYS),
         ]
         # Routes that exist from a later microversion on: junk is checked
         # at "latest" only (before their version they are 404s).
@@ -173,6 +202,8 @@ class SchemaTest(base.APITestCase):
             ("POST", "/v3/volumes/%s/action" % v, VOLUME_ACTION),
             ("POST", "/v3/os-compute-hosts", COMPUTE_HOST),
             ("PUT", "/v3/default-types/p1", DEFAULT_TYPE),
+            ("POST", "/v3/volume-transfers", TRANSFER_CREATE),
+            ("POST", "/v3/volume-transfers/%s/accept" % U, TRANSFER_ACCEPT),
         ]
 
     def test_every_body_taking_route_is_covered(self):
