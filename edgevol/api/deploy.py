@@ -41,10 +41,12 @@ class APIs(typing.NamedTuple):
     messages: typing.Any = None
     transfers: typing.Any = None
     qos_specs: typing.Any = None
+    backups: typing.Any = None
 
 
 def build_apis(conf):
     """The real business layer (database, RPC to scheduler and sites)."""
+    from edgevol.backup import api as backup_api
     from edgevol import compute_hosts
     from edgevol import log_levels
     from edgevol import messages
@@ -74,7 +76,8 @@ def build_apis(conf):
                     conf, volumes, snapshots, volumes.volume_rpc),
                 messages=messages.MessageAPI(),
                 transfers=transfers.TransferAPI(),
-                qos_specs=qos_specs.QoSSpecsAPI())
+                qos_specs=qos_specs.QoSSpecsAPI(),
+                backups=backup_api.BackupAPI(conf, volumes))
 
 
 def _auth(conf, application):

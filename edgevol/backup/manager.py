@@ -22,6 +22,7 @@ import oslo_messaging as messaging
 
 from edgevol.backup import rpcapi as backup_rpcapi
 from edgevol.backup import store
+from edgevol.conf import backup as backup_conf
 from edgevol.conf import site as site_conf
 from edgevol import context as edgevol_context
 from edgevol.drivers import rbd_backup
@@ -70,6 +71,7 @@ class BackupManager:
 
     def __init__(self, conf, site, results, rados_module=None,
                  rbd_module=None):
+        backup_conf.register_opts(conf)
         self.conf = conf
         self.site = site
         self.results = results

@@ -10,6 +10,7 @@ Version history (bump the minor for additions, the major for breaks):
 * 1.0 - create_backup, restore_backup, delete_backup (casts)
 """
 
+from edgevol.conf import backup as backup_conf
 from edgevol import rpc
 
 RPC_VERSION = "1.0"
@@ -31,6 +32,7 @@ class BackupRPCClient:
     """
 
     def __init__(self, conf):
+        backup_conf.register_opts(conf)
         self.conf = conf
         self._client = rpc.get_client(conf, conf.backup_topic, RPC_VERSION)
 

@@ -9,6 +9,8 @@
   restore moves both back.
 """
 
+import datetime
+
 import sqlalchemy as sa
 
 from edgevol.db import backups as db_backups
@@ -247,3 +249,46 @@ def finish_restore(context, backup_id, volume_id, reason=None):
             # free again all the same.
             pass
         return dict(backup)
+
+
+def import_record(context, record):
+    """Insert an ``available`` backup from an exported record, its quota
+    charged; Conflict if a live backup has its id."""
+    now = transitions.utcnow()
+    data_timestamp = record.get("data_timestamp")
+    row = {
+        "id": record["id"], "project_id": record["project_id"],
+        "user_id": record["user_id"], "volume_id": record["volume_id"],
+        "snapshot_id": record["snapshot_id"],
+        "display_name": record["name"],
+        "display_description": record["description"],
+        "container": record["container"], "status": states.AVAILABLE,
+        "host": "%s@backup" % record["source_site"],
+        "source_site": record["source_site"],
+        "store_site": record["store_site"],
+        "availability_zone": record["availability_zone"],
+        "size": int(record["size"]),
+        "object_count": int(record["object_count"]),
+        "is_incremental": bool(record["is_incremental"]),
+        "incremental_requested": bool(record["is_incremental"]),
+        "parent_id": record["parent_id"],
+        "source_snapshot": record["source_snapshot"],
+        "data_timestamp": (datetime.datetime.fromisoformat(data_timestamp)
+                           if data_timestamp else now),
+        "created_at": now, "updated_at": now, "deleted": False,
+    }
+    with db_session.writer(context) as session:
+        existing = session.execute(sa.select(BACKUPS.c.deleted).where(
+            BACKUPS.c.id == row["id"])).scalar()
+        if existing is not None and not existing:
+            raise exception.Conflict(
+                reason="backup %s already exists." % row["id"])
+        if existing is not None:
+            # A deleted backup's row keeps its id: the import revives it.
+            session.execute(sa.delete(db_backups.METADATA).where(
+                db_backups.METADATA.c.backup_id == row["id"]))
+            session.execute(sa.delete(BACKUPS).where(
+                BACKUPS.c.id == row["id"]))
+        quotas.charge(session, row["project_id"],
+                      {"backups": 1, "backup_gigabytes": row["size"]})
+        return db_backups.insert(session, row, {})

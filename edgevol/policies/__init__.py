@@ -10,6 +10,7 @@ import itertools
 from edgevol.policies import admin_actions
 from edgevol.policies import attachments
 from edgevol.policies import availability_zones
+from edgevol.policies import backups
 from edgevol.policies import base
 from edgevol.policies import default_types
 from edgevol.policies import images
@@ -41,4 +42,5 @@ def list_rules():
         messages.list_rules(),
         transfers.list_rules(),
         qos_specs.list_rules(),
+        backups.list_rules(),
     ))
