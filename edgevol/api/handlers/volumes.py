@@ -17,6 +17,7 @@ from edgevol import policy
 CREATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.create),
     (mv.GROUP_VOLUME, schemas.create_v313),
+    (mv.VOLUME_CREATE_FROM_BACKUP, schemas.create_v347),
     (mv.SUPPORT_VOLUME_SCHEMA_CHANGES, schemas.create_v353))
 UPDATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.update),

@@ -207,7 +207,7 @@ class Stack(fixtures.Fixture):
             return log_file.read()
 
     # --- readiness -------------------------------------------------------
-    def wait_until_ready(self, timeout=60):
+    def wait_until_ready(self, timeout=180):
         wait_for(self._api_healthy, timeout, what="the API to answer")
         wait_for(lambda: self.live_sites() >= set(self.sites), timeout,
                  what="volume services of %s" % self.sites)
