@@ -175,9 +175,13 @@ class BackupChainTest(BackupTestCase):
             in_site2 = self.restore_new(backup_id, "site2")
             self.assert_data("site2", in_site2, points)
             self.delete_volume(in_site2)
-            self.openstack("volume", "backup", "restore", backup_id,
-                           central) if points == 2 else self.cinder(
-                "backup-restore", "--volume", central, backup_id)
+            if points == 2:
+                # OSC restores onto an existing volume only with --force.
+                self.openstack("volume", "backup", "restore", "--force",
+                               backup_id, central)
+            else:
+                self.cinder("backup-restore", "--volume", central,
+                            backup_id)
             self.api.wait_volume(central, {"available"}, timeout=120)
             self.wait_backup(backup_id)
             self.assert_data("central", central, points)
