@@ -7,9 +7,9 @@ Cinder 3.N means gets exactly that here, up to ``MAX_VERSION``.
 edgevol advertises a version only when every change Cinder made up to it,
 to every operation edgevol serves (volumes and their metadata and actions,
 snapshots and their metadata, types and extra specs, availability zones,
-services, limits, quota sets), is honoured. Cinder versions that only add a
+services, limits, quota sets, backups), is honoured. Cinder versions that only add a
 resource edgevol does not serve yet (groups, clusters, manageable
-volumes, backups, ...)
+volumes, ...)
 change nothing here; such resources answer 404 at every version, as a
 missing action does. Raising the maximum therefore means reading the next
 rows of Cinder's history, implementing them, adding them to
