@@ -107,13 +107,16 @@ class BackupAPI:
         store_site = self._store_site(volume, availability_zone)
         self._require_service(source, "read the volume")
         if incremental and not self._has_backup(context, volume_id):
+            # Only the caller's project's backups are a base (Cinder).
             raise exception.InvalidInput(
                 reason="No backups available to do an incremental backup.")
         backup_id = str(uuid.uuid4())
-        db_quotas.ensure_usage_rows(context, volume["project_id"],
+        # The backup is the caller's (an admin backing up a project's
+        # volume owns it, and its quota pays), as in Cinder.
+        db_quotas.ensure_usage_rows(context, context.project_id,
                                     backup_claims.BACKUP_QUOTAS)
         backup, volume, bases = backup_claims.create(context, {
-            "id": backup_id, "project_id": volume["project_id"],
+            "id": backup_id, "project_id": context.project_id,
             "user_id": context.user_id, "volume_id": volume_id,
             "snapshot_id": snapshot_id, "display_name": name,
             "display_description": description, "container": container,
@@ -135,8 +138,9 @@ class BackupAPI:
         return backup
 
     def _has_backup(self, context, volume_id):
-        return bool(db_backups.get_all(context.elevated(), {
-            "volume_id": volume_id, "status": states.AVAILABLE}, limit=1))
+        return bool(db_backups.get_all(context, {
+            "volume_id": volume_id, "project_id": context.project_id,
+            "status": states.AVAILABLE}, limit=1))
 
     # --- read and change ------------------------------------------------
     def get(self, context, backup_id):

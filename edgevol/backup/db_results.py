@@ -109,8 +109,8 @@ def _work_of(context, backup):
     status = backup["status"]
     if status == states.CREATING:
         with db_session.reader(context) as session:
-            bases = db_backups.incremental_bases(session,
-                                                 backup["volume_id"])
+            bases = db_backups.incremental_bases(
+                session, backup["volume_id"], backup["project_id"])
         return {"site": backup["source_site"],
                 "operation": requests.CREATE, "target": None,
                 "backup": requests.create_backup(backup, bases)}

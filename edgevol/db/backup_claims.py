@@ -72,7 +72,8 @@ def create(context, row, metadata, project_id=None, allow_in_use=False):
         row["size"] = volume["size"]
         quotas.charge(session, row["project_id"],
                       {"backups": 1, "backup_gigabytes": volume["size"]})
-        bases = db_backups.incremental_bases(session, row["volume_id"])
+        bases = db_backups.incremental_bases(session, row["volume_id"],
+                                             row["project_id"])
         backup = db_backups.insert(session, row, metadata)
     return backup, dict(volume), bases
 

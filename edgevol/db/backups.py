@@ -147,12 +147,15 @@ def finish_delete(context, backup_id):
         return dict(row)
 
 
-def incremental_bases(session, volume_id):
-    """Candidate bases of a volume's next incremental backup, newest
-    first: ``[{"id", "source_snapshot"}]`` of its available backups."""
+def incremental_bases(session, volume_id, project_id):
+    """Candidate bases of a project's next incremental backup of a volume,
+    newest first: ``[{"id", "source_snapshot"}]`` of its available
+    backups (each project's backups form their own chain, as in
+    Cinder)."""
     rows = session.execute(
         sa.select(BACKUPS.c.id, BACKUPS.c.source_snapshot)
         .where(BACKUPS.c.volume_id == volume_id,
+               BACKUPS.c.project_id == project_id,
                BACKUPS.c.deleted == sa.false(),
                BACKUPS.c.status.in_([states.AVAILABLE, states.RESTORING]))
         .order_by(BACKUPS.c.created_at.desc(), BACKUPS.c.id.desc())).all()
