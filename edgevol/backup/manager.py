@@ -35,6 +35,11 @@ REPORT_EVERY = 2.0
 """Seconds between progress reports (or every REPORT_STEP percent)."""
 REPORT_STEP = 5
 GiB = 1024 ** 3
+PURGE_INTERVAL = 60
+"""Seconds between sweeps of this site's own backup store for store
+images whose last clone (a volume restored from one of their backups)
+went with the backups: a volume service that removes such a clone leaves
+the trashed parent for the store to collect."""
 
 
 def _utcnow():
@@ -103,6 +108,32 @@ class BackupManager:
                      work["backup"]["id"])
             self._submit(work["operation"], context, work["backup"],
                          work["target"])
+
+    def periodic_tasks(self):
+        return [(PURGE_INTERVAL, self.purge_store)]
+
+    def purge_store(self):
+        """Collect this site's trashed store images nothing reads any
+        more (every namespace of its own ``backup_pool``)."""
+        try:
+            removed = self.volumes.run(self._purge_namespaces)
+        except Exception:
+            LOG.exception("Purging the backup store of %s failed", self.site)
+            return
+        if removed:
+            LOG.info("Backup store of %s: removed %s", self.site,
+                     ", ".join(removed))
+
+    def _purge_namespaces(self, handle):
+        ioctx = handle.client.open_ioctx(self.conf.backup.backup_pool)
+        try:
+            removed = []
+            for namespace in self.rbd.RBD().namespace_list(ioctx):
+                ioctx.set_namespace(namespace)
+                removed += rbd_backup.purge(self.rbd, ioctx)
+            return removed
+        finally:
+            ioctx.close()
 
     # --- RPC methods (casts) ------------------------------------------
     def create_backup(self, context, backup):
@@ -278,11 +309,17 @@ class BackupManager:
         report = _Reporter(lambda percent: self.results.restore_progress(
             context, backup_id, volume_id, percent))
         try:
-            if target["is_new"]:
-                self.volumes.run(self._ensure_image, target)
-            outcome = self.stores.connection(
-                backup["store_site"], store.RESTORE).run(
-                    self._copy_from_store, backup, target, report)
+            if target["is_new"] and backup["store_site"] == self.site:
+                # The store is in this site's cluster: O(1) whatever the
+                # backup's size.
+                outcome = self.volumes.run(self._clone_from_store, backup,
+                                           target)
+            else:
+                if target["is_new"]:
+                    self.volumes.run(self._ensure_image, target)
+                outcome = self.stores.connection(
+                    backup["store_site"], store.RESTORE).run(
+                        self._copy_from_store, backup, target, report)
         except Exception as error:
             reason = _reason(error)
             LOG.warning("Restore of backup %s into volume %s failed: %s",
@@ -293,6 +330,19 @@ class BackupManager:
         self.results.restore_done(context, backup_id, volume_id)
         LOG.info("Backup %s restored into volume %s: %d bytes written",
                  backup_id, volume_id, outcome["bytes_written"])
+
+    def _clone_from_store(self, handle, backup, target):
+        """A COW clone of the backup's store snapshot, made with this
+        site's own user (it reads the store pool and writes volumes)."""
+        with store.namespace_ioctx(handle, backup["store_namespace"],
+                                   self.rbd,
+                                   pool=self.conf.backup.backup_pool) \
+                as store_ioctx:
+            rbd_backup.clone_from_backup(
+                self.rbd, store_ioctx, backup["volume_id"], backup["id"],
+                handle.ioctx, target["volume_name"],
+                size=target["size"] * GiB)
+        return {"bytes_written": 0}
 
     def _ensure_image(self, handle, target):
         rbd_volumes.create(self.rbd, handle, target["volume_name"],
@@ -305,6 +355,11 @@ class BackupManager:
                                     target, report)
 
     def _write_volume(self, handle, store_ioctx, backup, target, report):
+        if target.get("original"):
+            # The volume the backup came from: only what differs.
+            return rbd_backup.restore_in_place(
+                self.rbd, store_ioctx, backup["volume_id"], backup["id"],
+                handle.ioctx, target["volume_name"], report=report)
         return rbd_backup.restore(
             self.rbd, store_ioctx, backup["volume_id"], backup["id"],
             handle.ioctx, target["volume_name"], report=report)

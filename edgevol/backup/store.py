@@ -98,11 +98,15 @@ class StoreConnections:
 
 
 @contextlib.contextmanager
-def namespace_ioctx(handle, namespace, rbd_module, create=False):
+def namespace_ioctx(handle, namespace, rbd_module, create=False, pool=None):
     """An IoCtx of the store pool in ``namespace`` (made if ``create``
     and missing; a user scoped to the namespace may not, and need not:
-    the deployment makes it)."""
-    ioctx = handle.client.open_ioctx(handle.ioctx.get_pool_name())
+    the deployment makes it).
+
+    :param pool: the store pool when ``handle`` is a connection to
+        another pool of the store's cluster (its volumes).
+    """
+    ioctx = handle.client.open_ioctx(pool or handle.ioctx.get_pool_name())
     try:
         if create:
             _ensure_namespace(rbd_module, ioctx, namespace)

@@ -193,6 +193,13 @@ class BackupChainTest(BackupTestCase):
         again = self.restore_new(last, "site2")
         self.assert_data("site2", again, 3)
         self.delete_volume(again)
+        # Into the store's own site: a COW clone of the backup's snapshot.
+        clone = self.restore_new(last, "central")
+        self.assertEqual(
+            ("volume-%s.backups" % source, "backup-%s" % last),
+            rbd_data.parent(self.stack.site_info("central"), clone))
+        self.assert_data("central", clone, 3)
+        self.delete_volume(clone)
         self.delete_backup(last)
         self.delete_volume(central)
         self.delete_volume(source)
