@@ -1,5 +1,5 @@
 """edgevol-manage: operator commands (database, services, compute hosts,
-running long operations)."""
+running long operations, backups)."""
 
 import json
 import sys
@@ -80,6 +80,47 @@ def _tasks(conf):
                     interval=conf.command.interval)
 
 
+def _backup_verify(conf):
+    """Read a backup back from its store and check every chunk against
+    the digests recorded when it was made."""
+    import rados
+
+    from edgevol.backup import requests
+    from edgevol.backup import store
+    from edgevol.conf import backup as backup_conf
+    from edgevol import context
+    from edgevol.db import backups as db_backups
+    from edgevol.drivers import rbd_backup
+    from edgevol.drivers import rbd_connection
+    import rbd
+    backup_conf.register_opts(conf)
+    backup = requests.stored(db_backups.get(context.get_admin_context(),
+                                            conf.command.backup_id))
+    site = backup["store_site"]
+    connection = store.StoreConnections(
+        conf, site, rados, rbd_connection.make_executor(
+            conf.concurrency_backend)).connection(site, store.OWN)
+
+    def verify(handle):
+        with store.namespace_ioctx(handle, backup["store_namespace"],
+                                   rbd) as ioctx:
+            return rbd_backup.verify(rbd, ioctx, backup["volume_id"],
+                                     backup["id"])
+    try:
+        bad = connection.run(verify)
+    finally:
+        connection.close()
+    if bad:
+        print("backup %s is CORRUPT: %d chunk(s) of %d MiB differ from "
+              "their digests, at bytes %s" % (
+                  backup["id"], len(bad), rbd_backup.CHUNK // 2 ** 20,
+                  ", ".join(str(i * rbd_backup.CHUNK) for i in bad[:10])))
+        return 1
+    print("backup %s is sound: every chunk matches its digest" %
+          backup["id"])
+    return 0
+
+
 def _add_tasks_command(subparsers):
     tasks = subparsers.add_parser(
         "tasks", help="Running long operations (image copies, flattens) "
@@ -125,6 +166,13 @@ def _add_commands(subparsers):
     remove.set_defaults(func=_service_remove)
     _add_compute_host_commands(subparsers)
     _add_tasks_command(subparsers)
+    backup = subparsers.add_parser("backup").add_subparsers(dest="action")
+    backup.required = True
+    verify = backup.add_parser(
+        "verify", help="Check a backup's data in its store against the "
+        "digests recorded at backup time (exit status 1 if corrupt).")
+    verify.add_argument("backup_id")
+    verify.set_defaults(func=_backup_verify)
 
 
 def main():
@@ -134,8 +182,7 @@ def main():
     from edgevol.db import session as db_session
     db_session.configure(conf)
     try:
-        conf.command.func(conf)
+        return conf.command.func(conf) or 0
     except Exception as error:
         print("edgevol-manage: %s" % error, file=sys.stderr)
         return 1
-    return 0
