@@ -41,6 +41,7 @@ class APIs(typing.NamedTuple):
     messages: typing.Any = None
     transfers: typing.Any = None
     qos_specs: typing.Any = None
+    legacy_attach: typing.Any = None
 
 
 def build_apis(conf):
@@ -53,6 +54,7 @@ def build_apis(conf):
     from edgevol.volume import api as volume_api
     from edgevol.volume import actions_api
     from edgevol.volume import attachments
+    from edgevol.volume import legacy_attach
     from edgevol.volume import qos_specs
     from edgevol.volume import snapshot_api
     from edgevol.volume import transfers
@@ -74,7 +76,9 @@ def build_apis(conf):
                     conf, volumes, snapshots, volumes.volume_rpc),
                 messages=messages.MessageAPI(),
                 transfers=transfers.TransferAPI(),
-                qos_specs=qos_specs.QoSSpecsAPI())
+                qos_specs=qos_specs.QoSSpecsAPI(),
+                legacy_attach=legacy_attach.LegacyAttachAPI(
+                    conf, volumes.volume_rpc))
 
 
 def _auth(conf, application):

@@ -20,6 +20,7 @@ from edgevol.policies import services
 from edgevol.policies import snapshots
 from edgevol.policies import transfers
 from edgevol.policies import volume_type_access
+from edgevol.policies import volume_actions
 from edgevol.policies import volume_types
 from edgevol.policies import volumes
 
@@ -41,4 +42,5 @@ def list_rules():
         messages.list_rules(),
         transfers.list_rules(),
         qos_specs.list_rules(),
+        volume_actions.list_rules(),
     ))
