@@ -9,6 +9,7 @@ from edgevol.api.handlers import attachments
 from edgevol.api.handlers import common
 from edgevol.api.handlers import legacy_attach
 from edgevol.api.handlers import volume_changes
+from edgevol.api.handlers import volume_image_metadata
 from edgevol.api.handlers import volume_images
 
 ACTIONS = {
@@ -27,6 +28,9 @@ ACTIONS = {
     "os-terminate_connection": legacy_attach.terminate_connection,
     "os-attach": legacy_attach.attach,
     "os-detach": legacy_attach.detach,
+    "os-show_image_metadata": volume_image_metadata.show,
+    "os-set_image_metadata": volume_image_metadata.set_keys,
+    "os-unset_image_metadata": volume_image_metadata.unset,
 }
 
 
