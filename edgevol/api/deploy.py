@@ -42,6 +42,7 @@ class APIs(typing.NamedTuple):
     transfers: typing.Any = None
     qos_specs: typing.Any = None
     legacy_attach: typing.Any = None
+    volume_hosts: typing.Any = None
 
 
 def build_apis(conf):
@@ -51,6 +52,7 @@ def build_apis(conf):
     from edgevol import messages
     from edgevol import quota
     from edgevol import services
+    from edgevol import volume_hosts
     from edgevol.volume import api as volume_api
     from edgevol.volume import actions_api
     from edgevol.volume import attachments
@@ -78,7 +80,8 @@ def build_apis(conf):
                 transfers=transfers.TransferAPI(),
                 qos_specs=qos_specs.QoSSpecsAPI(),
                 legacy_attach=legacy_attach.LegacyAttachAPI(
-                    conf, volumes.volume_rpc))
+                    conf, volumes.volume_rpc),
+                volume_hosts=volume_hosts.VolumeHostAPI(conf))
 
 
 def _auth(conf, application):

@@ -17,6 +17,7 @@ from edgevol.api.handlers import availability_zones
 from edgevol.api.handlers import compute_hosts
 from edgevol.api.handlers import default_types
 from edgevol.api.handlers import extensions
+from edgevol.api.handlers import hosts
 from edgevol.api.handlers import messages
 from edgevol.api.handlers import qos_specs
 from edgevol.api.handlers import quotas
@@ -109,6 +110,8 @@ ROUTES = {
     "/qos-specs/{qos_id}/disassociate": {"GET": qos_specs.disassociate},
     "/qos-specs/{qos_id}/disassociate_all": {
         "GET": qos_specs.disassociate_all},
+    "/os-hosts": {"GET": hosts.index},
+    "/os-hosts/{host}": {"GET": hosts.show},
     "/messages": {"GET": messages.index},
     "/messages/{message_id}": {"GET": messages.show,
                                "DELETE": messages.delete},

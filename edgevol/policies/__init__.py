@@ -12,6 +12,7 @@ from edgevol.policies import attachments
 from edgevol.policies import availability_zones
 from edgevol.policies import base
 from edgevol.policies import default_types
+from edgevol.policies import hosts
 from edgevol.policies import images
 from edgevol.policies import messages
 from edgevol.policies import qos_specs
@@ -43,4 +44,5 @@ def list_rules():
         transfers.list_rules(),
         qos_specs.list_rules(),
         volume_actions.list_rules(),
+        hosts.list_rules(),
     ))

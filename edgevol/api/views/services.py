@@ -44,11 +44,16 @@ def scheduler_zone(conf):
     return CINDER_DEFAULT_ZONE
 
 
+def shown_zone(req, service):
+    """A service's zone; the scheduler's is ``scheduler_zone``."""
+    return service["availability_zone"] or scheduler_zone(req.conf)
+
+
 def detail(req, service):
     body = {
         "binary": shown_binary(service["binary"]),
         "host": service["host"],
-        "zone": service["availability_zone"] or scheduler_zone(req.conf),
+        "zone": shown_zone(req, service),
         "status": "disabled" if service["disabled"] else "enabled",
         "state": service["state"],
         "updated_at": common.isotime(service["updated_at"]),
