@@ -43,6 +43,7 @@ class APIs(typing.NamedTuple):
     qos_specs: typing.Any = None
     legacy_attach: typing.Any = None
     volume_hosts: typing.Any = None
+    scheduler_stats: typing.Any = None
 
 
 def build_apis(conf):
@@ -51,6 +52,7 @@ def build_apis(conf):
     from edgevol import log_levels
     from edgevol import messages
     from edgevol import quota
+    from edgevol import scheduler_stats
     from edgevol import services
     from edgevol import volume_hosts
     from edgevol.volume import api as volume_api
@@ -81,7 +83,9 @@ def build_apis(conf):
                 qos_specs=qos_specs.QoSSpecsAPI(),
                 legacy_attach=legacy_attach.LegacyAttachAPI(
                     conf, volumes.volume_rpc),
-                volume_hosts=volume_hosts.VolumeHostAPI(conf))
+                volume_hosts=volume_hosts.VolumeHostAPI(conf),
+                scheduler_stats=scheduler_stats.SchedulerStatsAPI(
+                    conf, volumes.types, volumes.scheduler_rpc))
 
 
 def _auth(conf, application):

@@ -22,6 +22,7 @@ from edgevol.api.handlers import messages
 from edgevol.api.handlers import qos_specs
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
+from edgevol.api.handlers import scheduler_stats
 from edgevol.api.handlers import services
 from edgevol.api.handlers import snapshot_metadata
 from edgevol.api.handlers import snapshots
@@ -112,6 +113,8 @@ ROUTES = {
         "GET": qos_specs.disassociate_all},
     "/os-hosts": {"GET": hosts.index},
     "/os-hosts/{host}": {"GET": hosts.show},
+    "/scheduler-stats/get_pools": {"GET": scheduler_stats.get_pools},
+    "/capabilities/{host}": {"GET": scheduler_stats.capabilities},
     "/messages": {"GET": messages.index},
     "/messages/{message_id}": {"GET": messages.show,
                                "DELETE": messages.delete},
