@@ -180,6 +180,10 @@ class Service(Base):
     availability_zone = sa.Column(sa.String(255))
     disabled = sa.Column(sa.Boolean, nullable=False, default=False)
     disabled_reason = sa.Column(sa.String(255))
+    # Frozen by an administrator (revision 0008): disabled with reason
+    # "frozen" too, so no new volume lands there; thaw undoes both.
+    frozen = sa.Column(sa.Boolean, nullable=False, default=False,
+                       server_default=sa.false())
     report_count = sa.Column(sa.Integer, nullable=False, default=0)
     capabilities = sa.Column(sa.JSON)
     heartbeat_at = sa.Column(sa.DateTime)

@@ -61,10 +61,11 @@ def detail(req, service):
     }
     if service["binary"] == VOLUME_BINARY:
         # Cinder's replication fields of volume services; edgevol sites
-        # do not replicate (each site is its own cluster and zone).
+        # do not replicate (each site is its own cluster and zone), but
+        # may be frozen (os-services freeze).
         body["replication_status"] = "not-capable"
         body["active_backend_id"] = None
-        body["frozen"] = False
+        body["frozen"] = service["frozen"]
     if req.version >= mv.CLUSTER_SUPPORT:
         # No service runs in a cluster.
         body["cluster"] = None

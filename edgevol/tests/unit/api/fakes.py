@@ -254,7 +254,7 @@ class FakeServiceAPI:
             {"id": 2, "binary": "edgevol-volume", "host": "site1@rbd",
              "availability_zone": "site1", "disabled": False,
              "disabled_reason": None, "state": "up", "updated_at": NOW,
-             "backend_state": "up"},
+             "backend_state": "up", "frozen": False},
         ]
 
     def get_all(self, ctx, *, host=None, binary=None):
