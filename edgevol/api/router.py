@@ -20,6 +20,7 @@ from edgevol.api.handlers import extensions
 from edgevol.api.handlers import hosts
 from edgevol.api.handlers import messages
 from edgevol.api.handlers import qos_specs
+from edgevol.api.handlers import quota_classes
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import scheduler_stats
@@ -90,6 +91,8 @@ ROUTES = {
     "/os-quota-sets/{project_id}": {"GET": quotas.show, "PUT": quotas.update,
                                     "DELETE": quotas.delete},
     "/os-quota-sets/{project_id}/defaults": {"GET": quotas.defaults},
+    "/os-quota-class-sets/{class_name}": {"GET": quota_classes.show,
+                                          "PUT": quota_classes.update},
     "/attachments": {"GET": attachments.index, "POST": attachments.create},
     "/attachments/detail": {"GET": attachments.detail},
     "/attachments/{attachment_id}": {"GET": attachments.show,

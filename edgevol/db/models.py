@@ -190,6 +190,18 @@ class Service(Base):
     created_at, updated_at = _timestamps()
 
 
+class QuotaClass(Base):
+    """A limit of a quota class (revision 0009); the ``default`` class's
+    override the configured defaults of every project."""
+
+    __tablename__ = "quota_classes"
+    __table_args__ = (sa.UniqueConstraint("class_name", "resource"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    class_name = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(64), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)
+
+
 class Quota(Base):
     """A per-project limit that overrides the configured default."""
 

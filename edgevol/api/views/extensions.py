@@ -41,6 +41,8 @@ EXTENSIONS = (
      "2012-05-31T00:00:00+00:00"),
     ("Hosts", "os-hosts", "Admin-only host administration.",
      "2011-06-29T00:00:00+00:00"),
+    ("QuotaClasses", "os-quota-class-sets",
+     "Quota classes management support.", "2012-03-12T00:00:00+00:00"),
     ("SchedulerStats", "scheduler-stats", "Scheduler stats support.",
      "2014-09-07T00:00:00+00:00"),
     ("Capabilities", "capabilities", "Capabilities support.",

@@ -281,7 +281,7 @@ class FakeQuotaAPI:
         self.volumes = volumes
         self.limits = {}
 
-    def get_defaults(self):
+    def get_defaults(self, ctx):
         return dict(self.DEFAULTS)
 
     def get(self, ctx, project_id, *, usage=False):
