@@ -1,13 +1,17 @@
 """os-hosts on the real business layer: the services' hosts, and what a
 volume backend holds per project (Tempest's shapes)."""
 
+from edgevol.api.schemas.responses import admin_extensions as schemas
 from edgevol.tests.unit.api import base
+from edgevol.tests.unit.api.test_response_schemas import check
 
 
 class HostsTest(base.RealBusinessTestCase):
     def test_list_and_show(self):
-        hosts = self.call("GET", "/v3/os-hosts", token=base.ADMIN,
-                          expect=200).json["hosts"]
+        listed = self.call("GET", "/v3/os-hosts", token=base.ADMIN,
+                           expect=200).json
+        check(schemas.HOSTS, listed)
+        hosts = listed["hosts"]
         volume_hosts = sorted(h["host_name"] for h in hosts
                               if h["service"] == "cinder-volume")
         self.assertEqual(["site1@rbd", "site2@rbd"], volume_hosts)
@@ -29,8 +33,10 @@ class HostsTest(base.RealBusinessTestCase):
         snapshot = self.call("POST", "/v3/snapshots", {"snapshot": {
             "volume_id": volume["id"]}}, expect=202).json["snapshot"]
         self.assertEqual(2, snapshot["size"])
-        shown = self.call("GET", "/v3/os-hosts/site1@rbd", token=base.ADMIN,
-                          expect=200).json["host"]
+        body = self.call("GET", "/v3/os-hosts/site1@rbd", token=base.ADMIN,
+                         expect=200).json
+        check(schemas.HOST_USAGE, body)
+        shown = body["host"]
         resources = [(r["resource"]["project"], r["resource"]["volume_count"],
                       r["resource"]["total_volume_gb"],
                       r["resource"]["snapshot_count"],

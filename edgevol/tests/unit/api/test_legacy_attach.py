@@ -4,8 +4,10 @@ refusals Cinder answers with 400 and 404."""
 
 import uuid
 
+from edgevol.api.schemas.responses import admin_extensions as schemas
 from edgevol.tests.unit.api import base
 from edgevol.tests.unit.api import test_attachments
+from edgevol.tests.unit.api.test_response_schemas import check
 
 connector = test_attachments.connector
 
@@ -20,8 +22,10 @@ class LegacyAttachTest(test_attachments.AttachStack):
                          version="3.27", expect=200).json["attachments"]
 
     def connect_and_attach(self, volume_id, host="compute-1"):
-        info = self.act(volume_id, "os-initialize_connection", {
-            "connector": connector(host)}).json["connection_info"]
+        body = self.act(volume_id, "os-initialize_connection", {
+            "connector": connector(host)}).json
+        check(schemas.CONNECTION_INFO, body)
+        info = body["connection_info"]
         self.assertEqual(202, self.act(volume_id, "os-attach", {
             "instance_uuid": str(uuid.uuid4()), "mountpoint": "/dev/vdb",
             "host_name": host}).status_int)

@@ -1,7 +1,9 @@
 """Quota classes on the real business layer: the default class drives
 every project's defaults and is enforced; other classes apply to nobody."""
 
+from edgevol.api.schemas.responses import admin_extensions as schemas
 from edgevol.tests.unit.api import base
+from edgevol.tests.unit.api.test_response_schemas import check
 
 
 class QuotaClassesTest(base.RealBusinessTestCase):
@@ -12,7 +14,9 @@ class QuotaClassesTest(base.RealBusinessTestCase):
                          token=token)
 
     def test_default_class_drives_defaults_and_creates(self):
-        shown = self.quota_class("default").json["quota_class_set"]
+        body = self.quota_class("default").json
+        check(schemas.QUOTA_CLASS_SET, body)
+        shown = body["quota_class_set"]
         configured = self.call("GET", "/v3/os-quota-sets/p1/defaults",
                                token=base.ADMIN).json["quota_set"]
         self.assertEqual("default", shown.pop("id"))
@@ -21,6 +25,7 @@ class QuotaClassesTest(base.RealBusinessTestCase):
         response = self.quota_class("default", {"volumes": 2,
                                                  "gigabytes": "50"})
         self.assertEqual(200, response.status_int)
+        check(schemas.QUOTA_CLASS_SET_UPDATED, response.json)
         updated = response.json["quota_class_set"]
         self.assertNotIn("id", updated)
         self.assertEqual((2, 50, configured["snapshots"]),

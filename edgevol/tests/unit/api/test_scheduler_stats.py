@@ -2,7 +2,9 @@
 scheduler's capability reports over (fake) RPC, Tempest's shapes, Cinder's
 filter rules per microversion."""
 
+from edgevol.api.schemas.responses import admin_extensions as schemas
 from edgevol.tests.unit.api import base
+from edgevol.tests.unit.api.test_response_schemas import check
 
 
 class SchedulerStatsTest(base.RealBusinessTestCase):
@@ -15,7 +17,10 @@ class SchedulerStatsTest(base.RealBusinessTestCase):
         self.assertEqual({"pools": [{"name": "site1@rbd#volumes"},
                                     {"name": "site2@rbd#volumes"}]},
                          self.pools())
-        detailed = self.pools("?detail=True")["pools"]
+        check(schemas.POOLS, self.pools())
+        body = self.pools("?detail=True")
+        check(schemas.POOLS_DETAIL, body)
+        detailed = body["pools"]
         self.assertEqual(["site1@rbd#volumes", "site2@rbd#volumes"],
                          [pool["name"] for pool in detailed])
         caps = detailed[0]["capabilities"]
@@ -51,6 +56,7 @@ class SchedulerStatsTest(base.RealBusinessTestCase):
         for host in ("site1@rbd", "site1@rbd#volumes", "site1"):
             shown = self.call("GET", "/v3/capabilities/%s" % host,
                               token=base.ADMIN, expect=200).json
+            check(schemas.CAPABILITIES, shown)
             self.assertEqual({
                 "namespace": "OS::Storage::Capabilities::site1_rbd",
                 "vendor_name": "edgevol", "volume_backend_name": "rbd",

@@ -4,7 +4,9 @@ refusals."""
 
 import uuid
 
+from edgevol.api.schemas.responses import admin_extensions as schemas
 from edgevol.tests.unit.api import base
+from edgevol.tests.unit.api.test_response_schemas import check
 
 
 class VolumeImageMetadataTest(base.RealBusinessTestCase):
@@ -28,6 +30,7 @@ class VolumeImageMetadataTest(base.RealBusinessTestCase):
                             {"metadata": image})
         self.assertEqual((200, {"metadata": image}),
                          (response.status_int, response.json))
+        check(schemas.IMAGE_METADATA, response.json)
         self.assertEqual(image, self.shown(volume_id)[
             "volume_image_metadata"])
         response = self.act(volume_id, "os-set_image_metadata",
