@@ -3,6 +3,7 @@ volume backend holds per project (Tempest's shapes)."""
 
 from edgevol.api.schemas.responses import admin_extensions as schemas
 from edgevol.tests.unit.api import base
+from edgevol.tests.unit import in_process
 from edgevol.tests.unit.api.test_response_schemas import check
 
 
@@ -28,8 +29,13 @@ class HostsTest(base.RealBusinessTestCase):
 
         volume = self.create_volume(size=2, availability_zone="site1")
         self.wait_status(volume["id"], "available")
-        self.create_volume(size=3, availability_zone="site1",
-                           token=base.OTHER)
+        other = self.create_volume(size=3, availability_zone="site1",
+                                   token=base.OTHER)
+        # Counted once placed on the backend.
+        self.wait_status(volume["id"], "available")
+        in_process.wait_for(lambda: self.call(
+            "GET", "/v3/volumes/%s" % other["id"], token=base.OTHER).json[
+                "volume"]["status"] == "available")
         snapshot = self.call("POST", "/v3/snapshots", {"snapshot": {
             "volume_id": volume["id"]}}, expect=202).json["snapshot"]
         self.assertEqual(2, snapshot["size"])
