@@ -180,7 +180,7 @@ class Service(Base):
     availability_zone = sa.Column(sa.String(255))
     disabled = sa.Column(sa.Boolean, nullable=False, default=False)
     disabled_reason = sa.Column(sa.String(255))
-    # Frozen by an administrator (revision 0008): disabled with reason
+    # Frozen by an administrator (revision 0010): disabled with reason
     # "frozen" too, so no new volume lands there; thaw undoes both.
     frozen = sa.Column(sa.Boolean, nullable=False, default=False,
                        server_default=sa.false())
@@ -191,7 +191,7 @@ class Service(Base):
 
 
 class QuotaClass(Base):
-    """A limit of a quota class (revision 0009); the ``default`` class's
+    """A limit of a quota class (revision 0011); the ``default`` class's
     override the configured defaults of every project."""
 
     __tablename__ = "quota_classes"

@@ -1,6 +1,6 @@
 """Volume services may be frozen (Cinder's os-services freeze/thaw).
 
-Revision ID: 0008
+Revision ID: 0010
 Revises: 0001
 Create Date: 2026-12-07
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0008"
+revision = "0010"
 down_revision = "0001"
 branch_labels = ("service_frozen",)
 depends_on = None
