@@ -96,10 +96,13 @@ class AdminExtensionsTest(test_stack.StackTestCase):
             services["services"][0]["frozen"],
             services["services"][0]["status"],
             services["services"][0]["disabled_reason"]))
-        self.assertNotIn("site2@rbd#volumes",
-                         [pool["name"] for pool in self.pools()])
+        # Services' rows are cached for a second by API and scheduler.
         stack_fixture.wait_for(lambda: not self.zone_available("site2"),
                                30, what="the frozen zone to be unavailable")
+        stack_fixture.wait_for(
+            lambda: "site2@rbd#volumes" not in [
+                pool["name"] for pool in self.pools()],
+            30, what="the frozen site's pool to leave the pool list")
         refused = self.api.create_volume(availability_zone="site2")
         self.assertEqual(400, refused.status_code, refused.text)
         self.assertEqual(202, self.api.post(
