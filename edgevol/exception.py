@@ -115,6 +115,10 @@ class SnapshotNotFound(NotFound):
     message = "Snapshot %(snapshot_id)s could not be found."
 
 
+class BackupNotFound(NotFound):
+    message = "Backup %(backup_id)s could not be found."
+
+
 class ServiceNotFound(NotFound):
     message = "Service %(service)s could not be found."
 

@@ -7,8 +7,9 @@ from edgevol import exception
 RESOURCES = ("volumes", "gigabytes", "snapshots", "backups",
              "backup_gigabytes", "groups", "per_volume_gigabytes")
 """Cinder's quota set. ``per_volume_gigabytes`` limits one volume's size
-and is never in use; backups and groups stay unused until edgevol makes
-them, their usage read like any other's."""
+and is never in use; groups stay unused until edgevol makes them, their
+usage read like any other's. Backups charge ``backups`` and
+``backup_gigabytes`` (their volume's size) until they are deleted."""
 
 
 def configured_defaults(conf):

@@ -65,9 +65,10 @@ class VolumeServices:
     as good as a fresh one next to a service_down_time of many seconds.
     """
 
-    def __init__(self, conf, ttl=1.0):
+    def __init__(self, conf, ttl=1.0, binary=VOLUME_BINARY):
         self.conf = conf
         self.ttl = ttl
+        self.binary = binary
         self._lock = threading.Lock()
         self._rows = []
         self._read_at = None
@@ -78,7 +79,7 @@ class VolumeServices:
             if self._read_at is None or now - self._read_at > self.ttl:
                 self._rows = db_services.get_all(
                     edgevol_context.get_admin_context(),
-                    binary=VOLUME_BINARY)
+                    binary=self.binary)
                 self._read_at = now
             return self._rows
 

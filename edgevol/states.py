@@ -42,6 +42,16 @@ UPLOADING = "uploading"
 AWAITING_TRANSFER = "awaiting-transfer"
 """Offered to another project (a volume transfer, Cinder's status): no
 service works on it; accepting or cancelling the transfer ends it."""
+BACKING_UP = "backing-up"
+"""Volume status while its site takes the point-in-time snapshot of a
+backup (milliseconds); the data is copied after the volume is back in
+its previous status."""
+RESTORING_BACKUP = "restoring-backup"
+"""Volume status while a backup is written into it (a new volume made for
+the restore, or an existing one)."""
+ERROR_RESTORING = "error_restoring"
+"""A restore into the volume failed; its data is partial. Deletable, and
+restorable again."""
 
 # --- Attachment life cycle: volume ``status`` and attachment ``attach_status``
 RESERVED = "reserved"
@@ -58,17 +68,23 @@ DETACHING = "detaching"
 DETACHED = "detached"
 """Attachment status of a removed (soft-deleted) attachment."""
 
-STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING, AWAITING_TRANSFER})
+STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING, AWAITING_TRANSFER,
+                    ERROR_RESTORING})
 """Statuses no operation is working on."""
 TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING,
                           EXTENDING, REVERTING, RESTORING, DOWNLOADING,
-                          UPLOADING})
+                          UPLOADING, BACKING_UP, RESTORING_BACKUP})
 """Statuses some service is working on; each has a recovery rule below."""
-DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING})
+DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING, ERROR_RESTORING})
 """Statuses from which a user may delete a volume."""
 ANY_LIVE = STABLE | TRANSITIONAL | {IN_USE}
 """Every status a live volume or snapshot may be in: an administrator's
 reset (os-reset_status) starts from any of them."""
+
+
+BACKUP_LIVE = frozenset({CREATING, AVAILABLE, DELETING, ERROR,
+                         ERROR_DELETING, RESTORING})
+"""Every status a live backup row may be in."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,6 +244,44 @@ TRANSITIONS = {t.event: t for t in (
     # os-force_delete of a snapshot: any status but RESTORING, whose
     # volume's revert would otherwise end on a vanished snapshot.
     _t("snapshot_force_delete", STATUS, ANY_LIVE - {RESTORING}, DELETING),
+    # --- backups: the volume's side (edgevol.backup) ---
+    # Held only until the site's point-in-time snapshot exists; an
+    # attached volume only with ``force`` (crash-consistent, as Cinder).
+    _t("backup_start", STATUS, {AVAILABLE}, BACKING_UP),
+    _t("backup_start_attached", STATUS, {IN_USE}, BACKING_UP),
+    # The snapshot exists (or the backup failed before it): back to the
+    # previous status (the guard on ``previous_status`` picks the row).
+    _t("backup_snapshot_done", STATUS, {BACKING_UP}, AVAILABLE),
+    _t("backup_snapshot_done_attached", STATUS, {BACKING_UP}, IN_USE),
+    # A restore writes into an idle volume (or one failed restore's).
+    _t("restore_backup", STATUS, {AVAILABLE, ERROR_RESTORING},
+       RESTORING_BACKUP),
+    _t("restore_backup_done", STATUS, {RESTORING_BACKUP}, AVAILABLE),
+    _t("restore_backup_failed", STATUS, {RESTORING_BACKUP}, ERROR_RESTORING),
+    # --- backup rows (the backups table; their own vocabulary) ---
+    _t("backup_create_done", STATUS, {CREATING}, AVAILABLE),
+    _t("backup_create_failed", STATUS, {CREATING}, ERROR),
+    # Progress reports: the status stays, ``progress`` changes.
+    _t("backup_progress", STATUS, {CREATING}, CREATING),
+    _t("backup_restore_progress", STATUS, {RESTORING}, RESTORING),
+    # Any backup of a chain may go: each is a complete snapshot in the
+    # store, so none depends on another's data.
+    _t("backup_delete", STATUS, {AVAILABLE, ERROR, ERROR_DELETING},
+       DELETING),
+    # os-force_delete (admin): also a backup a dead site left creating or
+    # restoring; the site's backup service runs the delete after any
+    # operation of its own on the backup.
+    _t("backup_force_delete", STATUS,
+       {AVAILABLE, ERROR, ERROR_DELETING, CREATING, RESTORING, DELETING},
+       DELETING),
+    _t("backup_delete_done", STATUS, {DELETING}, DELETED),
+    _t("backup_delete_failed", STATUS, {DELETING}, ERROR_DELETING),
+    # One restore of a backup at a time (Cinder's rule).
+    _t("backup_restore", STATUS, {AVAILABLE}, RESTORING),
+    _t("backup_restore_done", STATUS, {RESTORING}, AVAILABLE),
+    # os-reset_status of a backup: Cinder lets an admin set these two.
+    _t("backup_reset_available", STATUS, BACKUP_LIVE, AVAILABLE),
+    _t("backup_reset_error", STATUS, BACKUP_LIVE, ERROR),
 )}
 
 
@@ -268,6 +322,10 @@ ON_RESTART = {
     # The Glance image waits for data nobody will send: the volume is fine,
     # the user uploads again (and deletes the queued image).
     UPLOADING: Recovery.ROLLBACK,
+    # The backup service resumes the backup or restore holding the volume
+    # (both are idempotent; ``edgevol.backup.manager``).
+    BACKING_UP: Recovery.RESUME,
+    RESTORING_BACKUP: Recovery.RESUME,
 }
 
 
@@ -280,6 +338,9 @@ class Owner(enum.Enum):
     """The volume manager of the row's site."""
     CLIENT = "client"
     """The attaching host; no service works on the row meanwhile."""
+    BACKUP = "backup"
+    """A site's backup service (``edgevol-backup``): the reconciler sends
+    the backup operation holding the row again."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,6 +377,11 @@ WATCHES = {
     UPLOADING: Watch(Owner.SITE),
     RESERVED: Watch(Owner.CLIENT),
     ATTACHING: Watch(Owner.CLIENT),
+    # Held by a backup (until its snapshot exists) or a restore; the
+    # backup's own row (creating, restoring, deleting) is what the
+    # reconciler re-sends, and the volume follows it.
+    BACKING_UP: Watch(Owner.BACKUP),
+    RESTORING_BACKUP: Watch(Owner.BACKUP),
 }
 """Every transitional status has an owner, and creates a deadline."""
 

@@ -2,10 +2,9 @@
 
 Central code: it reads the database.  Each kind of operation comes from a
 *provider*, an object with ``tasks(context)`` returning ``Task`` values;
-``PROVIDERS`` lists them.  Today: volumes waiting for Glance's copy of
-their image into their site, and volumes flattening in the background.
-Backups and restores plug in the same way, from their rows' ``progress``
-column, once those rows exist.
+``PROVIDERS`` lists them: volumes waiting for Glance's copy of their
+image into their site, volumes flattening in the background, backups
+copying to their store and restores, from their rows' ``progress``.
 
 A task's rate is measured here, not reported by the operation: from two
 looks at its progress (``RateMeter``), or on the first look, its average
@@ -15,6 +14,7 @@ since it started.
 import dataclasses
 import datetime
 
+from edgevol import exception
 from edgevol import states
 
 GiB = 1024 ** 3
@@ -86,7 +86,58 @@ class VolumeOperations:
         return volume_tasks(db_volumes.in_long_operations(context))
 
 
-PROVIDERS = (VolumeOperations(),)
+def backup_tasks(rows, restore_sites):
+    """Tasks of backup rows being made or restored (their ``progress``
+    is None until the copy reports).
+
+    :param restore_sites: the site of each restore's target volume (whose
+        backup service restores), by volume id.
+    """
+    tasks = []
+    for row in rows:
+        if row["status"] == states.CREATING:
+            kind, site = "backup", row["source_site"]
+            detail = "to the store in %s" % row["store_site"]
+        elif row["status"] == states.RESTORING:
+            kind = "restore"
+            site = restore_sites.get(row["restore_volume_id"],
+                                     row["store_site"])
+            detail = "from the store in %s into volume %s" % (
+                row["store_site"], row["restore_volume_id"])
+        else:
+            continue
+        percent = row.get("progress")
+        tasks.append(Task(
+            key="%s:%s" % (kind, row["id"]), kind=kind,
+            resource_id=row["id"], site=site,
+            percent=None if percent is None else float(percent),
+            size_bytes=row["size"] * GiB,
+            started_at=epoch(row["updated_at"] or row["created_at"]),
+            detail=detail))
+    return tasks
+
+
+class BackupOperations:
+    """Provider of backups and restores."""
+
+    def tasks(self, context):
+        from edgevol.db import backups as db_backups
+        from edgevol.db import volumes as db_volumes
+        rows = db_backups.being_worked_on(
+            context, {states.CREATING, states.RESTORING})
+        sites = {}
+        for row in rows:
+            volume_id = row.get("restore_volume_id")
+            if row["status"] == states.RESTORING and volume_id:
+                try:
+                    sites[volume_id] = site_of(db_volumes.get(context,
+                                                              volume_id))
+                except exception.NotFound:  # gone meanwhile
+                    continue
+        return backup_tasks(rows, sites)
+
+
+PROVIDERS = (VolumeOperations(), BackupOperations())
 
 
 def collect(context, providers=PROVIDERS):

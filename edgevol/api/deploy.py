@@ -44,10 +44,12 @@ class APIs(typing.NamedTuple):
     legacy_attach: typing.Any = None
     volume_hosts: typing.Any = None
     scheduler_stats: typing.Any = None
+    backups: typing.Any = None
 
 
 def build_apis(conf):
     """The real business layer (database, RPC to scheduler and sites)."""
+    from edgevol.backup import api as backup_api
     from edgevol import compute_hosts
     from edgevol import log_levels
     from edgevol import messages
@@ -85,7 +87,8 @@ def build_apis(conf):
                     conf, volumes.volume_rpc),
                 volume_hosts=volume_hosts.VolumeHostAPI(conf),
                 scheduler_stats=scheduler_stats.SchedulerStatsAPI(
-                    conf, volumes.types, volumes.scheduler_rpc))
+                    conf, volumes.types, volumes.scheduler_rpc),
+                backups=backup_api.BackupAPI(conf, volumes))
 
 
 def _auth(conf, application):

@@ -7,9 +7,9 @@ Cinder 3.N means gets exactly that here, up to ``MAX_VERSION``.
 edgevol advertises a version only when every change Cinder made up to it,
 to every operation edgevol serves (volumes and their metadata and actions,
 snapshots and their metadata, types and extra specs, availability zones,
-services, limits, quota sets), is honoured. Cinder versions that only add a
+services, limits, quota sets, backups), is honoured. Cinder versions that only add a
 resource edgevol does not serve yet (groups, clusters, manageable
-volumes, backups, ...)
+volumes, ...)
 change nothing here; such resources answer 404 at every version, as a
 missing action does. Raising the maximum therefore means reading the next
 rows of Cinder's history, implementing them, adding them to
@@ -34,7 +34,7 @@ changes resources edgevol does not serve):
 * 3.6 - n/a: consistency group update.
 * 3.7 - Services show ``cluster`` (always null: no clusters).
 * 3.8 - n/a: manageable volumes and snapshots.
-* 3.9 - n/a: backup update.
+* 3.9 - Backups may be updated (name, description).
 * 3.10 - n/a: ``group_id`` volume filter (not a supported filter).
 * 3.11 - n/a: group types.
 * 3.12 - ``GET /volumes/summary``: count and total size of volumes.
@@ -45,7 +45,8 @@ changes resources edgevol does not serve):
   metadata write that no longer matches gives 412.
 * 3.16 - n/a: migration to a cluster.
 * 3.17 - n/a: manageable listings by cluster.
-* 3.18 - n/a: backup project attribute.
+* 3.18 - Administrators see a backup's
+  ``os-backup-project-attr:project_id``.
 * 3.19 - n/a: group snapshot reset-status.
 * 3.20 - n/a: group reset-status.
 * 3.21 - Administrators see the volume's ``provider_id``.
@@ -71,26 +72,28 @@ changes resources edgevol does not serve):
   the pools whose capabilities satisfy the type's extra specs.
 * 3.36 - The volume summary carries the volumes' ``metadata`` (key -> the
   values seen).
-* 3.37 - n/a: backups sorted by name.
+* 3.37 - Backup lists sort by ``name``.
 * 3.38 - n/a: replication groups.
 * 3.39 - ``GET /limits?project_id=`` for administrators.
 * 3.40 - ``revert`` volume action: to ANY snapshot of an available volume
   (Cinder: the latest only).
 * 3.41 - Snapshots show ``user_id``.
 * 3.42 - ``os-extend`` of in-use volumes (the host sees the new size).
-* 3.43 - n/a: backup metadata.
+* 3.43 - Backups carry ``metadata`` (create, update, show).
 * 3.44 - ``os-complete`` attachment action: the attachment is attached and
   the volume in-use.
 * 3.45 - Volume lists answer ``count`` when asked with ``with_count``.
 * 3.46 - n/a: volumes from zero-size images.
-* 3.47 - Creates refuse ``backup_id`` (no backups yet) instead of ignoring
-  it.
+* 3.47 - Volumes are created from a backup (``backup_id``), in any
+  zone.
 * 3.48 - Volumes show ``shared_targets`` (false: RBD connections are per
   host) and ``service_uuid`` (of the site's volume service).
 * 3.49 - Services show ``backend_state`` (volume services: whether the
   site's cluster answered the last capability read).
 * 3.50 - Attaching a multiattach volume needs this version.
-* 3.51 - n/a: cross-AZ backups.
+* 3.51 - Backup create takes ``availability_zone``: the volume's own
+  zone stores the backup in the volume's site, else in ``[backup]
+  backup_site``.
 * 3.52 - Volume type lists filter by ``extra_specs``.
 * 3.53 - Volume create and update bodies are checked strictly: unknown keys
   give 400, and an update must change something.
@@ -98,7 +101,7 @@ changes resources edgevol does not serve):
 * 3.55 - ``/volume-transfers`` (Cinder's legacy ``/os-volume-transfer``
   at every version): create, accept, list, show, delete; ``no_snapshots``
   keeps a volume's snapshots with the giver.
-* 3.56 - n/a: backup ``user_id``.
+* 3.56 - Backups show ``user_id``.
 * 3.57 - Transfers show ``source_project_id``,
   ``destination_project_id`` and ``accepted``.
 * 3.58 - n/a: group and group snapshot ``project_id``.
@@ -113,8 +116,9 @@ changes resources edgevol does not serve):
   project's own default volume type, which then wins over
   ``[api] default_volume_type`` (at every version, as in Cinder).
 * 3.63 - Volumes show ``volume_type_id``.
-* 3.64 - n/a: ``encryption_key_id`` of encrypted volumes and backups (no
-  volume is encrypted: ``encrypted`` is always false).
+* 3.64 - n/a: ``encryption_key_id`` of encrypted volumes (no volume is
+  encrypted: ``encrypted`` is always false); backups show
+  ``encryption_key_id`` (null).
 * 3.65 - Volumes and snapshots show ``consumes_quota`` (always true: there
   are no temporary volumes or snapshots); their lists filter by it.
 * 3.66 - In-use volumes are snapshotted without ``force``; ``force=false``
@@ -192,6 +196,14 @@ VOLUME_REVERT = Version(3, 40)
 SNAPSHOT_LIST_USER_ID = Version(3, 41)
 VOLUME_EXTEND_INUSE = Version(3, 42)
 SNAPSHOT_IN_USE = Version(3, 66)
+# Backups (edgevol.api.handlers.backups).
+BACKUP_UPDATE = Version(3, 9)
+BACKUP_PROJECT = Version(3, 18)
+BACKUP_SORT_NAME = Version(3, 37)
+BACKUP_METADATA_SUPPORT = Version(3, 43)
+BACKUP_AZ = Version(3, 51)
+BACKUP_PROJECT_USER_ID = Version(3, 56)
+ENCRYPTION_KEY_ID_IN_DETAILS = Version(3, 64)
 
 MIN_VERSION = BASE_VERSION
 MAX_VERSION = SNAPSHOT_IN_USE

@@ -25,6 +25,7 @@ from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
 from edgevol.api.handlers import scheduler_stats
 from edgevol.api.handlers import services
+from edgevol.api.handlers import backups
 from edgevol.api.handlers import snapshot_metadata
 from edgevol.api.handlers import snapshots
 from edgevol.api.handlers import transfers
@@ -54,6 +55,14 @@ ROUTES = {
     "/volumes/{volume_id}/metadata/{key}": {
         "GET": volume_metadata.show, "PUT": volume_metadata.update,
         "DELETE": volume_metadata.delete},
+    "/backups": {"GET": backups.index, "POST": backups.create},
+    "/backups/detail": {"GET": backups.detail},
+    "/backups/import_record": {"POST": backups.import_record},
+    "/backups/{backup_id}": {"GET": backups.show, "PUT": backups.update,
+                             "DELETE": backups.delete},
+    "/backups/{backup_id}/action": {"POST": backups.action},
+    "/backups/{backup_id}/restore": {"POST": backups.restore},
+    "/backups/{backup_id}/export_record": {"GET": backups.export_record},
     "/snapshots": {"GET": snapshots.index, "POST": snapshots.create},
     "/snapshots/detail": {"GET": snapshots.detail},
     "/snapshots/{snapshot_id}": {"GET": snapshots.show,

@@ -17,9 +17,19 @@ opts = [
     cfg.StrOpt("backup_pool", default="backups",
                help="Pool of the backup store. Each site's backups live in "
                     "the RBD namespace named after the site."),
+    cfg.IntOpt("operation_workers", default=4, min=1,
+               help="Backups, restores and deletes a backup service runs "
+                    "at once; more wait their turn."),
+]
+
+default_opts = [
+    cfg.StrOpt("backup_topic", default="edgevol-backup",
+               help="RPC topic of the backup services (see "
+                    "scheduler_topic)."),
 ]
 
 
 def register_opts(conf):
     conf.register_opts(opts, group=GROUP)
+    conf.register_opts(default_opts)
     return conf[GROUP]

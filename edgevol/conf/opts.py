@@ -18,7 +18,8 @@ def list_opts():
     # Each site has a group of its own name; the sample shows one, named
     # like the default single-machine setup's first edge site.
     return [
-        ("DEFAULT", core.opts),
+        ("DEFAULT", core.opts + backup.default_opts),
+        (backup.GROUP, backup.opts),
         (api.GROUP, api.opts),
         (quota.GROUP, quota.opts),
         (scheduler.GROUP, scheduler.opts),
@@ -27,6 +28,5 @@ def list_opts():
         (compute.GROUP, compute.opts),
         (glance.GROUP, glance.opts),
         (key_manager.GROUP, key_manager.opts),
-        (backup.GROUP, backup.opts),
     ]
 

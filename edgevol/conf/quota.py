@@ -10,9 +10,7 @@ opts = [
     cfg.IntOpt("snapshots", default=100, min=-1,
                help="Snapshots a project may have; -1 for no limit."),
     cfg.IntOpt("backups", default=10, min=-1,
-               help="Backups a project may have; -1 for no limit. Shown in "
-                    "quota sets and limits as Cinder shows it; edgevol "
-                    "makes no backups yet."),
+               help="Backups a project may have; -1 for no limit."),
     cfg.IntOpt("backup_gigabytes", default=1000, min=-1,
                help="GiB of backups a project may have; -1 for no limit."),
     cfg.IntOpt("groups", default=10, min=-1,

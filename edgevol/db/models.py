@@ -332,3 +332,63 @@ class QualityOfServiceSpecsKey(Base):
         nullable=False)
     key = sa.Column(sa.String(255), nullable=False)
     value = sa.Column(sa.String(255), nullable=False)
+
+
+class Backup(Base):
+    """A backup of a volume: one snapshot of the volume's image in the
+    backup store (``edgevol.drivers.rbd_backup``). Soft-deleted, like
+    volumes; statuses and transitions are the ``backup_*`` rows of
+    ``edgevol.states``."""
+
+    __tablename__ = "backups"
+    __table_args__ = (
+        sa.Index("ix_backups_project_deleted", "project_id", "deleted"),
+        sa.Index("ix_backups_volume_deleted", "volume_id", "deleted"),
+        sa.Index("ix_backups_status", "status"),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    # Not a foreign key: a backup outlives its volume (and its site).
+    volume_id = sa.Column(sa.String(36), nullable=False)
+    snapshot_id = sa.Column(sa.String(36))
+    display_name = sa.Column(sa.String(255))
+    display_description = sa.Column(sa.String(255))
+    container = sa.Column(sa.String(255))
+    status = sa.Column(sa.String(32), nullable=False)
+    previous_status = sa.Column(sa.String(32))
+    fail_reason = sa.Column(sa.Text)
+    # The volume's site, whose backup service copies it (``site@backup``),
+    # the store's site and the AZ shown (the store's).
+    host = sa.Column(sa.String(255), nullable=False)
+    source_site = sa.Column(sa.String(255), nullable=False)
+    store_site = sa.Column(sa.String(255), nullable=False)
+    availability_zone = sa.Column(sa.String(255))
+    size = sa.Column(sa.Integer, nullable=False)
+    object_count = sa.Column(sa.Integer, nullable=False, default=0)
+    is_incremental = sa.Column(sa.Boolean, nullable=False, default=False)
+    incremental_requested = sa.Column(sa.Boolean, nullable=False,
+                                      default=False)
+    parent_id = sa.Column(sa.String(36))
+    # The RBD snapshot of the source volume this backup copied: the base
+    # of the volume's next incremental backup while it exists.
+    source_snapshot = sa.Column(sa.String(255))
+    data_timestamp = sa.Column(sa.DateTime)
+    # 0-100 while creating or restoring; None otherwise.
+    progress = sa.Column(sa.Integer)
+    # The volume a running restore writes into (one at a time).
+    restore_volume_id = sa.Column(sa.String(36))
+    created_at, updated_at = _timestamps()
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class BackupMetadata(Base):
+    __tablename__ = "backup_metadata"
+    __table_args__ = (sa.UniqueConstraint("backup_id", "key"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    backup_id = sa.Column(
+        sa.String(36), sa.ForeignKey("backups.id", ondelete="CASCADE"),
+        nullable=False, index=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)

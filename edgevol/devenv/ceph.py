@@ -45,14 +45,16 @@ SERVICE_USER_CAPS = {
     "mgr": "profile rbd pool=volumes",
 }
 # The per-site user of compute hosts (without "client."): RBD I/O on the
-# site's volumes, and reading the site's Glance images, which volumes made
-# from an image read through (as Nova's user does).  Its key exists only in
+# site's volumes, and reading the site's Glance images and backups, which
+# volumes made from an image (as Nova's user does) or restored as a clone
+# of a backup in the store's own site read through.  Its key exists only in
 # its own site's cluster, so a compute host of one site can not open
 # another site's data.
 COMPUTE_USER = "compute"
 COMPUTE_USER_CAPS = {
     "mon": "profile rbd",
-    "osd": "profile rbd pool=volumes, profile rbd-read-only pool=images",
+    "osd": "profile rbd pool=volumes, profile rbd-read-only pool=images, "
+           "profile rbd-read-only pool=backups",
 }
 # Glance's user in every site (without "client."): its rbd store writes
 # image copies into the site's ``images`` pool and nothing else.  Made on

@@ -18,6 +18,9 @@ import urllib.request
 from edgevol.devenv import processes
 
 VOLUME_BACKEND = "rbd"
+BACKUP_BACKEND = "backup"
+SITE_BINARIES = ("edgevol-volume", "edgevol-backup")
+"""Services that run once per site."""
 MANAGE_TIMEOUT = 60
 
 
@@ -81,10 +84,12 @@ class Service:
 
 
 def all_services(state_dir, sites):
-    """The API, the scheduler and one volume manager per site, in order."""
+    """The API, the scheduler, one volume manager and one backup service
+    per site, in order."""
     return ([Service(state_dir, "edgevol-api"),
              Service(state_dir, "edgevol-scheduler")]
-            + [Service(state_dir, "edgevol-volume", site) for site in sites])
+            + [Service(state_dir, binary, site) for binary in SITE_BINARIES
+               for site in sites])
 
 
 def volume_host(site):
@@ -133,6 +138,8 @@ def _expected(sites):
     for site in sites:
         expected["edgevol-volume-%s" % site] = ("edgevol-volume",
                                                 volume_host(site))
+        expected["edgevol-backup-%s" % site] = (
+            "edgevol-backup", "%s@%s" % (site, BACKUP_BACKEND))
     return expected
 
 

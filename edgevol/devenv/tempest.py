@@ -91,7 +91,7 @@ def render_conf(status, max_microversion, lock_path, image_id=None):
         "volume_size": "1",
     }
     conf["volume-feature-enabled"] = {
-        "backup": "false", "snapshot": "true", "clone": "true",
+        "backup": "true", "snapshot": "true", "clone": "true",
         "volume_revert": "true", "multi_backend": "false",
         "manage_volume": "false", "manage_snapshot": "false",
         "extend_attached_volume": "false",

@@ -10,6 +10,7 @@ import itertools
 from edgevol.policies import admin_actions
 from edgevol.policies import attachments
 from edgevol.policies import availability_zones
+from edgevol.policies import backups
 from edgevol.policies import base
 from edgevol.policies import default_types
 from edgevol.policies import hosts
@@ -45,4 +46,5 @@ def list_rules():
         qos_specs.list_rules(),
         volume_actions.list_rules(),
         hosts.list_rules(),
+        backups.list_rules(),
     ))

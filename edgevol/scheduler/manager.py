@@ -10,6 +10,7 @@ import time
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from edgevol.backup import redrive
 from edgevol import context as edgevol_context
 from edgevol.db import messages as db_messages
 from edgevol.db import volume_types as db_volume_types
@@ -38,7 +39,8 @@ class SchedulerManager:
         self.volume_services = service_state.VolumeServices(conf)
         self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
         self.reconciler = reconciler.Reconciler(
-            conf, self.volume_services, self.volume_rpc, self._schedule_row)
+            conf, self.volume_services, self.volume_rpc, self._schedule_row,
+            resend_backups=redrive.BackupRedrive(conf))
         # A scheduler that has just started knows no backend yet: requests
         # that arrive before the first capability reports wait for them
         # instead of failing with "no valid backend".

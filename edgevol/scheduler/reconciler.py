@@ -40,13 +40,18 @@ class Reconciler:
 
     :param schedule: ``schedule(context, volume)`` places an unplaced
         ``creating`` volume (the scheduler's own path).
+    :param resend_backups: ``resend_backups(context, stale_before)`` sends
+        stuck backup operations to their sites again
+        (``edgevol.backup.redrive``), or None.
     """
 
-    def __init__(self, conf, volume_services, volume_rpc, schedule):
+    def __init__(self, conf, volume_services, volume_rpc, schedule,
+                 resend_backups=None):
         self.conf = conf
         self.volume_services = volume_services
         self.volume_rpc = volume_rpc
         self.schedule = schedule
+        self.resend_backups = resend_backups
 
     def run_once(self, context):
         opts = self.conf.reconciler
@@ -57,6 +62,8 @@ class Reconciler:
             LOG.warning("Volume %s was never placed (a lost request); "
                         "placing it now", volume["id"])
             self.schedule(context, volume)
+        if self.resend_backups is not None:
+            self.resend_backups(context, stale)
         servers = {}
         for host in stale_rows.hosts_with_stale_rows(context, stale):
             servers.setdefault(BackendHost.parse(host).rpc_server, host)

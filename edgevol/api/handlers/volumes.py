@@ -9,6 +9,7 @@ from edgevol.api.schemas import parameter_types as types
 from edgevol.api.schemas import volumes as schemas
 from edgevol.api import validation
 from edgevol.api.views import volumes as views
+from edgevol.policies import backups as backup_rules
 from edgevol.policies import volumes as rules
 from edgevol import policy
 
@@ -16,6 +17,7 @@ from edgevol import policy
 CREATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.create),
     (mv.GROUP_VOLUME, schemas.create_v313),
+    (mv.VOLUME_CREATE_FROM_BACKUP, schemas.create_v347),
     (mv.SUPPORT_VOLUME_SCHEMA_CHANGES, schemas.create_v353))
 UPDATE_SCHEMA = validation.Versioned(
     (mv.BASE_VERSION, schemas.update),
@@ -50,10 +52,8 @@ _SORT_ALIASES = {"display_name": "name", "display_description": "description"}
 _UNSUPPORTED_SOURCES = (
     ("consistencygroup_id", "in a consistency group"),
     ("group_id", "in a volume group"),
-    ("backup_id", "from a backup"),
 )
-_SOURCE_SINCE = {"group_id": mv.GROUP_VOLUME,
-                 "backup_id": mv.VOLUME_CREATE_FROM_BACKUP}
+_SOURCE_SINCE = {"group_id": mv.GROUP_VOLUME}
 """Keys that are unknown (and ignored like any other) before a version."""
 
 
@@ -104,6 +104,11 @@ def create(req):
                                  "multiattach")
     if multiattach:
         policy.authorize(ctx, rules.MULTIATTACH, _own(req))
+    if (req.version >= mv.VOLUME_CREATE_FROM_BACKUP
+            and volume.get("backup_id")):
+        return Response(202, views.show(
+            req, _create_from_backup(req, volume),
+            visibility(req).without_extensions()))
     created = req.apis.volumes.create(
         ctx,
         # Optional for a clone: the source's size.
@@ -122,6 +127,25 @@ def create(req):
         multiattach=multiattach)
     return Response(202, views.show(req, created,
                                     visibility(req).without_extensions()))
+
+
+def _create_from_backup(req, volume):
+    """A volume holding a backup (3.47), in any zone; the other sources
+    may not be named with it."""
+    for other in ("snapshot_id", "source_volid", "imageRef", "image_id"):
+        if volume.get(other):
+            raise faults.BadRequest("A volume is made from one source: "
+                                    "backup_id cannot go with %s." % other)
+    policy.authorize(req.context, backup_rules.RESTORE, _own(req))
+    return req.apis.backups.create_volume(
+        req.context, volume["backup_id"],
+        size=(None if volume.get("size") is None else params.to_int(
+            volume["size"], "size", minimum=1, maximum=2 ** 31 - 1)),
+        name=_pick(volume, "name", "display_name"),
+        description=_pick(volume, "description", "display_description"),
+        availability_zone=volume.get("availability_zone") or None,
+        volume_type=volume.get("volume_type") or None,
+        metadata=volume.get("metadata") or None)
 
 
 def show(req):

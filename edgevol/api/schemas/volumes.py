@@ -28,12 +28,13 @@ create = {
                 "imageRef": types.optional_name,
                 "image_id": types.optional_name,
             },
-            # size may be null or left out with snapshot_id, source_volid
-            # or an image (then it is the source's size).
+            # size may be null or left out with snapshot_id, source_volid,
+            # an image or (3.47) a backup (then it is the source's size).
             "if": {"not": {"anyOf": [{"required": ["snapshot_id"]},
                                      {"required": ["source_volid"]},
                                      {"required": ["imageRef"]},
-                                     {"required": ["image_id"]}]}},
+                                     {"required": ["image_id"]},
+                                     {"required": ["backup_id"]}]}},
             "then": {"required": ["size"],
                      "properties": {"size": types.volume_size}},
             # Until 3.53 Cinder ignores keys it does not know (old clients
@@ -76,11 +77,14 @@ metadata = {
     "additionalProperties": False,
 }
 
+# 3.47: a volume from a backup.
+create_v347 = copy.deepcopy(create_v313)
+create_v347["properties"]["volume"]["properties"]["backup_id"] = (
+    types.optional_uuid)
+
 # 3.53: only documented keys (a typo is a 400, not a silently plain
 # volume), and an update must change something.
-create_v353 = copy.deepcopy(create_v313)
-create_v353["properties"]["volume"]["properties"]["backup_id"] = (
-    types.optional_uuid)
+create_v353 = copy.deepcopy(create_v347)
 create_v353["properties"]["volume"]["additionalProperties"] = False
 
 update_v353 = copy.deepcopy(update)

@@ -10,6 +10,7 @@ CINDER_BINARIES = {
     "edgevol-api": "cinder-api",
     "edgevol-scheduler": "cinder-scheduler",
     "edgevol-volume": "cinder-volume",
+    "edgevol-backup": "cinder-backup",
 }
 """The names the API shows for edgevol's processes (which keep their own
 names): clients, Tempest and operators' scripts filter services on

@@ -1,7 +1,7 @@
 """The whole of edgevol as separate processes, for functional tests.
 
-``Stack`` starts edgevol-api, edgevol-scheduler and one edgevol-volume per
-site against the test infrastructure that ``make test`` started (Ceph
+``Stack`` starts edgevol-api, edgevol-scheduler and one edgevol-volume and
+one edgevol-backup per site against the test infrastructure that ``make test`` started (Ceph
 sites, RabbitMQ, PostgreSQL; described by ``EDGEVOL_DEV_STATUS``). Each
 stack has its own database, API port and RabbitMQ exchange, so stacks of
 parallel test workers never see each other.
@@ -103,6 +103,7 @@ class Stack(fixtures.Fixture):
         self.start("edgevol-scheduler")
         for site in self.sites:
             self.start("edgevol-volume", site)
+            self.start("edgevol-backup", site)
         self.wait_until_ready()
 
     # --- configuration ---------------------------------------------------
@@ -117,6 +118,7 @@ class Stack(fixtures.Fixture):
                 # exchange: parallel stacks need topics of their own.
                 "scheduler_topic": "edgevol-scheduler-%s" % self.tag,
                 "volume_topic": "edgevol-volume-%s" % self.tag,
+                "backup_topic": "edgevol-backup-%s" % self.tag,
                 "control_exchange": "edgevol-test-%s" % self.tag,
                 "state_path": self.dir,
                 "enabled_sites": ",".join(self.sites),
@@ -192,9 +194,10 @@ class Stack(fixtures.Fixture):
 
     def stop_all(self):
         for name in list(self.processes):
-            binary, _, site = name.partition("-volume-")
-            if site:
-                self.stop("edgevol-volume", site)
+            for binary in ("edgevol-volume", "edgevol-backup"):
+                if name.startswith(binary + "-"):
+                    self.stop(binary, name[len(binary) + 1:])
+                    break
             else:
                 self.stop(name)
 
@@ -204,10 +207,13 @@ class Stack(fixtures.Fixture):
             return log_file.read()
 
     # --- readiness -------------------------------------------------------
-    def wait_until_ready(self, timeout=60):
+    def wait_until_ready(self, timeout=180):
         wait_for(self._api_healthy, timeout, what="the API to answer")
         wait_for(lambda: self.live_sites() >= set(self.sites), timeout,
                  what="volume services of %s" % self.sites)
+        wait_for(lambda: self.live_sites("edgevol-backup") >= set(
+            s for s in self.sites if self.is_started("edgevol-backup", s)),
+            timeout, what="backup services of %s" % self.sites)
         # One capability report reaches the scheduler within report_interval.
         time.sleep(1.5)
 
@@ -231,9 +237,9 @@ class Stack(fixtures.Fixture):
                     parts.append(log_file.read()[-3000:])
         return "\n".join(parts)
 
-    def live_sites(self):
+    def live_sites(self, binary="edgevol-volume"):
         rows = db_services.get_all(context.get_admin_context(),
-                                   binary="edgevol-volume")
+                                   binary=binary)
         return {row["availability_zone"] for row in rows
                 if service_state.is_up(_DownTime(self.service_down_time),
                                        row)}

@@ -35,6 +35,41 @@ def _text(renderable, width=160):
     return console.export_text()
 
 
+def _backup(**values):
+    row = {"id": "b1", "size": 2, "status": states.CREATING,
+           "source_site": "site1", "store_site": "central",
+           "restore_volume_id": None, "progress": None,
+           "created_at": T0, "updated_at": T0}
+    row.update(values)
+    return row
+
+
+class BackupTasksTest(testtools.TestCase):
+    def test_a_backup_runs_at_its_source_with_its_percent(self):
+        [task] = tasks.backup_tasks([_backup(progress=40)], {})
+        self.assertEqual(("backup", "site1", 40.0, 2 * GiB),
+                         (task.kind, task.site, task.percent,
+                          task.size_bytes))
+        self.assertEqual(0.8 * GiB, task.done_bytes)
+        self.assertIn("central", task.detail)
+
+    def test_a_restore_runs_at_its_target_volumes_site(self):
+        rows = [_backup(status=states.RESTORING, restore_volume_id="v9"),
+                _backup(id="b2", status=states.RESTORING,
+                        restore_volume_id="gone")]
+        first, second = tasks.backup_tasks(rows, {"v9": "site2"})
+        self.assertEqual(("restore", "site2", None),
+                         (first.kind, first.site, first.percent))
+        self.assertIn("into volume v9", first.detail)
+        # Its volume went meanwhile: shown where its data comes from.
+        self.assertEqual("central", second.site)
+
+    def test_settled_backups_are_not_tasks(self):
+        self.assertEqual([], tasks.backup_tasks(
+            [_backup(status=states.AVAILABLE), _backup(
+                status=states.DELETING)], {}))
+
+
 class VolumeTasksTest(testtools.TestCase):
     def test_a_flatten_has_a_percent_and_its_bytes(self):
         [task] = tasks.volume_tasks([_row(flatten_progress=25)])

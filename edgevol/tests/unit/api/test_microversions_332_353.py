@@ -129,12 +129,17 @@ class BeyondFakesTest(base.APITestCase):
         self.fault(self.call("PUT", path, {"volume": {}}, version="3.53"),
                    400)
 
-    def test_backup_id_refused_from_347(self):
+    def test_backup_id_is_a_source_from_347(self):
         backup = {"volume": {"size": 1, "backup_id":
                              "9b1c1d55-2f43-4a37-9d55-3c6fb2c1f2a1"}}
+        # Before 3.47 an unknown key, ignored as Cinder ignores it.
         self.call("POST", "/v3/volumes", backup, version="3.46", expect=202)
-        self.assertIn("backup", self.fault(self.call(
-            "POST", "/v3/volumes", backup, version="3.47"), 400))
+        two_sources = {"volume": dict(
+            backup["volume"], snapshot_id="9b1c1d55-2f43-4a37-9d55-"
+            "3c6fb2c1f2a2")}
+        self.assertIn("backup_id cannot go with snapshot_id", self.fault(
+            self.call("POST", "/v3/volumes", two_sources, version="3.47"),
+            400))
 
     def test_types_filtered_by_extra_specs_from_352(self):
         for name, value in (("fast", "ssd"), ("slow", "hdd")):

@@ -148,6 +148,27 @@ SNAPSHOT_CREATE = [{"snapshot": junk} for junk in (
 SNAPSHOT_UPDATE = [{"snapshot": junk} for junk in (
     None, [], {}, {"name": 1}, {"description": LONG},
     {"status": "available"})] + [{}]
+BACKUP_CREATE = [{"backup": junk} for junk in (
+    None, [], {}, {"volume_id": 1}, {"volume_id": U, "force": "maybe"},
+    {"volume_id": U, "incremental": "maybe"}, {"volume_id": U, "name": LONG},
+    {"volume_id": U, "metadata": {"k": 1}}, {"volume_id": U, "size": 1},
+    {"volume_id": U, "availability_zone": 1})] + [
+    {"backup": {"volume_id": U}, "x": 1}]
+BACKUP_UPDATE = [{"backup": junk} for junk in (
+    None, [], {}, {"name": 1}, {"description": LONG}, {"metadata": []},
+    {"status": "available"})] + [{}]
+BACKUP_RESTORE = [{}, {"restore": []}, {"restore": {"volume_id": 1}},
+                  {"restore": {"name": LONG}}, {"restore": {"x": 1}},
+                  {"restore": {}, "x": 1}]
+BACKUP_IMPORT = [{}, {"backup-record": None}, {"backup-record": {}},
+                 {"backup-record": {"backup_service": "s"}},
+                 {"backup-record": {"backup_service": 1, "backup_url": "u"}},
+                 {"backup-record": {"backup_service": "s", "backup_url": "u",
+                                    "x": 1}}]
+BACKUP_ACTION = [{}, {"os-nothing": None}, {"os-reset_status": None},
+                 {"os-reset_status": {}}, {"os-reset_status": {"status": 1}},
+                 {"os-reset_status": {"status": "error", "x": 1}},
+                 {"os-force_delete": None, "os-reset_status": {}}]
 
 TYPE_ACTION = [{}, {"addProjectAccess": None}, {"addProjectAccess": {}},
                {"addProjectAccess": {"project": ""}},
@@ -210,6 +231,10 @@ class SchemaTest(base.APITestCase):
             ("PUT", "/v3/os-quota-class-sets/default", QUOTA_CLASS),
             ("PUT", "/v3/os-services/freeze", FREEZE),
             ("PUT", "/v3/os-services/thaw", FREEZE),
+            ("POST", "/v3/backups", BACKUP_CREATE),
+            ("POST", "/v3/backups/%s/restore" % U, BACKUP_RESTORE),
+            ("POST", "/v3/backups/import_record", BACKUP_IMPORT),
+            ("POST", "/v3/backups/%s/action" % U, BACKUP_ACTION),
         ]
         # Routes that exist from a later microversion on: junk is checked
         # at "latest" only (before their version they are 404s).
@@ -223,6 +248,7 @@ class SchemaTest(base.APITestCase):
             ("PUT", "/v3/default-types/p1", DEFAULT_TYPE),
             ("POST", "/v3/volume-transfers", TRANSFER_CREATE),
             ("POST", "/v3/volume-transfers/%s/accept" % U, TRANSFER_ACCEPT),
+            ("PUT", "/v3/backups/%s" % U, BACKUP_UPDATE),
         ]
 
     def test_every_body_taking_route_is_covered(self):

@@ -1,0 +1,48 @@
+"""The RPC message bodies of backup operations, built from rows.
+
+Central code (the API, ``DatabaseResults.unfinished``, the reconciler)
+builds them; ``edgevol.backup.manager`` reads nothing else.
+"""
+
+from edgevol.drivers import rbd_snapshots
+from edgevol.drivers import rbd_volumes
+from edgevol.host import BackendHost
+
+CREATE = "create_backup"
+RESTORE = "restore_backup"
+DELETE = "delete_backup"
+
+
+def create_backup(backup, bases):
+    """``backup`` row, its volume's incremental ``bases``."""
+    snapshot_id = backup["snapshot_id"]
+    return {
+        "id": backup["id"], "volume_id": backup["volume_id"],
+        "volume_name": rbd_volumes.image_name(backup["volume_id"]),
+        "snapshot_name": (rbd_snapshots.snapshot_name(snapshot_id)
+                          if snapshot_id else None),
+        "parents": [base for base in bases if base["id"] != backup["id"]
+                    and base["source_snapshot"]],
+        "store_site": backup["store_site"],
+        "store_namespace": backup["source_site"],
+        "incremental": bool(backup["incremental_requested"]),
+    }
+
+
+def stored(backup):
+    """Where a backup is: what restores and deletes need of it."""
+    return {"id": backup["id"], "volume_id": backup["volume_id"],
+            "store_site": backup["store_site"],
+            "store_namespace": backup["source_site"],
+            "size": backup["size"]}
+
+
+def restore_target(backup, volume, is_new):
+    return {"volume_id": volume["id"],
+            "volume_name": rbd_volumes.image_name(volume["id"]),
+            "size": volume["size"], "is_new": is_new,
+            "original": volume["id"] == backup["volume_id"]}
+
+
+def site_of_volume(volume):
+    return BackendHost.parse(volume["host"]).site
