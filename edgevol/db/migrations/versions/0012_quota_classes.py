@@ -1,7 +1,7 @@
 """Quota classes (Cinder's os-quota-class-sets): the ``default`` class
 overrides the configured default limits of every project.
 
-Revision ID: 0011
+Revision ID: 0012
 Revises: 0001
 Create Date: 2026-12-07
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0011"
+revision = "0012"
 down_revision = "0001"
 branch_labels = ("quota_classes",)
 depends_on = None

@@ -1,6 +1,6 @@
 """Volume services may be frozen (Cinder's os-services freeze/thaw).
 
-Revision ID: 0010
+Revision ID: 0011
 Revises: 0001
 Create Date: 2026-12-07
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0010"
+revision = "0011"
 down_revision = "0001"
 branch_labels = ("service_frozen",)
 depends_on = None
