@@ -123,6 +123,10 @@ class ServiceNotFound(NotFound):
     message = "Service %(service)s could not be found."
 
 
+class HostNotFound(NotFound):
+    message = "Host %(host)s could not be found."
+
+
 class ComputeHostNotFound(NotFound):
     message = "Compute host %(name)s is not registered."
 

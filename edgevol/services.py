@@ -1,7 +1,10 @@
 """Services as operators see them: rows plus liveness."""
 
 from edgevol.db import services as db_services
+from edgevol import exception
 from edgevol import service_state
+
+VOLUME_BINARY = "edgevol-volume"
 
 
 class ServiceAPI:
@@ -14,6 +17,7 @@ class ServiceAPI:
                 "availability_zone": row["availability_zone"],
                 "disabled": row["disabled"],
                 "disabled_reason": row["disabled_reason"],
+                "frozen": row["frozen"],
                 # A volume service whose site's cluster does not answer
                 # serves nothing: it shows down, and says why.
                 "state": "up" if service_state.is_up(self.conf, row)
@@ -28,6 +32,18 @@ class ServiceAPI:
     def get_all(self, context, *, host=None, binary=None):
         return [self._view(row) for row in
                 db_services.get_all(context, host=host, binary=binary)]
+
+    def set_frozen(self, context, *, host, frozen):
+        """Freeze (thaw) a volume backend: no new volumes land there while
+        frozen; its existing volumes stay usable (Cinder's freeze_host).
+
+        :raises InvalidInput: no volume service has ``host`` (400, as in
+            Cinder), or it is already frozen (not frozen).
+        """
+        try:
+            db_services.set_frozen(context, host, VOLUME_BINARY, frozen)
+        except exception.ServiceNotFound as error:
+            raise exception.InvalidInput(reason=str(error)) from None
 
     def set_disabled(self, context, *, host, binary, disabled, reason=None):
         return self._view(db_services.set_disabled(

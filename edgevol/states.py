@@ -150,6 +150,18 @@ TRANSITIONS = {t.event: t for t in (
     # A multiattach volume loses one of several attachments.
     _t("detach_shared_done", STATUS, {RESERVED, ATTACHING, IN_USE},
        IN_USE),
+    # --- Cinder's legacy attach actions (edgevol.volume.legacy_attach) ---
+    # os-reserve: Cinder shows "attaching" at once; the attachment row is
+    # inserted as RESERVED in the same transaction (attach_reserve's rule
+    # for multiattach volumes).
+    _t("legacy_reserve", STATUS, {AVAILABLE}, ATTACHING),
+    _t("legacy_reserve_shared", STATUS, {AVAILABLE, ATTACHING, IN_USE},
+       ATTACHING),
+    # os-begin_detaching: the host is about to detach; os-roll_detaching
+    # gives the volume back to its attached host (only while an attachment
+    # is still attached; the guard is on the row).
+    _t("begin_detaching", STATUS, {IN_USE}, DETACHING),
+    _t("roll_detaching", STATUS, {DETACHING}, IN_USE),
     # --- extend and revert (edgevol.volume.resize_ops) ---
     # The API sets the new size with the claim; the manager grows the image.
     _t("extend", STATUS, {AVAILABLE}, EXTENDING),

@@ -41,6 +41,9 @@ class APIs(typing.NamedTuple):
     messages: typing.Any = None
     transfers: typing.Any = None
     qos_specs: typing.Any = None
+    legacy_attach: typing.Any = None
+    volume_hosts: typing.Any = None
+    scheduler_stats: typing.Any = None
     backups: typing.Any = None
 
 
@@ -51,10 +54,13 @@ def build_apis(conf):
     from edgevol import log_levels
     from edgevol import messages
     from edgevol import quota
+    from edgevol import scheduler_stats
     from edgevol import services
+    from edgevol import volume_hosts
     from edgevol.volume import api as volume_api
     from edgevol.volume import actions_api
     from edgevol.volume import attachments
+    from edgevol.volume import legacy_attach
     from edgevol.volume import qos_specs
     from edgevol.volume import snapshot_api
     from edgevol.volume import transfers
@@ -77,6 +83,11 @@ def build_apis(conf):
                 messages=messages.MessageAPI(),
                 transfers=transfers.TransferAPI(),
                 qos_specs=qos_specs.QoSSpecsAPI(),
+                legacy_attach=legacy_attach.LegacyAttachAPI(
+                    conf, volumes.volume_rpc),
+                volume_hosts=volume_hosts.VolumeHostAPI(conf),
+                scheduler_stats=scheduler_stats.SchedulerStatsAPI(
+                    conf, volumes.types, volumes.scheduler_rpc),
                 backups=backup_api.BackupAPI(conf, volumes))
 
 

@@ -57,7 +57,8 @@ changes resources edgevol does not serve):
 * 3.26 - n/a: replication of clusters.
 * 3.27 - Attachments API: ``/attachments`` create (reserve, with a
   connector also connect), update (connector), show, list, detail, delete.
-* 3.28 - n/a: pool filters.
+* 3.28 - ``GET /scheduler-stats/get_pools`` filters pools by ``name``;
+  another filter is a 400 (before, filters are ignored).
 * 3.29 - n/a: group snapshot pagination.
 * 3.30 - Snapshot lists sort by ``name`` (accepted at every version).
 * 3.31 - Filters of volume lists are checked: an unsupported one gives 400
@@ -67,7 +68,8 @@ changes resources edgevol does not serve):
 * 3.33 - ``GET /resource_filters``: the filters each list accepts.
 * 3.34 - Inexact filters: ``name~=abc`` matches names containing "abc"
   (volume, snapshot and attachment lists).
-* 3.35 - n/a: volume type filter of pools.
+* 3.35 - ``GET /scheduler-stats/get_pools`` filters by ``volume_type``:
+  the pools whose capabilities satisfy the type's extra specs.
 * 3.36 - The volume summary carries the volumes' ``metadata`` (key -> the
   values seen).
 * 3.37 - Backup lists sort by ``name``.
@@ -160,10 +162,12 @@ ETAGS = Version(3, 15)
 VOLUME_DETAIL_PROVIDER_ID = Version(3, 21)
 VOLUME_DELETE_FORCE = Version(3, 23)
 NEW_ATTACH = Version(3, 27)
+POOL_FILTER = Version(3, 28)
 RESOURCE_FILTER = Version(3, 31)
 LOG_LEVEL = Version(3, 32)
 RESOURCE_FILTER_CONFIG = Version(3, 33)
 LIKE_FILTER = Version(3, 34)
+POOL_TYPE_FILTER = Version(3, 35)
 VOLUME_SUMMARY_METADATA = Version(3, 36)
 LIMITS_ADMIN_FILTER = Version(3, 39)
 NEW_ATTACH_COMPLETION = Version(3, 44)

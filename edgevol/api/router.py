@@ -17,10 +17,13 @@ from edgevol.api.handlers import availability_zones
 from edgevol.api.handlers import compute_hosts
 from edgevol.api.handlers import default_types
 from edgevol.api.handlers import extensions
+from edgevol.api.handlers import hosts
 from edgevol.api.handlers import messages
 from edgevol.api.handlers import qos_specs
+from edgevol.api.handlers import quota_classes
 from edgevol.api.handlers import quotas
 from edgevol.api.handlers import resource_filters
+from edgevol.api.handlers import scheduler_stats
 from edgevol.api.handlers import services
 from edgevol.api.handlers import backups
 from edgevol.api.handlers import snapshot_metadata
@@ -97,6 +100,8 @@ ROUTES = {
     "/os-quota-sets/{project_id}": {"GET": quotas.show, "PUT": quotas.update,
                                     "DELETE": quotas.delete},
     "/os-quota-sets/{project_id}/defaults": {"GET": quotas.defaults},
+    "/os-quota-class-sets/{class_name}": {"GET": quota_classes.show,
+                                          "PUT": quota_classes.update},
     "/attachments": {"GET": attachments.index, "POST": attachments.create},
     "/attachments/detail": {"GET": attachments.detail},
     "/attachments/{attachment_id}": {"GET": attachments.show,
@@ -118,6 +123,10 @@ ROUTES = {
     "/qos-specs/{qos_id}/disassociate": {"GET": qos_specs.disassociate},
     "/qos-specs/{qos_id}/disassociate_all": {
         "GET": qos_specs.disassociate_all},
+    "/os-hosts": {"GET": hosts.index},
+    "/os-hosts/{host}": {"GET": hosts.show},
+    "/scheduler-stats/get_pools": {"GET": scheduler_stats.get_pools},
+    "/capabilities/{host}": {"GET": scheduler_stats.capabilities},
     "/messages": {"GET": messages.index},
     "/messages/{message_id}": {"GET": messages.show,
                                "DELETE": messages.delete},

@@ -40,21 +40,24 @@ def _volume(session, event, volume_id, values=None, where=(),
                                   guard_reason=guard_reason))
 
 
-def reserve(context, volume, values):
+def reserve(context, volume, values, legacy=False):
     """Reserve ``volume`` and insert its attachment (``reserved``).
 
     A multiattach volume may be reserved while attached elsewhere; any
     other only while ``available``.
     :param values: the attachment's columns (id, project, instance, mode).
+    :param legacy: Cinder's os-reserve, after which the volume shows
+        ``attaching`` rather than ``reserved``.
     :raises InvalidStatus: the volume may not be reserved now.
     """
+    event = "legacy_reserve" if legacy else "attach_reserve"
     now = transitions.utcnow()
     with db_session.writer(context) as session:
         if volume["multiattach"]:
-            _volume(session, "attach_reserve_shared", volume["id"],
+            _volume(session, event + "_shared", volume["id"],
                     where=(VOLUMES.c.multiattach == sa.true(),))
         else:
-            _volume(session, "attach_reserve", volume["id"])
+            _volume(session, event, volume["id"])
         return dict(session.execute(sa.insert(ATTACHMENTS).values(
             volume_id=volume["id"], attach_status=states.RESERVED,
             created_at=now, updated_at=now, deleted=False, **values)
@@ -97,12 +100,16 @@ def connect_failed(context, attachment):
         _volume(session, "attach_connect_failed", attachment["volume_id"])
 
 
-def complete(context, attachment):
-    """The host uses the volume: ``attached`` and ``in-use``."""
+def complete(context, attachment, values=None):
+    """The host uses the volume: ``attached`` and ``in-use``.
+
+    :param values: further attachment columns the host reports with it
+        (os-attach's instance and mode).
+    """
     with db_session.writer(context) as session:
         row = _attachment(
             session, "attachment_complete", attachment["id"],
-            values={"attach_time": transitions.utcnow()},
+            values=dict(values or {}, attach_time=transitions.utcnow()),
             where=(ATTACHMENTS.c.connection_info.is_not(None),))
         _volume(session, "attach_complete", attachment["volume_id"],
                 values={"attach_status": states.ATTACHED})
@@ -145,6 +152,35 @@ def finish_detach(context, attachment_id, volume_id):
             ATTACHMENTS.c.attach_status == states.ATTACHED))).scalar()
         if attached:
             _volume(session, "detach_shared_done", volume_id)
+
+
+def begin_detaching(context, volume_id):
+    """os-begin_detaching: an attached volume becomes ``detaching``."""
+    with db_session.writer(context) as session:
+        return _volume(session, "begin_detaching", volume_id)
+
+
+def roll_detaching(context, volume_id):
+    """os-roll_detaching: ``detaching`` back to ``in-use``, unless no
+    attachment is attached any more or one is really being detached."""
+    with db_session.writer(context) as session:
+        return _volume(
+            session, "roll_detaching", volume_id,
+            where=(_live(volume_id,
+                         ATTACHMENTS.c.attach_status == states.ATTACHED),
+                   ~_live(volume_id,
+                          ATTACHMENTS.c.attach_status == states.DETACHING)),
+            guard_reason="volume %s has no attachment to roll back to, or "
+            "one is being detached" % volume_id)
+
+
+def was_attachment_of(context, attachment_id, volume_id):
+    """True when ``attachment_id`` is a removed attachment of the volume."""
+    with db_session.reader(context) as session:
+        return session.execute(sa.select(sa.exists().where(
+            ATTACHMENTS.c.id == attachment_id,
+            ATTACHMENTS.c.volume_id == volume_id,
+            ATTACHMENTS.c.deleted == sa.true()))).scalar()
 
 
 def get(context, attachment_id, project_id=None):

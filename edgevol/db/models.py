@@ -180,10 +180,26 @@ class Service(Base):
     availability_zone = sa.Column(sa.String(255))
     disabled = sa.Column(sa.Boolean, nullable=False, default=False)
     disabled_reason = sa.Column(sa.String(255))
+    # Frozen by an administrator (revision 0010): disabled with reason
+    # "frozen" too, so no new volume lands there; thaw undoes both.
+    frozen = sa.Column(sa.Boolean, nullable=False, default=False,
+                       server_default=sa.false())
     report_count = sa.Column(sa.Integer, nullable=False, default=0)
     capabilities = sa.Column(sa.JSON)
     heartbeat_at = sa.Column(sa.DateTime)
     created_at, updated_at = _timestamps()
+
+
+class QuotaClass(Base):
+    """A limit of a quota class (revision 0011); the ``default`` class's
+    override the configured defaults of every project."""
+
+    __tablename__ = "quota_classes"
+    __table_args__ = (sa.UniqueConstraint("class_name", "resource"),)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    class_name = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(64), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)
 
 
 class Quota(Base):

@@ -13,6 +13,11 @@ from edgevol import exception
 
 QUOTAS = models.Quota.__table__
 USAGES = models.QuotaUsage.__table__
+CLASSES = models.QuotaClass.__table__
+
+DEFAULT_CLASS = "default"
+"""The quota class whose limits every project gets unless it has its own
+(Cinder's); other classes are stored and shown, and apply to nobody."""
 
 _defaults = {}
 
@@ -23,12 +28,50 @@ def set_defaults(defaults):
     _defaults.update(defaults)
 
 
-def defaults():
-    return dict(_defaults)
+def class_limits(session, class_name):
+    """The limits a quota class sets ({resource: limit}; only its own)."""
+    return dict(session.execute(
+        sa.select(CLASSES.c.resource, CLASSES.c.hard_limit)
+        .where(CLASSES.c.class_name == class_name)).all())
+
+
+def _class_defaults(session):
+    """The configured defaults, overridden by the ``default`` class."""
+    return dict(_defaults, **class_limits(session, DEFAULT_CLASS))
+
+
+def defaults(context):
+    """The limits of a project that has none of its own."""
+    with db_session.reader(context) as session:
+        return _class_defaults(session)
+
+
+def get_class(context, class_name):
+    """A quota class's limits, the defaults where it sets none."""
+    with db_session.reader(context) as session:
+        return dict(_class_defaults(session),
+                    **class_limits(session, class_name))
+
+
+def set_class_limits(context, class_name, values):
+    """Set limits of a quota class; returns the class with the defaults
+    filled in."""
+    with db_session.writer(context) as session:
+        for resource, limit in values.items():
+            updated = session.execute(
+                sa.update(CLASSES).where(CLASSES.c.class_name == class_name,
+                                         CLASSES.c.resource == resource)
+                .values(hard_limit=limit))
+            if updated.rowcount == 0:
+                session.execute(sa.insert(CLASSES).values(
+                    class_name=class_name, resource=resource,
+                    hard_limit=limit))
+        return dict(_class_defaults(session),
+                    **class_limits(session, class_name))
 
 
 def _limits(session, project_id):
-    limits = dict(_defaults)
+    limits = _class_defaults(session)
     limits.update(session.execute(
         sa.select(QUOTAS.c.resource, QUOTAS.c.hard_limit)
         .where(QUOTAS.c.project_id == project_id)).all())
@@ -103,7 +146,12 @@ def _try_charge(session, project_id, resource, delta):
                     .where(QUOTAS.c.project_id == project_id,
                            QUOTAS.c.resource == resource)
                     .scalar_subquery())
-        limit = sa.func.coalesce(override, _defaults.get(resource, -1))
+        class_default = (sa.select(CLASSES.c.hard_limit)
+                         .where(CLASSES.c.class_name == DEFAULT_CLASS,
+                                CLASSES.c.resource == resource)
+                         .scalar_subquery())
+        limit = sa.func.coalesce(override, class_default,
+                                 _defaults.get(resource, -1))
         statement = statement.where(sa.or_(
             limit < 0, USAGES.c.in_use + delta <= limit))
     # Usage never goes below zero, even if a release is replayed.

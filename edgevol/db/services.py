@@ -80,6 +80,40 @@ def set_disabled(context, host, binary, disabled, reason):
         return dict(row)
 
 
+FROZEN_REASON = "frozen"
+"""Cinder's ``disabled_reason`` of a frozen service."""
+
+
+def set_frozen(context, host, binary, frozen):
+    """Freeze (or thaw) the services of ``host`` (``site`` or
+    ``site@backend``) running ``binary``: frozen and disabled (reason
+    ``frozen``), or neither, in one statement.
+
+    :raises ServiceNotFound: no such service.
+    :raises InvalidInput: already frozen (or not frozen), as in Cinder.
+    """
+    matching = sa.or_(SERVICES.c.host == host,
+                      SERVICES.c.host.startswith(host + "@",
+                                                 autoescape=True))
+    with db_session.writer(context) as session:
+        rows = session.execute(
+            sa.update(SERVICES)
+            .where(matching, SERVICES.c.binary == binary,
+                   SERVICES.c.frozen == (not frozen))
+            .values(frozen=frozen, disabled=frozen,
+                    disabled_reason=FROZEN_REASON if frozen else None,
+                    updated_at=transitions.utcnow())
+            .returning(*SERVICES.c)).mappings().all()
+        if rows:
+            return [dict(row) for row in rows]
+        exists = session.execute(sa.select(sa.exists().where(
+            matching, SERVICES.c.binary == binary))).scalar()
+    if not exists:
+        raise exception.ServiceNotFound(service="%s on %s" % (binary, host))
+    raise exception.InvalidInput(reason="Host is already Frozen." if frozen
+                                 else "Host is NOT Frozen.")
+
+
 def delete(context, host, binary):
     with db_session.writer(context) as session:
         result = session.execute(sa.delete(SERVICES).where(

@@ -13,6 +13,7 @@ from edgevol.policies import availability_zones
 from edgevol.policies import backups
 from edgevol.policies import base
 from edgevol.policies import default_types
+from edgevol.policies import hosts
 from edgevol.policies import images
 from edgevol.policies import messages
 from edgevol.policies import qos_specs
@@ -21,6 +22,7 @@ from edgevol.policies import services
 from edgevol.policies import snapshots
 from edgevol.policies import transfers
 from edgevol.policies import volume_type_access
+from edgevol.policies import volume_actions
 from edgevol.policies import volume_types
 from edgevol.policies import volumes
 
@@ -42,5 +44,7 @@ def list_rules():
         messages.list_rules(),
         transfers.list_rules(),
         qos_specs.list_rules(),
+        volume_actions.list_rules(),
+        hosts.list_rules(),
         backups.list_rules(),
     ))

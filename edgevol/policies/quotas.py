@@ -1,4 +1,4 @@
-"""Quota set and limits rules."""
+"""Quota set, quota class and limits rules."""
 
 from edgevol.policies import base
 
@@ -6,6 +6,7 @@ SHOW = "volume_extension:quotas:show"
 UPDATE = "volume_extension:quotas:update"
 DELETE = "volume_extension:quotas:delete"
 USED_LIMITS = "limits_extension:used_limits"
+QUOTA_CLASSES = "volume_extension:quota_classes"
 
 _ONE = "/os-quota-sets/{project_id}"
 
@@ -19,6 +20,11 @@ rules = [
     base.documented(DELETE, base.ADMIN,
                     "Reset a project's quotas to the defaults.",
                     [("DELETE", _ONE)]),
+    base.documented(QUOTA_CLASSES, base.ADMIN,
+                    "Show and change quota classes (the default class sets "
+                    "every project's default limits).",
+                    [("GET", "/os-quota-class-sets/{class_name}"),
+                     ("PUT", "/os-quota-class-sets/{class_name}")]),
     base.documented(USED_LIMITS, base.ADMIN_OR_OWNER,
                     "Show the caller's limits and usage.",
                     [("GET", "/limits")]),

@@ -110,6 +110,14 @@ class SchedulerManager:
         self.host_manager.update_capabilities(host, availability_zone,
                                               capabilities, timestamp)
 
+    def get_pools(self, context):
+        self._capabilities_known.wait(self._report_wait())
+        return [{"name": str(state.host),
+                 "availability_zone": state.availability_zone,
+                 "capabilities": state.capabilities,
+                 "updated": state.updated_at}
+                for state in self.host_manager.backends(self._is_up)]
+
     def _is_up(self, host):
         return self.volume_services.is_up(BackendHost.parse(host).rpc_server)
 

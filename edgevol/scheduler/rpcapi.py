@@ -3,11 +3,12 @@
 Version history (bump the minor for additions, the major for breaks):
 
 * 1.0 - create_volume, update_service_capabilities
+* 1.1 - get_pools (a call)
 """
 
 from edgevol import rpc
 
-RPC_VERSION = "1.0"
+RPC_VERSION = "1.1"
 
 
 class SchedulerRPCClient:
@@ -36,3 +37,14 @@ class SchedulerRPCClient:
             context, "update_service_capabilities", host=host,
             availability_zone=availability_zone, capabilities=capabilities,
             timestamp=timestamp)
+
+    def get_pools(self, context):
+        """Every live backend's pool as the scheduler knows it (a call).
+
+        :returns: ``[{"name": "site@backend#pool", "availability_zone",
+            "capabilities": {...}, "updated": seconds since the epoch}]``
+            ordered by name.
+        :raises MessagingTimeout: no answer within ``rpc_call_timeout``.
+        """
+        return self._client.prepare(version="1.1").call(context,
+                                                        "get_pools")

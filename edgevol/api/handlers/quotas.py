@@ -38,7 +38,8 @@ def defaults(req):
     """GET /os-quota-sets/{project_id}/defaults -> 200."""
     policy.authorize(req.context, rules.SHOW, _target(req))
     return Response(200, views.quota_set(req.urlargs["project_id"],
-                                         req.apis.quotas.get_defaults()))
+                                         req.apis.quotas.get_defaults(
+                                             req.context)))
 
 
 def _check_not_below_usage(req, project_id, limits):

@@ -8,6 +8,7 @@ from edgevol.api.request import Response
 from edgevol.api.schemas import services as schemas
 from edgevol.api import validation
 from edgevol.api.views import services as views
+from edgevol.policies import hosts as rules_hosts
 from edgevol.policies import services as rules
 from edgevol import policy
 
@@ -21,6 +22,8 @@ ACTIONS = {
                            True, "disabled", True),
 }
 
+
+FREEZE_SCHEMA = validation.Schema(schemas.freeze_thaw)
 
 LOG_ACTIONS = {"set-log": log_levels.set_log, "get-log": log_levels.get_log}
 """From 3.32; before, they are unknown actions (404)."""
@@ -41,13 +44,16 @@ def index(req):
 
 
 def update(req):
-    """PUT /os-services/{enable|disable|disable-log-reason} (admin) -> 200.
+    """PUT /os-services/{enable|disable|disable-log-reason|freeze|thaw}
+    (admin) -> 200.
 
     404 for other actions and for an unknown host/binary pair.
     """
     action = req.urlargs["action"]
     if action in LOG_ACTIONS and req.version >= mv.LOG_LEVEL:
         return LOG_ACTIONS[action](req)
+    if action in ("freeze", "thaw"):
+        return _freeze_thaw(req, action == "freeze")
     if action not in ACTIONS:
         raise faults.NotFound("Unknown action %s; valid: %s." %
                               (action, ", ".join(sorted(ACTIONS))))
@@ -61,3 +67,19 @@ def update(req):
         disabled=disabled,
         reason=body.get("disabled_reason", "").strip() or None)
     return Response(200, views.update(body, service, status, with_reason))
+
+
+def _freeze_thaw(req, frozen):
+    """PUT /os-services/freeze or thaw (admin) -> 200 without a body.
+
+    A frozen volume backend takes no new volume (it shows disabled, reason
+    ``frozen``); its volumes stay usable. 400 a host no volume service
+    has, or one already frozen (thawed).
+    """
+    policy.authorize(req.context, rules_hosts.FREEZE if frozen
+                     else rules_hosts.THAW, common.own_target(req))
+    body = req.json_body()
+    FREEZE_SCHEMA.validate(body)
+    req.apis.services.set_frozen(req.context, host=body["host"],
+                                 frozen=frozen)
+    return Response(200)

@@ -1,5 +1,5 @@
-"""Request bodies of PUT /os-services/{enable,disable,disable-log-reason}
-and (3.32) set-log and get-log."""
+"""Request bodies of PUT /os-services/{enable,disable,disable-log-reason},
+freeze and thaw, and (3.32) set-log and get-log."""
 
 from edgevol.api.schemas import parameter_types as types
 
@@ -47,5 +47,15 @@ set_log = {
 get_log = {
     "type": "object",
     "properties": dict(_log_filters),
+    "additionalProperties": False,
+}
+
+
+freeze_thaw = {
+    "type": "object",
+    # Cinder's ``cluster`` (3.26) names a cluster of services; edgevol runs
+    # none, so a backend is named by its host.
+    "properties": {"host": _text},
+    "required": ["host"],
     "additionalProperties": False,
 }

@@ -37,6 +37,16 @@ EXTENSIONS = (
     ("VolumeImageMetadata", "os-vol-image-meta",
      "Show image metadata associated with the volume.",
      "2012-12-07T00:00:00+00:00"),
+    ("VolumeActions", "os-volume-actions", "Enable volume actions.",
+     "2012-05-31T00:00:00+00:00"),
+    ("Hosts", "os-hosts", "Admin-only host administration.",
+     "2011-06-29T00:00:00+00:00"),
+    ("QuotaClasses", "os-quota-class-sets",
+     "Quota classes management support.", "2012-03-12T00:00:00+00:00"),
+    ("SchedulerStats", "scheduler-stats", "Scheduler stats support.",
+     "2014-09-07T00:00:00+00:00"),
+    ("Capabilities", "capabilities", "Capabilities support.",
+     "2015-08-31T00:00:00+00:00"),
     ("VolumeFlattenAttribute", "os-vol-flatten-attr",
      "edgevol: a deep clone still copying its parents' data in the "
      "background shows how far it got (os-vol-flatten-attr:progress, "

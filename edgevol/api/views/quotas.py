@@ -18,6 +18,14 @@ def quota_set(project_id, values):
     return {"quota_set": body}
 
 
+def quota_class_set(class_name, values):
+    """Cinder's shape: ``id`` is the class's name (shown, not updated)."""
+    body = dict(values)
+    if class_name is not None:
+        body["id"] = class_name
+    return {"quota_class_set": body}
+
+
 def limits(usage):
     """``usage``: {resource: {"limit", "in_use", ...}} of one project."""
     absolute = {}

@@ -45,11 +45,16 @@ def scheduler_zone(conf):
     return CINDER_DEFAULT_ZONE
 
 
+def shown_zone(req, service):
+    """A service's zone; the scheduler's is ``scheduler_zone``."""
+    return service["availability_zone"] or scheduler_zone(req.conf)
+
+
 def detail(req, service):
     body = {
         "binary": shown_binary(service["binary"]),
         "host": service["host"],
-        "zone": service["availability_zone"] or scheduler_zone(req.conf),
+        "zone": shown_zone(req, service),
         "status": "disabled" if service["disabled"] else "enabled",
         "state": service["state"],
         "updated_at": common.isotime(service["updated_at"]),
@@ -57,10 +62,11 @@ def detail(req, service):
     }
     if service["binary"] == VOLUME_BINARY:
         # Cinder's replication fields of volume services; edgevol sites
-        # do not replicate (each site is its own cluster and zone).
+        # do not replicate (each site is its own cluster and zone), but
+        # may be frozen (os-services freeze).
         body["replication_status"] = "not-capable"
         body["active_backend_id"] = None
-        body["frozen"] = False
+        body["frozen"] = service["frozen"]
     if req.version >= mv.CLUSTER_SUPPORT:
         # No service runs in a cluster.
         body["cluster"] = None

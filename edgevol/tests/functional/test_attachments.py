@@ -30,7 +30,9 @@ def connector(host):
             "os_type": "linux", "multipath": False}
 
 
-class AttachmentsTest(test_stack.StackTestCase):
+class AttachStackTestCase(test_stack.StackTestCase):
+    """A stack with one registered compute host per zone."""
+
     stack_options = {"DEFAULT": {"rpc_call_timeout": "5"}}
 
     @classmethod
@@ -54,6 +56,8 @@ class AttachmentsTest(test_stack.StackTestCase):
         return self.api.post("/attachments", {"attachment": {
             "volume_uuid": volume_id, "connector": connector(host)}})
 
+
+class AttachmentsTest(AttachStackTestCase):
     def cinder(self, *args):
         return test_clients.run(
             os.path.join(test_clients.BIN_DIR, "cinder"), "--os-auth-type",

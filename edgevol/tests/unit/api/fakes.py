@@ -254,7 +254,7 @@ class FakeServiceAPI:
             {"id": 2, "binary": "edgevol-volume", "host": "site1@rbd",
              "availability_zone": "site1", "disabled": False,
              "disabled_reason": None, "state": "up", "updated_at": NOW,
-             "backend_state": "up"},
+             "backend_state": "up", "frozen": False},
         ]
 
     def get_all(self, ctx, *, host=None, binary=None):
@@ -281,7 +281,7 @@ class FakeQuotaAPI:
         self.volumes = volumes
         self.limits = {}
 
-    def get_defaults(self):
+    def get_defaults(self, ctx):
         return dict(self.DEFAULTS)
 
     def get(self, ctx, project_id, *, usage=False):

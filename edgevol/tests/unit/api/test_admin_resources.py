@@ -73,7 +73,8 @@ class ServicesTest(base.APITestCase):
         self.fault(self.call("PUT", "/v3/os-services/disable", {
             "host": "nowhere", "binary": "edgevol-volume"},
             token=base.ADMIN), 404)
-        self.fault(self.call("PUT", "/v3/os-services/freeze", {
+        # Replication failover: edgevol sites do not replicate.
+        self.fault(self.call("PUT", "/v3/os-services/failover", {
             "host": "site1@rbd"}, token=base.ADMIN), 404)
 
 

@@ -18,7 +18,10 @@ def connector(host):
             "os_type": "linux", "multipath": False}
 
 
-class AttachmentsTest(base.APITestCase):
+class AttachStack(base.APITestCase):
+    """The in-process stack with two registered compute hosts, one per
+    zone, for attach stories."""
+
     def setUp(self):
         super().setUp()
         services = self.useFixture(in_process.InProcessServices())
@@ -48,6 +51,8 @@ class AttachmentsTest(base.APITestCase):
             volume_uuid=volume_id, connector=connector(host), **extra)},
             version=version)
 
+
+class AttachmentsTest(AttachStack):
     def test_compute_hosts_are_admin_only(self):
         hosts = self.call("GET", "/v3/os-compute-hosts", token=base.ADMIN,
                           expect=200).json["compute_hosts"]

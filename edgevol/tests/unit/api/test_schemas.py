@@ -88,7 +88,23 @@ ATTACHMENT_UPDATE = [{}, {"attachment": {}},
                      {"attachment": {"connector": {}, "x": 1}}]
 ATTACHMENT_ACTION = [{}, {"os-complete": 1}, {"os-detach": None},
                      {"os-complete": None, "x": 1}]
+QUOTA_CLASS = [{"quota_class_set": junk} for junk in (
+    None, [], {"volumes": -2}, {"volumes": "x"}, {"volumes_gold": 1},
+    {"id": "default"})] + [{"quota_set": {}}]
+FREEZE = [{}, {"host": ""}, {"host": 1}, {"host": "site1", "x": 1},
+          {"cluster": "c"}]
 VOLUME_ACTION = [{}, {"os-nothing": None},
+                 {"os-attach": {"mountpoint": "/dev/vdb"}},
+                 {"os-attach": {"host_name": "h", "mountpoint": ""}},
+                 {"os-attach": {"instance_uuid": "x", "mountpoint": "/v"}},
+                 {"os-detach": {"attachment_id": "x"}},
+                 {"os-initialize_connection": {}},
+                 {"os-initialize_connection": {"connector": 1}},
+                 {"os-terminate_connection": {"connector": 1}},
+                 {"os-set_image_metadata": {"metadata": {"k": 1}}},
+                 {"os-set_image_metadata": {}},
+                 {"os-unset_image_metadata": {"key": ""}},
+                 {"os-show_image_metadata": None, "x": 1},
                  {"os-force_detach": {"attachment_id": "x"}},
                  {"os-force_detach": {"x": 1}},
                  {"os-force_detach": None, "os-extend": {}},
@@ -212,6 +228,9 @@ class SchemaTest(base.APITestCase):
             ("POST", "/v3/qos-specs", QOS_CREATE),
             ("PUT", "/v3/qos-specs/%s" % U, QOS_KEYS),
             ("PUT", "/v3/qos-specs/%s/delete_keys" % U, QOS_DELETE_KEYS),
+            ("PUT", "/v3/os-quota-class-sets/default", QUOTA_CLASS),
+            ("PUT", "/v3/os-services/freeze", FREEZE),
+            ("PUT", "/v3/os-services/thaw", FREEZE),
             ("POST", "/v3/backups", BACKUP_CREATE),
             ("POST", "/v3/backups/%s/restore" % U, BACKUP_RESTORE),
             ("POST", "/v3/backups/import_record", BACKUP_IMPORT),
