@@ -13,6 +13,7 @@ import concurrent.futures
 import json
 import os
 import signal
+import subprocess
 
 from edgevol.tests.functional import rbd_data
 from edgevol.tests.functional import stack as stack_fixture
@@ -376,5 +377,51 @@ class BackupRestartTest(BackupTestCase):
                           192 * MiB))
         self.delete_volume(restored)
         self.delete_backup(backup)
+        self.delete_volume(source)
+        self.assert_clean()
+
+
+class BackupVerifyTest(BackupTestCase):
+    def manage(self, *args):
+        return subprocess.run(
+            [os.path.join(test_clients.BIN_DIR, "edgevol-manage"),
+             "--config-file", self.stack.config_file] + list(args),
+            capture_output=True, text=True, timeout=120)
+
+    def test_a_flipped_byte_is_found_by_verify_and_fails_the_restore(self):
+        source = self.volume("site1")["id"]
+        self.write_point(source, 1)
+        response = self.api.post("/backups", {"backup": {
+            "volume_id": source}})
+        self.assertEqual(202, response.status_code, response.text)
+        backup_id = response.json()["backup"]["id"]
+        self.ids.append(backup_id)
+        self.wait_backup(backup_id)
+        sound = self.manage("backup", "verify", backup_id)
+        self.assertEqual(0, sound.returncode, sound.stderr)
+        self.assertIn("is sound", sound.stdout)
+        # One byte of the first data object, flipped in the store.
+        import rbd
+        with test_stack.admin_ioctx(self.stack.site_info("central"),
+                                    "backups") as ioctx:
+            ioctx.set_namespace("site1")
+            with rbd.Image(ioctx, "volume-%s.backups" % source) as image:
+                data_object = "%s.%016x" % (image.block_name_prefix(), 0)
+            byte = ioctx.read(data_object, 1, 100)
+            ioctx.write(data_object, bytes([byte[0] ^ 0xFF]), 100)
+        corrupt = self.manage("backup", "verify", backup_id)
+        self.assertEqual(1, corrupt.returncode, corrupt.stdout)
+        self.assertIn("CORRUPT: 1 chunk(s)", corrupt.stdout)
+        response = self.api.post("/volumes", {"volume": {
+            "backup_id": backup_id, "availability_zone": "site2"}})
+        self.assertEqual(202, response.status_code, response.text)
+        restored = response.json()["volume"]["id"]
+        self.ids.append(restored)
+        self.api.wait_volume(restored, {"error_restoring", "error"},
+                             timeout=120)
+        shown = self.wait_backup(backup_id)
+        self.assertIn("differ", shown["fail_reason"] or "")
+        self.delete_volume(restored)
+        self.delete_backup(backup_id)
         self.delete_volume(source)
         self.assert_clean()
