@@ -35,8 +35,8 @@ class LogLevelsTest(test_stack.StackTestCase):
         for levels in volume.values():
             self.assertEqual("DEBUG", levels["edgevol.volume.manager"])
         every = self.levels(prefix="edgevol.scheduler.manager")
-        self.assertEqual({"cinder-api", "cinder-scheduler",
-                          "cinder-volume"}, {b for b, _ in every})
+        self.assertEqual({"cinder-api", "cinder-scheduler", "cinder-volume",
+                          "cinder-backup"}, {b for b, _ in every})
         for (binary, _), levels in every.items():
             if binary == "cinder-scheduler":
                 self.assertNotEqual(
