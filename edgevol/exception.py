@@ -186,6 +186,19 @@ class VolumeTypeExists(Conflict):
     message = "Volume type with name %(name)s already exists."
 
 
+class VolumeTypeEncryptionExists(Invalid):
+    message = "Volume type encryption for type %(type_id)s already exists."
+
+
+class VolumeTypeEncryptionNotFound(NotFound):
+    message = "Volume type encryption for type %(type_id)s does not exist."
+
+
+class VolumeTypeEncryptionInUse(Invalid):
+    message = ("Cannot %(action)s encryption specs. Volume type "
+               "%(type_id)s in use.")
+
+
 class VolumeTypeInUse(Conflict):
     message = "Volume type %(type_id)s is in use by volumes."
 

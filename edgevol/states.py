@@ -187,6 +187,11 @@ TRANSITIONS = {t.event: t for t in (
     # Claimed with the volume's "revert", so it cannot go meanwhile.
     _t("snapshot_restore", STATUS, {AVAILABLE}, RESTORING),
     _t("snapshot_restore_done", STATUS, {RESTORING}, AVAILABLE),
+    # --- retype in place (edgevol.volume.retype) ---
+    # The volume's backend satisfies the new type: only the type changes,
+    # in the same guarded statement; the status stays.
+    _t("retype", STATUS, {AVAILABLE}, AVAILABLE),
+    _t("retype_attached", STATUS, {IN_USE}, IN_USE),
     # --- volume to image (edgevol.volume.image_upload) ---
     _t("upload", STATUS, {AVAILABLE}, UPLOADING),
     # Done, or failed with the volume unchanged (the reason says why).

@@ -30,6 +30,7 @@ from edgevol.api.handlers import snapshot_metadata
 from edgevol.api.handlers import snapshots
 from edgevol.api.handlers import transfers
 from edgevol.api.handlers import type_access
+from edgevol.api.handlers import type_encryption
 from edgevol.api.handlers import volume_actions
 from edgevol.api.handlers import volume_metadata
 from edgevol.api.handlers import volume_types
@@ -82,6 +83,13 @@ ROUTES = {
                          "PUT": volume_types.update,
                          "DELETE": volume_types.delete},
     "/types/{type_id}/action": {"POST": type_access.action},
+    "/types/{type_id}/encryption": {"GET": type_encryption.show,
+                                    "POST": type_encryption.create},
+    # {key}: a key of the spec to GET, the encryption id to PUT or DELETE
+    # (Cinder's one URL for both).
+    "/types/{type_id}/encryption/{key}": {
+        "GET": type_encryption.show_item, "PUT": type_encryption.update,
+        "DELETE": type_encryption.delete},
     "/types/{type_id}/os-volume-type-access": {"GET": type_access.index},
     "/types/{type_id}/extra_specs": {
         "GET": volume_types.extra_specs_index,

@@ -293,6 +293,7 @@ class BackupAPI:
         vtype = (self.volume_api.types.get(context, volume_type)
                  if volume_type else
                  self.volume_api.types.get_default(context))
+        self.volume_api.type_encryption.refuse_encrypted(context, vtype)
         site = self._site_of_zone(zone)
         self._require_service(site, "restore the backup")
         group = site_conf.register_opts(self.conf, site)

@@ -33,6 +33,28 @@ class VolumeType(Base):
     qos_specs_id = sa.Column(sa.String(36))
 
 
+class VolumeTypeEncryption(Base):
+    """A volume type's encryption (Cinder's ``encryption`` table and
+    ``/types/{id}/encryption``): soft-deleted, at most one live row per
+    type (the partial unique index of revision 0013)."""
+
+    __tablename__ = "encryption"
+    __table_args__ = (
+        sa.Index("ix_encryption_live_type", "volume_type_id", unique=True,
+                 sqlite_where=sa.text("deleted = 0"),
+                 postgresql_where=sa.text("NOT deleted")),
+    )
+    encryption_id = sa.Column(sa.String(36), primary_key=True)
+    volume_type_id = sa.Column(sa.String(36), nullable=False)
+    provider = sa.Column(sa.String(255), nullable=False)
+    cipher = sa.Column(sa.String(255))
+    key_size = sa.Column(sa.Integer)
+    control_location = sa.Column(sa.String(16), nullable=False)
+    created_at, updated_at = _timestamps()
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
 class VolumeTypeExtraSpec(Base):
     __tablename__ = "volume_type_extra_specs"
     __table_args__ = (sa.UniqueConstraint("volume_type_id", "key"),)

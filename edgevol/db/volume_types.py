@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from oslo_db import exception as db_exc
 
 from edgevol.db import default_types
+from edgevol.db import encryption_types
 from edgevol.db import models
 from edgevol.db import session as db_session
 from edgevol.db import transitions
@@ -124,6 +125,7 @@ def delete(context, type_id):
         session.execute(sa.delete(SPECS).where(
             SPECS.c.volume_type_id == row["id"]))
         type_access.remove_all(session, row["id"])
+        encryption_types.delete_with_type(session, row["id"])
 
 
 def set_extra_specs(context, type_id, specs):

@@ -21,6 +21,7 @@ from edgevol.policies import quotas
 from edgevol.policies import services
 from edgevol.policies import snapshots
 from edgevol.policies import transfers
+from edgevol.policies import type_encryption
 from edgevol.policies import volume_type_access
 from edgevol.policies import volume_actions
 from edgevol.policies import volume_types
@@ -33,6 +34,7 @@ def list_rules():
         volumes.list_rules(),
         volume_types.list_rules(),
         volume_type_access.list_rules(),
+        type_encryption.list_rules(),
         default_types.list_rules(),
         availability_zones.list_rules(),
         services.list_rules(),

@@ -10,6 +10,7 @@ GET_ALL_TENANTS = "volume:get_all_tenants"
 UPDATE = "volume:update"
 DELETE = "volume:delete"
 FORCE_DELETE = "volume:force_delete"
+RETYPE = "volume:retype"
 GET_METADATA = "volume:get_volume_metadata"
 CREATE_METADATA = "volume:create_volume_metadata"
 UPDATE_METADATA = "volume:update_volume_metadata"
@@ -31,6 +32,9 @@ rules = [
           "Create a volume that may be attached to several servers.",
           [("POST", "/volumes")]),
     _rule(GET, base.ADMIN_OR_OWNER, "Show a volume.", [("GET", _ONE)]),
+    _rule(RETYPE, base.ADMIN_OR_OWNER, "Change a volume's type "
+          "(os-retype) where its backend satisfies the new type.",
+          [("POST", _ONE + "/action (os-retype)")]),
     _rule(GET_ALL, base.ADMIN_OR_OWNER,
           "List volumes, with details, or their summary.",
           [("GET", "/volumes"), ("GET", "/volumes/detail"),

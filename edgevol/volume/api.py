@@ -24,6 +24,7 @@ from edgevol.volume import audit
 from edgevol.volume import clones
 from edgevol.volume import image_api
 from edgevol.volume import rpcapi as volume_rpcapi
+from edgevol.volume import type_encryption
 from edgevol.volume import types as volume_types
 
 LOG = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class VolumeAPI:
         self.conf = conf
         db_quotas.set_defaults(quota.configured_defaults(conf))
         self.types = volume_types.VolumeTypeAPI(conf)
+        self.type_encryption = type_encryption.TypeEncryptionAPI()
         self.volume_services = service_state.VolumeServices(conf)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
         self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
@@ -87,6 +89,7 @@ class VolumeAPI:
             vtype = self.types.get(
                 context, volume_type or source.volume["volume_type_id"])
             _check_type_zone(vtype, source.volume["availability_zone"])
+            self.type_encryption.refuse_encrypted(context, vtype)
             return clones.create(
                 self, context, source, vtype, size=size, name=name,
                 description=description, metadata=metadata,
@@ -109,6 +112,7 @@ class VolumeAPI:
             if not volume_type:
                 vtype = self._type_of_image(context, image, vtype)
                 _check_type_zone(vtype, zone)
+        self.type_encryption.refuse_encrypted(context, vtype)
         db_quotas.check_volume_size(context, context.project_id, size)
         db_quotas.ensure_usage_rows(context, context.project_id,
                                     ("volumes", "gigabytes"))

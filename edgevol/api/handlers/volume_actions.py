@@ -17,6 +17,7 @@ ACTIONS = {
     "os-extend": volume_changes.extend,
     "revert": volume_changes.revert,
     "os-set_bootable": volume_changes.set_bootable,
+    "os-retype": volume_changes.retype,
     "os-volume_upload_image": volume_images.upload,
     "os-reset_status": admin_actions.volume_reset_status,
     "os-force_delete": admin_actions.volume_force_delete,

@@ -1,5 +1,5 @@
-"""Volume actions that change a volume's data or flags: ``os-extend``,
-``revert`` (3.40) and ``os-set_bootable``.
+"""Volume actions that change a volume's data, flags or type:
+``os-extend``, ``revert`` (3.40), ``os-set_bootable`` and ``os-retype``.
 
 Registered in ``edgevol.api.handlers.volume_actions.ACTIONS``; each takes
 the request and the already parsed body.
@@ -10,14 +10,18 @@ from edgevol.api.handlers import common
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
+from edgevol.api.schemas import retype as retype_schemas
 from edgevol.api.schemas import snapshots as schemas
 from edgevol.api import validation
 from edgevol.policies import snapshots as rules
+from edgevol.policies import volumes as volume_rules
 from edgevol import policy
+from edgevol.volume import retype as volume_retype
 
 EXTEND_SCHEMA = validation.Schema(schemas.extend)
 REVERT_SCHEMA = validation.Schema(schemas.revert)
 BOOTABLE_SCHEMA = validation.Schema(schemas.set_bootable)
+RETYPE_SCHEMA = validation.Schema(retype_schemas.retype)
 
 
 def extend(req, body):
@@ -63,3 +67,18 @@ def set_bootable(req, body):
         req.context, req.urlargs["volume_id"],
         params.to_bool(body["os-set_bootable"]["bootable"], "bootable"))
     return Response(200)
+
+
+def retype(req, body):
+    """``os-retype`` -> 202 with the new type in place; 400 when the
+    volume's backend does not satisfy it (a migration: not done yet), for
+    the same type or an encrypted one; 404 an unknown type; 409 naming
+    the status when neither available nor in-use."""
+    RETYPE_SCHEMA.validate(body)
+    policy.authorize(req.context, volume_rules.RETYPE,
+                     common.own_target(req))
+    wanted = body["os-retype"]
+    volume_retype.retype(req.apis.volumes, req.context,
+                         req.urlargs["volume_id"], wanted["new_type"],
+                         wanted.get("migration_policy") or "never")
+    return Response(202)

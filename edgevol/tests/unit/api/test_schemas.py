@@ -118,7 +118,11 @@ VOLUME_ACTION = [{}, {"os-nothing": None},
                  {"os-reset_status": {"attach_status": "reserved"}},
                  {"os-reset_status": {"status": 1}},
                  {"os-reset_status": {"state": "error"}},
-                 {"os-force_delete": 1}, {"os-force_delete": []}]
+                 {"os-force_delete": 1}, {"os-force_delete": []},
+                 {"os-retype": {}}, {"os-retype": {"new_type": ""}},
+                 {"os-retype": {"new_type": "t", "x": 1}},
+                 {"os-retype": {"new_type": "t",
+                                "migration_policy": "always"}}]
 SNAPSHOT_ACTION = [{}, {"os-nothing": None}, {"os-reset_status": None},
                    {"os-reset_status": {}},
                    {"os-reset_status": {"status": "in-use"}},
@@ -187,6 +191,13 @@ TRANSFER_ACCEPT = [{}, {"accept": None}, {"accept": {}},
 QOS_CREATE = [{"qos_specs": junk} for junk in (
     None, [], {}, {"name": ""}, {"name": LONG}, {"name": "q", "k": 1},
     {"name": "q", "bad/key": "v"}, {"name": "q", "k": LONG})] + [{}]
+ENCRYPTION = [{}, {"encryption": None}, {"encryption": {"x": 1}},
+              {"encryption": {"provider": ""}},
+              {"encryption": {"provider": "luks", "key_size": -1}},
+              {"encryption": {"provider": "luks", "key_size": "big"}},
+              {"encryption": {"provider": "luks",
+                              "control_location": "middle"}},
+              {"encryption": {"provider": LONG}}]
 QOS_KEYS = [{}, {"qos_specs": None}, {"qos_specs": {}},
             {"qos_specs": {"k": 1}}, {"qos_specs": {"k": "v"}, "x": 1}]
 QOS_DELETE_KEYS = [{}, {"keys": None}, {"keys": []}, {"keys": [1]},
@@ -222,6 +233,9 @@ class SchemaTest(base.APITestCase):
             ("PUT", "/v3/os-services/disable-log-reason", SERVICE_REASON),
             ("PUT", "/v3/os-quota-sets/p1", QUOTA),
             ("POST", "/v3/types/%s/action" % t, TYPE_ACTION),
+            ("POST", "/v3/types/%s/encryption" % t, ENCRYPTION),
+            ("PUT", "/v3/types/%s/encryption/%s" % (t, U),
+             ENCRYPTION[1:3] + ENCRYPTION[4:]),
             ("POST", "/v3/os-volume-transfer", TRANSFER_CREATE),
             ("POST", "/v3/os-volume-transfer/%s/accept" % U,
              TRANSFER_ACCEPT),
