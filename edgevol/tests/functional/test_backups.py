@@ -54,10 +54,15 @@ def leftovers(site, ids):
     found = list(rbd_data.leftovers(site, ids))
     with test_stack.admin_ioctx(site) as ioctx:
         for name in rbd.RBD().list(ioctx):
-            with rbd.Image(ioctx, name, read_only=True) as image:
-                found += ["%s@%s" % (name, snap["name"])
-                          for snap in image.list_snaps()
-                          if any(i in snap["name"] for i in ids)]
+            try:
+                with rbd.Image(ioctx, name, read_only=True) as image:
+                    found += ["%s@%s" % (name, snap["name"])
+                              for snap in image.list_snaps()
+                              if any(i in snap["name"] for i in ids)]
+            except rbd.ImageNotFound:
+                # Removed since the listing (tests run in parallel on
+                # the same pools): its snapshots went with it.
+                continue
     with test_stack.admin_ioctx(site, "backups") as ioctx:
         for namespace in [""] + list(rbd.RBD().namespace_list(ioctx)):
             ioctx.set_namespace(namespace)

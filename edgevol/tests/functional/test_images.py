@@ -232,15 +232,17 @@ class SeedWorkflowTest(ImagesTestBase):
 
     def test_glance_cli_workflow(self):
         self.assertIn("site2", self.glance("stores-info"))
+        # Glance downloads after the command returns: the file is served
+        # until both stores hold the image.
         with gh.serve_file(self.raw_file) as url:
             out = self.glance(
                 "image-create-via-import", "--name", "web",
                 "--disk-format", "raw", "--container-format", "bare",
                 "--import-method", "web-download", "--uri", url,
                 "--stores", "central,site1")
-        image_id = gh.table_value(out, "id")
-        self.addCleanup(self.glance_rest.delete, image_id)
-        self.glance_rest.wait_stores(image_id, ["central", "site1"])
+            image_id = gh.table_value(out, "id")
+            self.addCleanup(self.glance_rest.delete, image_id)
+            self.glance_rest.wait_stores(image_id, ["central", "site1"])
         self.glance("image-import", image_id, "--stores", "site2",
                     "--import-method", "copy-image")
         self.glance_rest.wait_stores(image_id, ["central", "site1",
