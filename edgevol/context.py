@@ -47,3 +47,13 @@ class RequestContext(oslo_context.RequestContext):
 def get_admin_context():
     return RequestContext(is_admin=True, roles=["admin"], user_id=None,
                           project_id=None, overwrite=False)
+
+
+def scoped_filters(context, filters, all_tenants):
+    """List ``filters`` limited to the caller's project, unless an admin
+    asked for all projects (``all_tenants``) or named one."""
+    filters = dict(filters or {})
+    if not context.is_admin or (not all_tenants
+                                and "project_id" not in filters):
+        filters["project_id"] = context.project_id
+    return filters

@@ -18,6 +18,7 @@ from edgevol.backup import requests
 from edgevol.backup import rpcapi as backup_rpcapi
 from edgevol.conf import backup as backup_conf
 from edgevol.conf import site as site_conf
+from edgevol import context as request_context
 from edgevol.db import backup_claims
 from edgevol.db import backups as db_backups
 from edgevol.db import quotas as db_quotas
@@ -151,19 +152,14 @@ class BackupAPI:
 
     def get_all(self, context, *, filters=None, marker=None, limit=None,
                 sort=None, all_tenants=False):
-        filters = dict(filters or {})
-        if not context.is_admin or (not all_tenants
-                                    and "project_id" not in filters):
-            filters["project_id"] = context.project_id
-        return db_backups.get_all(context, filters, marker=marker,
-                                  limit=limit, sort=sort)
+        return db_backups.get_all(
+            context, request_context.scoped_filters(context, filters,
+                                                    all_tenants),
+            marker=marker, limit=limit, sort=sort)
 
     def count(self, context, *, filters=None, all_tenants=False):
-        filters = dict(filters or {})
-        if not context.is_admin or (not all_tenants
-                                    and "project_id" not in filters):
-            filters["project_id"] = context.project_id
-        return db_backups.count(context, filters)
+        return db_backups.count(context, request_context.scoped_filters(
+            context, filters, all_tenants))
 
     def update(self, context, backup_id, *, name=UNSET, description=UNSET,
                metadata=None):

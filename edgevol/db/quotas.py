@@ -57,15 +57,7 @@ def set_class_limits(context, class_name, values):
     """Set limits of a quota class; returns the class with the defaults
     filled in."""
     with db_session.writer(context) as session:
-        for resource, limit in values.items():
-            updated = session.execute(
-                sa.update(CLASSES).where(CLASSES.c.class_name == class_name,
-                                         CLASSES.c.resource == resource)
-                .values(hard_limit=limit))
-            if updated.rowcount == 0:
-                session.execute(sa.insert(CLASSES).values(
-                    class_name=class_name, resource=resource,
-                    hard_limit=limit))
+        _set_rows(session, CLASSES.c.class_name, class_name, values)
         return dict(_class_defaults(session),
                     **class_limits(session, class_name))
 
@@ -198,16 +190,24 @@ def get(context, project_id):
 
 def set_limits(context, project_id, values):
     with db_session.writer(context) as session:
-        for resource, limit in values.items():
-            updated = session.execute(
-                sa.update(QUOTAS).where(QUOTAS.c.project_id == project_id,
-                                        QUOTAS.c.resource == resource)
-                .values(hard_limit=limit))
-            if updated.rowcount == 0:
-                session.execute(sa.insert(QUOTAS).values(
-                    project_id=project_id, resource=resource,
-                    hard_limit=limit))
+        _set_rows(session, QUOTAS.c.project_id, project_id, values)
         return _limits(session, project_id)
+
+
+def _set_rows(session, owner_column, owner, values):
+    """Set the limits ``values`` ({resource: limit}) of one owner (a
+    project or a quota class) in ``owner_column``'s table: its row is
+    updated, or inserted where it has none."""
+    table = owner_column.table
+    for resource, limit in values.items():
+        updated = session.execute(
+            sa.update(table).where(owner_column == owner,
+                                   table.c.resource == resource)
+            .values(hard_limit=limit))
+        if updated.rowcount == 0:
+            session.execute(sa.insert(table).values(
+                {owner_column.name: owner, "resource": resource,
+                 "hard_limit": limit}))
 
 
 def reset_limits(context, project_id):

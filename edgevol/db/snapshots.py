@@ -115,6 +115,13 @@ def get_all(context, filters=None, marker=None, limit=None, sort=None):
         return _load(session, session.execute(query).mappings().all())
 
 
+def count(context, filters=None):
+    query = _filtered(sa.select(sa.func.count()).select_from(SNAPSHOTS).where(
+        SNAPSHOTS.c.deleted == sa.false()), filters)
+    with db_session.reader(context) as session:
+        return session.execute(query).scalar()
+
+
 def update(context, snapshot_id, values, project_id=None):
     """Change descriptive columns (never a status column)."""
     with db_session.writer(context) as session:

@@ -17,38 +17,29 @@ IMAGE_METADATA_SHOW = "volume_extension:volume_image_metadata:show"
 IMAGE_METADATA_SET = "volume_extension:volume_image_metadata:set"
 IMAGE_METADATA_REMOVE = "volume_extension:volume_image_metadata:remove"
 
-rules = [
-    base.documented(RESERVE, base.ADMIN_OR_OWNER,
-                    "Reserve a volume for a host (os-reserve).", _ACTION),
-    base.documented(UNRESERVE, base.ADMIN_OR_OWNER,
-                    "Drop a reservation (os-unreserve).", _ACTION),
-    base.documented(BEGIN_DETACHING, base.ADMIN_OR_OWNER,
-                    "Mark an attached volume detaching "
-                    "(os-begin_detaching).", _ACTION),
-    base.documented(ROLL_DETACHING, base.ADMIN_OR_OWNER,
-                    "Give a detaching volume back to its host "
-                    "(os-roll_detaching).", _ACTION),
-    base.documented(INITIALIZE, base.ADMIN_OR_OWNER,
-                    "Connect a volume for a host's connector "
-                    "(os-initialize_connection).", _ACTION),
-    base.documented(TERMINATE, base.ADMIN_OR_OWNER,
-                    "End a host's connection (os-terminate_connection).",
-                    _ACTION),
-    base.documented(ATTACH, base.ADMIN_OR_OWNER,
-                    "Mark a connected volume attached (os-attach).",
-                    _ACTION),
-    base.documented(DETACH, base.ADMIN_OR_OWNER,
-                    "Detach a volume (os-detach).", _ACTION),
-    base.documented(IMAGE_METADATA_SHOW, base.ADMIN_OR_OWNER,
-                    "Show a volume's image metadata "
-                    "(os-show_image_metadata).", _ACTION),
-    base.documented(IMAGE_METADATA_SET, base.ADMIN_OR_OWNER,
-                    "Set keys of a volume's image metadata "
-                    "(os-set_image_metadata).", _ACTION),
-    base.documented(IMAGE_METADATA_REMOVE, base.ADMIN_OR_OWNER,
-                    "Remove a key of a volume's image metadata "
-                    "(os-unset_image_metadata).", _ACTION),
-]
+_DESCRIPTIONS = (
+    (RESERVE, "Reserve a volume for a host (os-reserve)."),
+    (UNRESERVE, "Drop a reservation (os-unreserve)."),
+    (BEGIN_DETACHING,
+     "Mark an attached volume detaching (os-begin_detaching)."),
+    (ROLL_DETACHING,
+     "Give a detaching volume back to its host (os-roll_detaching)."),
+    (INITIALIZE, "Connect a volume for a host's connector "
+     "(os-initialize_connection)."),
+    (TERMINATE, "End a host's connection (os-terminate_connection)."),
+    (ATTACH, "Mark a connected volume attached (os-attach)."),
+    (DETACH, "Detach a volume (os-detach)."),
+    (IMAGE_METADATA_SHOW,
+     "Show a volume's image metadata (os-show_image_metadata)."),
+    (IMAGE_METADATA_SET,
+     "Set keys of a volume's image metadata (os-set_image_metadata)."),
+    (IMAGE_METADATA_REMOVE,
+     "Remove a key of a volume's image metadata (os-unset_image_metadata)."),
+)
+
+# Every one of these is the volume owner's (or an admin's), as in Cinder.
+rules = [base.documented(name, base.ADMIN_OR_OWNER, description, _ACTION)
+         for name, description in _DESCRIPTIONS]
 
 
 def list_rules():

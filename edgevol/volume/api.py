@@ -9,6 +9,7 @@ import uuid
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
+from edgevol import context as request_context
 from edgevol.db import attachments as db_attachments
 from edgevol.db import quotas as db_quotas
 from edgevol.db import resets
@@ -171,23 +172,16 @@ class VolumeAPI:
         db_volumes.get_row(context, volume_id,
                            project_id=self._owner_filter(context))
 
-    def _scoped_filters(self, context, filters, all_tenants):
-        filters = dict(filters or {})
-        if not context.is_admin:
-            filters["project_id"] = context.project_id
-        elif not all_tenants and "project_id" not in filters:
-            filters["project_id"] = context.project_id
-        return filters
-
     def get_all(self, context, *, filters=None, marker=None, limit=None,
                 sort=None, all_tenants=False):
         return db_volumes.get_all(
-            context, self._scoped_filters(context, filters, all_tenants),
+            context, request_context.scoped_filters(context, filters,
+                                                    all_tenants),
             marker=marker, limit=limit, sort=sort)
 
     def count(self, context, *, filters=None, all_tenants=False):
-        return db_volumes.count(
-            context, self._scoped_filters(context, filters, all_tenants))
+        return db_volumes.count(context, request_context.scoped_filters(
+            context, filters, all_tenants))
 
     def update(self, context, volume_id, *, name=UNSET, description=UNSET):
         values = {}

@@ -9,6 +9,7 @@ import uuid
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
+from edgevol import context as request_context
 from edgevol.db import quotas as db_quotas
 from edgevol.db import resets
 from edgevol.db import snapshots as db_snapshots
@@ -81,13 +82,14 @@ class SnapshotAPI:
 
     def get_all(self, context, *, filters=None, marker=None, limit=None,
                 sort=None, all_tenants=False):
-        filters = dict(filters or {})
-        if not context.is_admin:
-            filters["project_id"] = context.project_id
-        elif not all_tenants and "project_id" not in filters:
-            filters["project_id"] = context.project_id
-        return db_snapshots.get_all(context, filters, marker=marker,
-                                    limit=limit, sort=sort)
+        return db_snapshots.get_all(
+            context, request_context.scoped_filters(context, filters,
+                                                    all_tenants),
+            marker=marker, limit=limit, sort=sort)
+
+    def count(self, context, *, filters=None, all_tenants=False):
+        return db_snapshots.count(context, request_context.scoped_filters(
+            context, filters, all_tenants))
 
     def update(self, context, snapshot_id, *, name=UNSET,
                description=UNSET):
@@ -208,3 +210,4 @@ def _report_refused(status, current):
     return exception.Invalid(
         reason="Provided snapshot status %s not allowed for snapshot with "
         "status %s." % (status, current))
+

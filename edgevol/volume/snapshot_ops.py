@@ -37,37 +37,42 @@ def _finish(context, snapshot_id, event, values=None):
         LOG.info("Snapshot %s: %s", snapshot_id, error)
 
 
+def _drive(context, snapshot_id, status, operation, failed_event):
+    """Run ``operation`` (the driver's) on a snapshot still in ``status``;
+    a failure records ``failed_event`` with its reason.
+
+    :returns: whether it succeeded (False also for a snapshot gone or
+        claimed otherwise meanwhile: nothing to do).
+    """
+    snapshot = _load(context, snapshot_id, status)
+    if snapshot is None:
+        return False
+    try:
+        operation(_for_driver(snapshot))
+    except Exception as error:
+        LOG.warning("%s of snapshot %s failed: %s", operation.__name__,
+                    snapshot_id, error)
+        _finish(context, snapshot_id, failed_event,
+                {"status_reason": str(error)})
+        return False
+    return True
+
+
 def create(context, driver, snapshot_id):
     """Take a ``creating`` snapshot; ``available`` or ``error`` after."""
     context = context.elevated()
-    snapshot = _load(context, snapshot_id, states.CREATING)
-    if snapshot is None:
-        return
-    try:
-        driver.create_snapshot(_for_driver(snapshot))
-    except Exception as error:
-        LOG.warning("Snapshot %s failed: %s", snapshot_id, error)
-        _finish(context, snapshot_id, "snapshot_create_failed",
-                {"status_reason": str(error)})
-        return
-    _finish(context, snapshot_id, "snapshot_create_done",
-            {"progress": "100%", "status_reason": None})
+    if _drive(context, snapshot_id, states.CREATING, driver.create_snapshot,
+              "snapshot_create_failed"):
+        _finish(context, snapshot_id, "snapshot_create_done",
+                {"progress": "100%", "status_reason": None})
 
 
 def delete(context, driver, snapshot_id):
     """Remove a ``deleting`` snapshot; clones made from it keep working."""
     context = context.elevated()
-    snapshot = _load(context, snapshot_id, states.DELETING)
-    if snapshot is None:
-        return
-    try:
-        driver.delete_snapshot(_for_driver(snapshot))
-    except Exception as error:
-        LOG.warning("Deleting snapshot %s failed: %s", snapshot_id, error)
-        _finish(context, snapshot_id, "snapshot_delete_failed",
-                {"status_reason": str(error)})
-        return
-    finish_deleted(context, [snapshot_id])
+    if _drive(context, snapshot_id, states.DELETING, driver.delete_snapshot,
+              "snapshot_delete_failed"):
+        finish_deleted(context, [snapshot_id])
 
 
 def cascaded(context, volume_id):

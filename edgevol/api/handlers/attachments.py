@@ -2,6 +2,7 @@
 
 from edgevol.api import faults
 from edgevol.api.handlers import common
+from edgevol.api import listing
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
@@ -21,8 +22,6 @@ FORCE_DETACH_SCHEMA = validation.Schema(schemas.force_detach)
 LIST_FILTERS = {"volume_id": "volume_id", "instance_id": "instance_uuid",
                 "status": "attach_status"}
 """Query parameters of attachment lists -> the columns they filter."""
-LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
-                           "sort_dir", "all_tenants"})
 _SORT_ALIASES = {"status": "attach_status"}
 
 _own = common.own_target
@@ -104,29 +103,17 @@ def _list(req, detailed):
     _require(req, mv.NEW_ATTACH)
     ctx = req.context
     policy.authorize(ctx, rules.GET_ALL, _own(req))
-    query = req.params
-    known = dict(LIST_FILTERS)
-    if req.version >= mv.LIKE_FILTER:
-        known.update({key + "~": column + "~"
-                      for key, column in LIST_FILTERS.items()})
-    unknown = sorted(k for k in query
-                     if k not in known and k not in LIST_CONTROLS)
-    if unknown and req.version >= mv.RESOURCE_FILTER:
-        raise faults.BadRequest("Invalid filters %s are found in query "
-                                "options." % ", ".join(unknown))
-    filters = {column: query[key] for key, column in known.items()
-               if key in query}
-    all_tenants = (params.get_bool(query, "all_tenants") and policy.check(
-        ctx, rules.GET_ALL_TENANTS, _own(req)))
-    page = params.Page(query, req.conf.api.max_limit)
+    filters = {}
+    for key, value in listing.query_filters(req, LIST_FILTERS,
+                                            LIST_FILTERS).items():
+        inexact = "~" if key.endswith("~") else ""
+        filters[LIST_FILTERS[key.rstrip("~")] + inexact] = value
+    all_tenants = (params.get_bool(req.params, "all_tenants") and
+                   policy.check(ctx, rules.GET_ALL_TENANTS, _own(req)))
     sort = [(_SORT_ALIASES.get(key, key), direction)
-            for key, direction in params.sort_keys(query) or ()] or None
-    items = []
-    if page.size:
-        items = req.apis.attachments.get_all(
-            ctx, filters=filters, marker=page.marker,
-            limit=page.size + page.offset, sort=sort,
-            all_tenants=all_tenants)[page.offset:]
+            for key, direction in params.sort_keys(req.params) or ()] or None
+    items, page = listing.page(req, req.apis.attachments.get_all, filters,
+                               all_tenants, sort)
     return Response(200, views.index(req, items, page.size, detailed))
 
 

@@ -3,6 +3,7 @@ export and import of records."""
 
 from edgevol.api import faults
 from edgevol.api.handlers import common
+from edgevol.api import listing
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
@@ -27,8 +28,6 @@ FORCE_DELETE_SCHEMA = validation.Schema(schemas.force_delete)
 LIST_FILTERS = frozenset({"name", "status", "volume_id", "project_id",
                           "availability_zone", "snapshot_id", "parent_id"})
 LIKE_FILTERS = frozenset({"name", "status"})
-LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
-                           "sort_dir", "all_tenants", "with_count"})
 
 _own = common.own_target
 
@@ -148,44 +147,15 @@ def import_record(req):
     return Response(201, views.created(req, backup))
 
 
-def _list_args(req):
-    query = req.params
-    allowed = set(LIST_FILTERS)
-    if req.version >= mv.LIKE_FILTER:
-        allowed |= {key + "~" for key in LIKE_FILTERS}
-    unknown = sorted(k for k in query
-                     if k not in allowed and k not in LIST_CONTROLS)
-    if unknown and req.version >= mv.RESOURCE_FILTER:
-        raise faults.BadRequest("Invalid filters %s are found in query "
-                                "options." % ", ".join(unknown))
-    filters = {k: v for k, v in query.items() if k in allowed}
-    all_tenants = params.get_bool(query, "all_tenants")
-    if (all_tenants or "project_id" in filters) and not req.context.is_admin:
-        all_tenants = False
-        if filters.get("project_id") not in (None, req.context.project_id):
-            raise faults.HTTPError(
-                403, "Listing the backups of another project is not "
-                "allowed.")
-    return filters, all_tenants
-
-
 def _list(req, detailed):
-    ctx = req.context
-    policy.authorize(ctx, rules.GET_ALL, _own(req))
-    filters, all_tenants = _list_args(req)
-    page = params.Page(req.params, req.conf.api.max_limit)
-    sort = params.sort_keys(req.params)
-    backups = []
-    if page.size:
-        backups = req.apis.backups.get_all(
-            ctx, filters=filters, marker=page.marker,
-            limit=page.size + page.offset, sort=sort,
-            all_tenants=all_tenants)[page.offset:]
-    count = None
-    if (req.version >= mv.SUPPORT_COUNT_INFO
-            and params.get_bool(req.params, "with_count")):
-        count = req.apis.backups.count(ctx, filters=filters,
-                                       all_tenants=all_tenants)
+    api = req.apis.backups
+    policy.authorize(req.context, rules.GET_ALL, _own(req))
+    filters = listing.query_filters(req, LIST_FILTERS, LIKE_FILTERS)
+    all_tenants = listing.all_tenants(
+        req, filters, lambda: req.context.is_admin, "backups")
+    backups, page = listing.page(req, api.get_all, filters, all_tenants,
+                                 params.sort_keys(req.params))
+    count = listing.count(req, api.count, filters, all_tenants)
     path = ("backups", "detail") if detailed else ("backups",)
     attribute = _project_attribute(req) if detailed else None
     return Response(200, views.index(req, backups, page.size, path,

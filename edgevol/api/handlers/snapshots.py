@@ -3,6 +3,7 @@
 from edgevol.api import faults
 from edgevol.api.handlers import admin_actions
 from edgevol.api.handlers import common
+from edgevol.api import listing
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
@@ -19,9 +20,6 @@ LIST_FILTERS = frozenset({"name", "status", "volume_id", "project_id",
                           "metadata", "consumes_quota"})
 LIKE_FILTERS = frozenset({"name", "status"})
 """Filters that may be inexact from 3.34 (``name~=abc``: contains abc)."""
-LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
-                           "sort_dir", "all_tenants", "with_count"})
-"""``with_count`` (3.45) asks lists for the ``count`` of all matches."""
 
 _own = common.own_target
 
@@ -114,18 +112,10 @@ def delete(req):
 
 
 def _list_args(req):
-    query = req.params
-    allowed = set(LIST_FILTERS)
+    known = set(LIST_FILTERS)
     if req.version < mv.SNAPSHOT_LIST_METADATA_FILTER:
-        allowed.discard("metadata")
-    if req.version >= mv.LIKE_FILTER:
-        allowed |= {key + "~" for key in LIKE_FILTERS}
-    unknown = sorted(k for k in query
-                     if k not in allowed and k not in LIST_CONTROLS)
-    if unknown and req.version >= mv.RESOURCE_FILTER:
-        raise faults.BadRequest("Invalid filters %s are found in query "
-                                "options." % ", ".join(unknown))
-    filters = {k: v for k, v in query.items() if k in allowed}
+        known.discard("metadata")
+    filters = listing.query_filters(req, known, LIKE_FILTERS)
     if "consumes_quota" in filters:
         # Before 3.65 Cinder drops it silently, even from 3.31.
         if req.version >= mv.USE_QUOTA:
@@ -136,35 +126,19 @@ def _list_args(req):
     if "metadata" in filters:
         filters["metadata"] = params.literal_dict(filters["metadata"],
                                                   "metadata")
-    all_tenants = params.get_bool(query, "all_tenants")
-    if all_tenants or "project_id" in filters:
-        may = policy.check(req.context, rules.GET_ALL_TENANTS, _own(req))
-        all_tenants = all_tenants and may
-        if not may and filters.get("project_id") not in (
-                None, req.context.project_id):
-            raise faults.HTTPError(
-                403, "Listing the snapshots of another project is not "
-                "allowed.")
+    all_tenants = listing.all_tenants(
+        req, filters, lambda: policy.check(
+            req.context, rules.GET_ALL_TENANTS, _own(req)), "snapshots")
     return filters, all_tenants
 
 
 def _list(req, detailed):
-    ctx = req.context
-    policy.authorize(ctx, rules.GET_ALL, _own(req))
+    api = req.apis.snapshots
+    policy.authorize(req.context, rules.GET_ALL, _own(req))
     filters, all_tenants = _list_args(req)
-    page = params.Page(req.params, req.conf.api.max_limit)
-    sort = params.sort_keys(req.params)
-    snapshots = []
-    if page.size:
-        snapshots = req.apis.snapshots.get_all(
-            ctx, filters=filters, marker=page.marker,
-            limit=page.size + page.offset, sort=sort,
-            all_tenants=all_tenants)[page.offset:]
-    count = None
-    if (req.version >= mv.SUPPORT_COUNT_INFO
-            and params.get_bool(req.params, "with_count")):
-        count = len(req.apis.snapshots.get_all(
-            ctx, filters=filters, all_tenants=all_tenants))
+    snapshots, page = listing.page(req, api.get_all, filters, all_tenants,
+                                   params.sort_keys(req.params))
+    count = listing.count(req, api.count, filters, all_tenants)
     path = ("snapshots", "detail") if detailed else ("snapshots",)
     extended = _extended(req) if detailed else None
     return Response(200, views.index(req, snapshots, page.size, path,

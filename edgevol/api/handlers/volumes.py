@@ -2,6 +2,7 @@
 
 from edgevol.api import faults
 from edgevol.api.handlers import common
+from edgevol.api import listing
 from edgevol.api import microversions as mv
 from edgevol.api import params
 from edgevol.api.request import Response
@@ -36,8 +37,6 @@ _FILTERS_SINCE = {"created_at": mv.VOLUME_TIME_COMPARISON_FILTER,
                   "consumes_quota": mv.USE_QUOTA}
 """Filters added by a version: before it Cinder drops them silently (even
 from 3.31, where other unknown filters are a 400), and so does edgevol."""
-LIST_CONTROLS = frozenset({"limit", "marker", "offset", "sort", "sort_key",
-                           "sort_dir", "all_tenants"})
 LIKE_FILTERS = frozenset({"name", "status", "availability_zone"})
 """Filters that may be inexact from 3.34 (``name~=abc``: contains abc)."""
 
@@ -201,19 +200,9 @@ def delete(req):
 
 def _list_args(req, strict):
     """(filters, all_tenants) of a list request; see ``LIST_FILTERS``."""
-    query = req.params
-    controls = LIST_CONTROLS
-    if req.version >= mv.SUPPORT_COUNT_INFO:
-        controls = controls | {"with_count"}
-    known = LIST_FILTERS
-    if req.version >= mv.LIKE_FILTER:
-        known = known | {key + "~" for key in LIKE_FILTERS}
-    unknown = sorted(k for k in query if k not in known and k not in controls)
-    if unknown and strict:
-        raise faults.BadRequest("Invalid filters %s are found in query "
-                                "options." % ", ".join(unknown))
-    filters = {k: v for k, v in query.items() if k in known and
-               req.version >= _FILTERS_SINCE.get(k, mv.BASE_VERSION)}
+    filters = {key: value for key, value in listing.query_filters(
+        req, LIST_FILTERS, LIKE_FILTERS, strict=strict).items()
+        if req.version >= _FILTERS_SINCE.get(key, mv.BASE_VERSION)}
     for name in ("created_at", "updated_at"):
         if name in filters:
             filters[name] = params.time_comparisons(filters[name], name)
@@ -233,43 +222,27 @@ def _list_args(req, strict):
         # An integer column: PostgreSQL refuses to compare it with text.
         filters["size"] = params.to_int(filters["size"], "size", minimum=0,
                                         maximum=types.MAX_INT)
-    all_tenants = params.get_bool(query, "all_tenants")
-    if all_tenants or "project_id" in filters:
-        allowed = policy.check(req.context, rules.GET_ALL_TENANTS, _own(req))
-        # Without the right, all_tenants is ignored as in Cinder:
-        # python-cinderclient sends it on every lookup by name.
-        all_tenants = all_tenants and allowed
-        if not allowed and filters.get("project_id") not in (
-                None, req.context.project_id):
-            raise faults.HTTPError(
-                403, "Listing the volumes of another project is not "
-                "allowed.")
+    all_tenants = listing.all_tenants(
+        req, filters, lambda: policy.check(
+            req.context, rules.GET_ALL_TENANTS, _own(req)), "volumes")
     return filters, all_tenants
 
 
 def _list(req, detailed):
-    ctx = req.context
-    policy.authorize(ctx, rules.GET_ALL, _own(req))
+    api = req.apis.volumes
+    policy.authorize(req.context, rules.GET_ALL, _own(req))
     filters, all_tenants = _list_args(
         req, strict=req.version >= mv.RESOURCE_FILTER)
-    page = params.Page(req.params, req.conf.api.max_limit)
     sort = [(_SORT_ALIASES.get(key, key), direction)
             for key, direction in params.sort_keys(req.params) or ()] or None
-    volumes = []
-    if page.size:
-        # ``offset`` (Cinder 3.0) skips rows after the marker; the business
-        # layer pages by marker, so the skipped rows are read and dropped.
-        volumes = req.apis.volumes.get_all(
-            ctx, filters=filters, marker=page.marker,
-            limit=page.size + page.offset, sort=sort,
-            all_tenants=all_tenants)[page.offset:]
+    volumes, page = listing.page(req, api.get_all, filters, all_tenants,
+                                 sort)
     path = ("volumes", "detail") if detailed else ("volumes",)
     seen = visibility(req) if detailed else None
     body = views.index(req, volumes, page.size, path, seen)
-    if (req.version >= mv.SUPPORT_COUNT_INFO
-            and params.get_bool(req.params, "with_count")):
-        body["count"] = req.apis.volumes.count(ctx, filters=filters,
-                                               all_tenants=all_tenants)
+    count = listing.count(req, api.count, filters, all_tenants)
+    if count is not None:
+        body["count"] = count
     return Response(200, body)
 
 

@@ -24,12 +24,10 @@ def show(attachment):
 
 def index(req, attachments, page_size, detailed):
     view = detail if detailed else summary
-    body = {"attachments": [view(item) for item in attachments]}
     path = ("attachments", "detail") if detailed else ("attachments",)
-    links = common.next_link(req, path, attachments, page_size)
-    if links:
-        body["attachments_links"] = links
-    return body
+    return common.collection(req, "attachments",
+                             [view(item) for item in attachments],
+                             page_size, path)
 
 
 def volume_item(attachment):

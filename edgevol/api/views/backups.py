@@ -73,13 +73,8 @@ def index(req, backups, page_size, collection_path, project_attribute=None,
     else:
         items = [detail(req, backup, project_attribute)
                  for backup in backups]
-    body = {"backups": items}
-    links = common.next_link(req, collection_path, backups, page_size)
-    if links:
-        body["backups_links"] = links
-    if count is not None:
-        body["count"] = count
-    return body
+    return common.collection(req, "backups", items, page_size,
+                             collection_path, count)
 
 
 def restore(backup_id, volume):

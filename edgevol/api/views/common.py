@@ -32,3 +32,15 @@ def next_link(req, collection_path, items, page_size):
     return [{"rel": "next",
              "href": "%s?%s" % (req.resource_url(*collection_path),
                                 urllib.parse.urlencode(params))}]
+
+
+def collection(req, key, items, page_size, collection_path, count=None):
+    """Cinder's list body: ``{key: items}``, ``{key}_links`` with the next
+    page's link when the page is full, and ``count`` (3.45) when given."""
+    body = {key: items}
+    links = next_link(req, collection_path, items, page_size)
+    if links:
+        body[key + "_links"] = links
+    if count is not None:
+        body["count"] = count
+    return body

@@ -26,8 +26,6 @@ def show(req, message):
 
 
 def index(req, messages, page_size):
-    body = {"messages": [detail(req, message) for message in messages]}
-    links = common.next_link(req, ("messages",), messages, page_size)
-    if links:
-        body["messages_links"] = links
-    return body
+    return common.collection(
+        req, "messages", [detail(req, message) for message in messages],
+        page_size, ("messages",))

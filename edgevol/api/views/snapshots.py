@@ -53,10 +53,5 @@ def index(req, snapshots, page_size, collection_path, extended=None,
         items = [summary(req, snapshot) for snapshot in snapshots]
     else:
         items = [detail(req, snapshot, extended) for snapshot in snapshots]
-    body = {"snapshots": items}
-    links = common.next_link(req, collection_path, snapshots, page_size)
-    if links:
-        body["snapshots_links"] = links
-    if count is not None:
-        body["count"] = count
-    return body
+    return common.collection(req, "snapshots", items, page_size,
+                             collection_path, count)

@@ -45,8 +45,6 @@ def accepted(req, transfer):
 
 def index(req, transfers, page_size, detailed):
     view = detail if detailed else summary
-    body = {"transfers": [view(req, t) for t in transfers]}
-    links = common.next_link(req, (COLLECTION,), transfers, page_size)
-    if links:
-        body["transfers_links"] = links
-    return body
+    return common.collection(req, "transfers",
+                             [view(req, t) for t in transfers], page_size,
+                             (COLLECTION,))

@@ -118,11 +118,8 @@ def index(req, volumes, page_size, collection_path, seen=None):
         items = [summary(req, volume) for volume in volumes]
     else:
         items = [detail(req, volume, seen) for volume in volumes]
-    body = {"volumes": items}
-    links = common.next_link(req, collection_path, volumes, page_size)
-    if links:
-        body["volumes_links"] = links
-    return body
+    return common.collection(req, "volumes", items, page_size,
+                             collection_path)
 
 
 def volume_summary(count, total_size):
