@@ -38,8 +38,9 @@ GiB = 1024 ** 3
 PURGE_INTERVAL = 60
 """Seconds between sweeps of this site's own backup store for store
 images whose last clone (a volume restored from one of their backups)
-went with the backups: a volume service that removes such a clone leaves
-the trashed parent for the store to collect."""
+went with the backups (a volume service that removes such a clone leaves
+the trashed parent for the store to collect), and for store images a
+delete left to a writer that never made a backup of them."""
 
 
 def _utcnow():
@@ -131,6 +132,7 @@ class BackupManager:
             for namespace in self.rbd.RBD().namespace_list(ioctx):
                 ioctx.set_namespace(namespace)
                 removed += rbd_backup.purge(self.rbd, ioctx)
+                removed += rbd_backup.collect_orphans(self.rbd, ioctx)
             return removed
         finally:
             ioctx.close()

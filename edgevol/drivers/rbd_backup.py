@@ -37,6 +37,7 @@ Callers hand in open IoCtx objects (the driver's connections) and the
 """
 
 import concurrent.futures
+import datetime
 import hashlib
 import json
 import threading
@@ -501,15 +502,75 @@ def delete(rbd, store_ioctx, volume_id, backup_id):
         backups_left, serving_clones = [], False
     _remove_object(store_ioctx, digests_object(backup_id))
     if not backups_left:
-        try:
-            if serving_clones:
-                rbd.RBD().trash_move(store_ioctx, name, 0)
-            else:
-                rbd.RBD().remove(store_ioctx, name)
-        except rbd.ImageNotFound:
-            pass
+        _retire(rbd, store_ioctx, name, serving_clones)
     purge(rbd, store_ioctx)
     return not backups_left
+
+
+def _retire(rbd, store_ioctx, name, serving_clones):
+    """Remove a store image left without backups (to the trash while
+    clones read it), unless something has it open for writing.
+
+    A writer is a backup copying into the head (its snapshot will make
+    the image hold a backup again, and if it fails its own delete removes
+    the image), or the watch of a backup service that died while copying,
+    which lingers for the OSDs' watch timeout. Neither may fail this
+    delete, and the image must not go while written (a trash move would
+    even take the exclusive lock from the writer): it is left, and
+    ``collect_orphans`` removes it once nothing watches it.
+    """
+    try:
+        with rbd.Image(store_ioctx, name, read_only=True) as image:
+            if list(image.watchers_list()):
+                return
+        if serving_clones:
+            rbd.RBD().trash_move(store_ioctx, name, 0)
+        else:
+            rbd.RBD().remove(store_ioctx, name)
+    except rbd.ImageNotFound:
+        pass
+    except rbd.ImageBusy:
+        pass  # opened for writing since the check: left as above
+
+
+ORPHAN_AGE = 600
+"""Seconds a store image without any snapshot must have existed before
+``collect_orphans`` takes it for an orphan: a writer creates the image,
+then opens it (and is seen by its watch from then on)."""
+
+
+def collect_orphans(rbd, store_ioctx, orphan_age=ORPHAN_AGE):
+    """Remove the store images of this IoCtx's namespace that hold no
+    snapshot, have no watcher and are older than ``orphan_age`` seconds
+    (left by ``_retire``). The store's backup service runs it
+    periodically; it opens every store image, so ``delete`` does not.
+
+    librbd's remove refuses a watched image or one with snapshots, so a
+    writer that opened one since the check keeps it; a writer that
+    creates it anew later copies in full.
+    :returns: names of the store images removed.
+    """
+    removed = []
+    for name in list(rbd.RBD().list(store_ioctx)):
+        if not name.endswith(STORE_IMAGE_SUFFIX):
+            continue
+        try:
+            with rbd.Image(store_ioctx, name, read_only=True) as image:
+                if list(image.list_snaps()) or list(image.watchers_list()):
+                    continue
+                age = _utcnow() - image.create_timestamp()
+            if age < datetime.timedelta(seconds=orphan_age):
+                continue
+            rbd.RBD().remove(store_ioctx, name)
+        except (rbd.ImageNotFound, rbd.ImageBusy, rbd.ImageHasSnapshots):
+            continue
+        removed.append(name)
+    return removed
+
+
+def _utcnow():
+    """Naive UTC, as librbd's timestamps."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def purge(rbd, store_ioctx):
