@@ -5,6 +5,8 @@ The copies themselves are proven on real Ceph
 (edgevol/tests/functional/test_backup_data.py)."""
 
 import datetime
+import threading
+import time
 
 import testtools
 
@@ -143,3 +145,24 @@ class DeleteWhileWrittenTest(testtools.TestCase):
         self.assertEqual([self.name], rbd_backup.collect_orphans(
             self.rbd, self.ioctx))
         self.assertEqual({}, self.ioctx.images)
+
+
+class ThrottleTest(testtools.TestCase):
+    def test_callers_together_stay_under_the_rate(self):
+        throttle = rbd_backup.Throttle(40 * 1024 ** 2)
+        started = time.monotonic()
+        threads = [threading.Thread(target=throttle.take, args=(CHUNK,))
+                   for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # The first chunk goes at once, each next one 0.1 s later.
+        self.assertGreaterEqual(time.monotonic() - started, 0.4)
+
+    def test_no_limit_never_waits(self):
+        throttle = rbd_backup.Throttle(0)
+        started = time.monotonic()
+        for _ in range(100):
+            throttle.take(CHUNK)
+        self.assertLess(time.monotonic() - started, 0.1)
