@@ -34,12 +34,14 @@ LOG = logging.getLogger(__name__)
 REPORT_EVERY = 2.0
 """Seconds between progress reports (or every REPORT_STEP percent)."""
 REPORT_STEP = 5
+MiB = 1024 ** 2
 GiB = 1024 ** 3
 PURGE_INTERVAL = 60
 """Seconds between sweeps of this site's own backup store for store
 images whose last clone (a volume restored from one of their backups)
-went with the backups: a volume service that removes such a clone leaves
-the trashed parent for the store to collect."""
+went with the backups (a volume service that removes such a clone leaves
+the trashed parent for the store to collect), and for store images a
+delete left to a writer that never made a backup of them."""
 
 
 def _utcnow():
@@ -93,6 +95,9 @@ class BackupManager:
             site, site_group, rados_module, execute)
         self.stores = store.StoreConnections(conf, site, rados_module,
                                              execute)
+        # One limit for the whole service: its copies share the uplink.
+        self.throttle = rbd_backup.Throttle(
+            conf.backup.transfer_rate_limit * MiB).take
         self._pool = concurrent.futures.ThreadPoolExecutor(
             conf.backup.operation_workers, thread_name_prefix="backup")
         self._lock = threading.Lock()
@@ -131,6 +136,7 @@ class BackupManager:
             for namespace in self.rbd.RBD().namespace_list(ioctx):
                 ioctx.set_namespace(namespace)
                 removed += rbd_backup.purge(self.rbd, ioctx)
+                removed += rbd_backup.collect_orphans(self.rbd, ioctx)
             return removed
         finally:
             ioctx.close()
@@ -235,7 +241,7 @@ class BackupManager:
         outcome = rbd_backup.backup(
             self.rbd, handle.ioctx, backup["volume_name"], source_snapshot,
             store_ioctx, backup["volume_id"], backup["id"], base=base,
-            report=report)
+            report=report, throttle=self.throttle)
         parent_id = base[0] if base and outcome["incremental"] else None
         return outcome, parent_id
 
@@ -359,10 +365,12 @@ class BackupManager:
             # The volume the backup came from: only what differs.
             return rbd_backup.restore_in_place(
                 self.rbd, store_ioctx, backup["volume_id"], backup["id"],
-                handle.ioctx, target["volume_name"], report=report)
+                handle.ioctx, target["volume_name"], report=report,
+                throttle=self.throttle)
         return rbd_backup.restore(
             self.rbd, store_ioctx, backup["volume_id"], backup["id"],
-            handle.ioctx, target["volume_name"], report=report)
+            handle.ioctx, target["volume_name"], report=report,
+            throttle=self.throttle)
 
     # --- delete ----------------------------------------------------------
     def _delete(self, context, backup):

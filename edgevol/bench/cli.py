@@ -8,6 +8,7 @@ import sys
 import requests
 
 from edgevol.bench import attach
+from edgevol.bench import backup_service
 from edgevol.bench import backups
 from edgevol.bench import churn
 from edgevol.bench import create
@@ -15,6 +16,7 @@ from edgevol.bench import images
 from edgevol.bench import snapshots
 from edgevol.bench import stats
 
+MiB = 1024 ** 2
 PROJECT = "bench-project"
 TOKEN = "bench:%s" % PROJECT
 
@@ -298,6 +300,8 @@ def run_churn(args):
 def run_backups(args):
     with open(args.status) as status_file:
         status = json.load(status_file)
+    if args.through_api:
+        return run_backups_through_api(args, status)
     with backups.Clusters(status, args.site, args.target_site) as clusters:
         results = backups.run(clusters, args.clones)
     rows, summary = backups.rows(results)
@@ -308,6 +312,35 @@ def run_backups(args):
     stats.write_json(args.json, dict(summary, site=args.site,
                                      target_site=args.target_site,
                                      store_site=clusters.store_name))
+    return 0
+
+
+def run_backups_through_api(args, status):
+    endpoint = status["api"]["endpoint"]
+    _lift_quota(endpoint)
+    requests.put("%s/os-quota-sets/%s" % (endpoint, PROJECT), timeout=30,
+                 headers={"X-Auth-Token": "admin:admin"},
+                 json={"quota_set": {"backups": -1, "backup_gigabytes": -1}}
+                 ).raise_for_status()
+    client = backup_service.Client(endpoint, TOKEN, args.poll_interval)
+    sizes = {"volume_gib": args.volume_gib, "written": args.written_mib * MiB,
+             "changed": args.changed_mib * MiB}
+    with backups.Clusters(status, args.site, args.target_site) as clusters:
+        zones = {role: clusters.sites[name]["availability_zone"]
+                 for role, name in (("source", args.site),
+                                    ("target", args.target_site),
+                                    ("store", clusters.store_name))}
+        results = backup_service.run(client, clusters, zones, args.clones,
+                                     sizes)
+    rows, summary = backup_service.rows(results, args.volume_gib)
+    stats.print_table("edgevol backup benchmark through the API (%s -> "
+                      "store at %s, restores into %s and %s)" % (
+                          args.site, clusters.store_name, args.target_site,
+                          clusters.store_name), rows)
+    stats.write_json(args.json, dict(summary, site=args.site,
+                                     target_site=args.target_site,
+                                     store_site=clusters.store_name,
+                                     through_api=True))
     return 0
 
 
@@ -384,6 +417,20 @@ def main(argv=None):
                                 help="site restored into by copy")
     backups_parser.add_argument("--clones", type=int, default=20,
                                 help="clone restores timed per backup size")
+    backups_parser.add_argument(
+        "--through-api", action="store_true",
+        help="through the API and the backup services (request to "
+        "available), next to the same raw librbd copies")
+    backups_parser.add_argument("--volume-gib", type=int, default=4,
+                                help="--through-api: size of the volume")
+    backups_parser.add_argument("--written-mib", type=int, default=1024,
+                                help="--through-api: data before the full "
+                                "backup")
+    backups_parser.add_argument("--changed-mib", type=int, default=64,
+                                help="--through-api: data changed before "
+                                "the incremental")
+    backups_parser.add_argument("--poll-interval", type=float,
+                                default=0.01)
     backups_parser.add_argument("--json", default=".bench/backups.json")
     backups_parser.set_defaults(func=run_backups)
     args = parser.parse_args(argv)

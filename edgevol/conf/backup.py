@@ -20,6 +20,11 @@ opts = [
     cfg.IntOpt("operation_workers", default=4, min=1,
                help="Backups, restores and deletes a backup service runs "
                     "at once; more wait their turn."),
+    cfg.IntOpt("transfer_rate_limit", default=0, min=0,
+               help="MiB per second that all backups and restores of one "
+                    "backup service together may copy (0: no limit). An "
+                    "edge site's uplink to the store is shared with its "
+                    "users; a full backup must not take all of it."),
 ]
 
 default_opts = [

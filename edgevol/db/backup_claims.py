@@ -93,8 +93,18 @@ def _store_busy_clause(volume_id, other_than=None):
 
 
 def _refuse_if_store_busy(session, volume_id, action, other_than=None):
-    """Called after the volume (or backup) row is locked by its update, so
-    a concurrent claim is either seen here or sees ours."""
+    """Refuse a second writer of the volume's store image.
+
+    Every claim of a store writer (a create, which updates the volume's
+    row or holds one of its snapshots; a delete, which updates the
+    backup's row) locks the VOLUME's row first: claims that lock
+    different rows would each check the other's absence before either
+    commits (write skew under PostgreSQL's read committed), and an
+    incremental would copy into an image a delete removes. A concurrent
+    claim is thus either seen here or sees ours.
+    """
+    session.execute(sa.select(VOLUMES.c.id).where(
+        VOLUMES.c.id == volume_id).with_for_update())
     busy = session.execute(sa.select(BACKUPS.c.id, BACKUPS.c.status).where(
         _store_busy_clause(volume_id, other_than))).first()
     if busy is not None:

@@ -37,9 +37,11 @@ Callers hand in open IoCtx objects (the driver's connections) and the
 """
 
 import concurrent.futures
+import datetime
 import hashlib
 import json
 import threading
+import time
 
 CHUNK = 4 * 1024 ** 2
 """Copy and digest unit: RBD's default object size, so a chunk is one
@@ -100,6 +102,31 @@ class Progress:
             done = self.done
         if self._report is not None:
             self._report(done, self.total)
+
+
+class Throttle:
+    """At most ``rate`` bytes per second through ``take``, for all its
+    callers together (0: no limit). Each call books the next free slot
+    of the schedule and sleeps until it starts."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self, count):
+        if not self.rate:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + count / self.rate
+        if start > now:
+            time.sleep(start - now)
+
+
+def _no_limit(count):
+    pass
 
 
 def _chunk_ranges(extents, size):
@@ -178,15 +205,19 @@ def _runs(data, offset, ranges):
             yield run_start, end - run_start, run_zero
 
 
-def _copy(source, target, ranges, size, progress):
+def _copy(source, target, ranges, size, progress, throttle=_no_limit):
     """Copy the chunk ranges of ``ranges``, IN_FLIGHT chunks at once.
 
+    :param throttle: ``throttle(bytes)`` before each chunk is copied.
     :returns: ({chunk index: digest or None}, bytes written).
     """
+    def copy_chunk(index, chunk_ranges):
+        throttle(sum(n for _, n in chunk_ranges))
+        return _copy_chunk(source, target, index, chunk_ranges, size)
+
     digests, written = {}, 0
     with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
-        futures = {pool.submit(_copy_chunk, source, target, index,
-                               chunk_ranges, size): index
+        futures = {pool.submit(copy_chunk, index, chunk_ranges): index
                    for index, chunk_ranges in sorted(ranges.items())}
         for future in concurrent.futures.as_completed(futures):
             digest, count = future.result()
@@ -234,13 +265,14 @@ def _write_digests(store_ioctx, backup_id, digests):
 
 
 def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
-           volume_id, backup_id, base=None, report=None):
+           volume_id, backup_id, base=None, report=None, throttle=_no_limit):
     """Copy ``volume_name@source_snapshot`` into the store as a backup.
 
     :param base: ``(backup id, source snapshot)`` of the previous backup
         of this volume when an incremental is wanted and both still
         exist; None copies every allocated extent (a full backup).
     :param report: ``report(done_bytes, total_bytes)`` while copying.
+    :param throttle: ``throttle(bytes)`` before each chunk (``Throttle``).
     :returns: {"size", "bytes_written", "chunks", "incremental"}.
     Idempotent: run again after a crash, it writes the same head.
     """
@@ -264,7 +296,8 @@ def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
             ranges = _chunk_ranges(extents, size)
             progress = Progress(sum(n for r in ranges.values()
                                     for _, n in r), report)
-            copied, written = _copy(source, target, ranges, size, progress)
+            copied, written = _copy(source, target, ranges, size, progress,
+                                    throttle)
             for index, digest in copied.items():
                 if digest is None:
                     digests.pop(index, None)
@@ -280,7 +313,7 @@ def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
 
 
 def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
-            target_name, report=None):
+            target_name, report=None, throttle=_no_limit):
     """Copy a backup into the existing image ``target_name``.
 
     Only the backup's allocated chunks are read; each is checked against
@@ -305,7 +338,8 @@ def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         ranges = _chunk_ranges(_extents(source) + _extents(target), size)
         progress = Progress(sum(n for r in ranges.values() for _, n in r),
                             report)
-        copied, written = _copy(source, target, ranges, size, progress)
+        copied, written = _copy(source, target, ranges, size, progress,
+                                throttle)
     bad = sorted(i for i, digest in copied.items()
                  if digest != digests.get(i))
     missing = sorted(set(digests) - set(copied))
@@ -355,7 +389,7 @@ def clone_from_backup(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
 
 
 def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
-                     target_name, report=None):
+                     target_name, report=None, throttle=_no_limit):
     """Bring an existing volume back to a backup, writing only what differs.
 
     Which chunks may differ: when the volume still holds the backup's
@@ -394,7 +428,8 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
             futures = [pool.submit(
                 _sync_chunk, source, target, index, size, digests.get(index),
-                by == "digests", backup_id) for index in sorted(candidates)]
+                by == "digests", backup_id, throttle)
+                for index in sorted(candidates)]
             for future in concurrent.futures.as_completed(futures):
                 count, was_read = future.result()
                 written += count
@@ -405,7 +440,7 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
 
 
 def _sync_chunk(source, target, index, size, expected, skip_if_same,
-                backup_id):
+                backup_id, throttle):
     """Write into ``target`` the blocks of chunk ``index`` that differ
     from the backup's. :returns: (bytes written, store chunk read?)"""
     offset = index * CHUNK
@@ -413,6 +448,7 @@ def _sync_chunk(source, target, index, size, expected, skip_if_same,
     have = target.read(offset, length)
     if skip_if_same and _digest(have) == expected:
         return 0, False
+    throttle(length)  # what crosses from the store
     want = source.read(offset, length)
     if _digest(want) != expected:
         raise CorruptBackup(
@@ -501,15 +537,75 @@ def delete(rbd, store_ioctx, volume_id, backup_id):
         backups_left, serving_clones = [], False
     _remove_object(store_ioctx, digests_object(backup_id))
     if not backups_left:
-        try:
-            if serving_clones:
-                rbd.RBD().trash_move(store_ioctx, name, 0)
-            else:
-                rbd.RBD().remove(store_ioctx, name)
-        except rbd.ImageNotFound:
-            pass
+        _retire(rbd, store_ioctx, name, serving_clones)
     purge(rbd, store_ioctx)
     return not backups_left
+
+
+def _retire(rbd, store_ioctx, name, serving_clones):
+    """Remove a store image left without backups (to the trash while
+    clones read it), unless something has it open for writing.
+
+    A writer is a backup copying into the head (its snapshot will make
+    the image hold a backup again, and if it fails its own delete removes
+    the image), or the watch of a backup service that died while copying,
+    which lingers for the OSDs' watch timeout. Neither may fail this
+    delete, and the image must not go while written (a trash move would
+    even take the exclusive lock from the writer): it is left, and
+    ``collect_orphans`` removes it once nothing watches it.
+    """
+    try:
+        with rbd.Image(store_ioctx, name, read_only=True) as image:
+            if list(image.watchers_list()):
+                return
+        if serving_clones:
+            rbd.RBD().trash_move(store_ioctx, name, 0)
+        else:
+            rbd.RBD().remove(store_ioctx, name)
+    except rbd.ImageNotFound:
+        pass
+    except rbd.ImageBusy:
+        pass  # opened for writing since the check: left as above
+
+
+ORPHAN_AGE = 600
+"""Seconds a store image without any snapshot must have existed before
+``collect_orphans`` takes it for an orphan: a writer creates the image,
+then opens it (and is seen by its watch from then on)."""
+
+
+def collect_orphans(rbd, store_ioctx, orphan_age=ORPHAN_AGE):
+    """Remove the store images of this IoCtx's namespace that hold no
+    snapshot, have no watcher and are older than ``orphan_age`` seconds
+    (left by ``_retire``). The store's backup service runs it
+    periodically; it opens every store image, so ``delete`` does not.
+
+    librbd's remove refuses a watched image or one with snapshots, so a
+    writer that opened one since the check keeps it; a writer that
+    creates it anew later copies in full.
+    :returns: names of the store images removed.
+    """
+    removed = []
+    for name in list(rbd.RBD().list(store_ioctx)):
+        if not name.endswith(STORE_IMAGE_SUFFIX):
+            continue
+        try:
+            with rbd.Image(store_ioctx, name, read_only=True) as image:
+                if list(image.list_snaps()) or list(image.watchers_list()):
+                    continue
+                age = _utcnow() - image.create_timestamp()
+            if age < datetime.timedelta(seconds=orphan_age):
+                continue
+            rbd.RBD().remove(store_ioctx, name)
+        except (rbd.ImageNotFound, rbd.ImageBusy, rbd.ImageHasSnapshots):
+            continue
+        removed.append(name)
+    return removed
+
+
+def _utcnow():
+    """Naive UTC, as librbd's timestamps."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def purge(rbd, store_ioctx):

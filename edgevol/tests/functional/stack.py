@@ -27,6 +27,7 @@ import requests
 
 from edgevol import context
 from edgevol.db import services as db_services
+from edgevol.devenv import config as devenv_config
 from edgevol.devenv import keystone as devenv_keystone
 from edgevol import service_state
 from edgevol.tests import fixtures as edgevol_fixtures
@@ -131,6 +132,9 @@ class Stack(fixtures.Fixture):
             "api": {"host": "127.0.0.1", "port": str(self.port)},
             "database": {"connection": self.db.url},
         }
+        if "backup" in self.status:
+            groups["backup"] = {"backup_site": self.status["backup"]["site"],
+                                "backup_pool": self.status["backup"]["pool"]}
         if self.auth == "keystone":
             keystone = self.status["keystone"]
             account = keystone["service_users"]["edgevol"]
@@ -146,6 +150,11 @@ class Stack(fixtures.Fixture):
                 "availability_zone": site["availability_zone"],
                 "ceph_conf": site["ceph_conf"], "rbd_user": site["user"],
                 "rbd_pool": "volumes"}
+            # Each site's own namespace-scoped users of the backup store,
+            # as `make run` configures them (least privilege under test).
+            groups[site["name"]].update(
+                {key: site[key] for key in devenv_config.BACKUP_SITE_KEYS
+                 if site.get(key)})
         for group, values in self.options.items():
             groups.setdefault(group, {}).update(values)
         self.service_down_time = int(groups["DEFAULT"]["service_down_time"])

@@ -212,3 +212,47 @@ class BackupDataTest(BackupDataBase):
             "1 MiB changed in a 10 GiB volume: %d bytes written" %
             stats["bytes_written"]))
         self.assertLessEqual(stats["bytes_written"], 1.05 * MiB)
+
+
+class StoreImageInUseTest(BackupDataBase):
+    """A delete of the last backup while a writer has the store image open
+    (a backup copying into it, or a dead service's lingering watch)."""
+
+    def private_store(self):
+        """An IoCtx of a namespace of the store's own: the sweep below
+        must not meet other tests' store images."""
+        namespace = "test-%s" % uuid.uuid4().hex[:8]
+        ioctx = self.clients[0].open_ioctx("backups")
+        self.rbd.RBD().namespace_create(ioctx, namespace)
+        self.addCleanup(ioctx.close)
+        self.addCleanup(self.rbd.RBD().namespace_remove, ioctx, namespace)
+        self.addCleanup(ioctx.set_namespace, "")
+        ioctx.set_namespace(namespace)
+        return ioctx
+
+    def test_the_delete_leaves_it_to_the_writer_and_the_sweep_collects_it(
+            self):
+        store = self.private_store()
+        volume_id, backup_id = str(uuid.uuid4()), str(uuid.uuid4())
+        name = self.new_image(self.source)
+        self.write(name, 0, os.urandom(MiB))
+        snap, _ = self.snap(name, backup_id)
+        rbd_backup.backup(self.rbd, self.source, name, snap, store,
+                          volume_id, backup_id)
+        store_image = rbd_backup.image_name(volume_id)
+        writer = self.rbd.Image(store, store_image)
+        try:
+            self.assertTrue(rbd_backup.delete(self.rbd, store, volume_id,
+                                              backup_id))
+            self.assertIn(store_image, self.rbd.RBD().list(store))
+            self.assertEqual([], rbd_backup.collect_orphans(
+                self.rbd, store, orphan_age=0))
+        finally:
+            writer.close()
+        # Just made: a writer may not have opened it yet.
+        self.assertEqual([], rbd_backup.collect_orphans(self.rbd, store))
+        self.assertEqual([store_image], rbd_backup.collect_orphans(
+            self.rbd, store, orphan_age=0))
+        self.assertEqual([], list(self.rbd.RBD().list(store)))
+        self.assertEqual([], [o.key for o in store.list_objects()
+                              if volume_id in o.key or backup_id in o.key])

@@ -22,6 +22,7 @@ from edgevol.tests.functional import test_stack
 
 MiB = 1024 ** 2
 V = "3.66"
+PROGRESS = "os-backup-progress-attr:progress"
 WRITES = (
     # (offset, length, seed) of each point in time, applied in order.
     [(0, 2 * MiB, 1), (9 * MiB, MiB, 2)],
@@ -348,9 +349,30 @@ class BackupRequestsTest(BackupTestCase):
 
 
 class BackupRestartTest(BackupTestCase):
-    def kill_and_restart(self, site):
-        self.stack.stop("edgevol-backup", site, signo=signal.SIGKILL)
-        self.stack.start("edgevol-backup", site)
+    # 16 MiB/s for the service's copies together: a 192 MiB copy takes
+    # about 12 s, so the test can see it half done and kill it then.
+    stack_options = {"backup": {"transfer_rate_limit": "16"}}
+
+    def wait_mid_copy(self, backup_id, status):
+        """The backup once the API shows ``status`` with 0 < progress < 100."""
+        def mid_copy():
+            backup = self.api.get("/backups/%s" % backup_id).json()["backup"]
+            progress = backup[PROGRESS]
+            return (backup["status"] == status and progress is not None
+                    and 0 < progress < 100 and backup)
+        return stack_fixture.wait_for(mid_copy, 60, interval=0.05,
+                                      what="backup %s %s half way" % (
+                                          backup_id, status))
+
+    def store_snapshots(self, volume_id):
+        """Snapshots of the volume's store image (site1's namespace)."""
+        import rbd
+        with test_stack.admin_ioctx(self.stack.site_info("central"),
+                                    "backups") as ioctx:
+            ioctx.set_namespace("site1")
+            with rbd.Image(ioctx, "volume-%s.backups" % volume_id,
+                           read_only=True) as image:
+                return {snap["name"] for snap in image.list_snaps()}
 
     def test_killed_backup_service_finishes_its_work(self):
         source = self.volume("site1", size=2)["id"]
@@ -362,24 +384,35 @@ class BackupRestartTest(BackupTestCase):
         self.assertEqual(202, created.status_code, created.text)
         backup = created.json()["backup"]["id"]
         self.ids.append(backup)
-        self.wait_backup(backup, ("creating",))
-        self.kill_and_restart("site1")
+        half = self.wait_mid_copy(backup, "creating")[PROGRESS]
+        self.stack.stop("edgevol-backup", "site1", signo=signal.SIGKILL)
+        # Killed mid-copy: the store's head has no snapshot of it yet.
+        self.assertNotIn("backup-%s" % backup, self.store_snapshots(source))
+        shown = self.api.get("/backups/%s" % backup).json()["backup"]
+        self.assertEqual("creating", shown["status"])
+        self.assertGreaterEqual(shown[PROGRESS], half)
+        self.stack.start("edgevol-backup", "site1")
         self.wait_backup(backup, timeout=180)
+        self.assertIn("backup-%s" % backup, self.store_snapshots(source))
         self.api.wait_volume(source, {"available"})
-        target = self.api.post("/backups/%s/restore" % backup,
-                               {"restore": {}})
-        self.assertEqual(202, target.status_code, target.text)
-        restored = target.json()["restore"]["volume_id"]
+        restored = self.api.post("/volumes", {"volume": {
+            "backup_id": backup, "availability_zone": "site2"}})
+        self.assertEqual(202, restored.status_code, restored.text)
+        restored = restored.json()["volume"]["id"]
         self.ids.append(restored)
-        zone = self.api.get("/volumes/%s" % restored).json()["volume"][
-            "availability_zone"]
-        self.kill_and_restart(zone)
+        self.wait_mid_copy(backup, "restoring")
+        self.stack.stop("edgevol-backup", "site2", signo=signal.SIGKILL)
+        # Killed mid-copy: the new volume does not hold the backup yet.
+        target = self.stack.site_info("site2")
+        self.assertEqual("restoring-backup", self.api.get(
+            "/volumes/%s" % restored).json()["volume"]["status"])
+        self.assertNotEqual(rbd_data.read(site, source, 0, 192 * MiB),
+                            rbd_data.read(target, restored, 0, 192 * MiB))
+        self.stack.start("edgevol-backup", "site2")
         self.api.wait_volume(restored, {"available"}, timeout=180)
         self.wait_backup(backup)
-        self.assertEqual(
-            rbd_data.read(site, source, 0, 192 * MiB),
-            rbd_data.read(self.stack.site_info(zone), restored, 0,
-                          192 * MiB))
+        self.assertEqual(rbd_data.read(site, source, 0, 192 * MiB),
+                         rbd_data.read(target, restored, 0, 192 * MiB))
         self.delete_volume(restored)
         self.delete_backup(backup)
         self.delete_volume(source)

@@ -6,6 +6,7 @@ charges are proven on both.
 """
 
 from edgevol.tests import fixtures as edgevol_fixtures
+from edgevol.tests.unit.db import test_backups
 from edgevol.tests.unit.db import test_migrations
 from edgevol.tests.unit.db import test_volumes
 
@@ -15,6 +16,10 @@ class VolumeRowsOnSelectedBackendTest(test_volumes.VolumeRowsTest):
 
 
 class VolumeTypeRowsOnSelectedBackendTest(test_volumes.VolumeTypeRowsTest):
+    backend = edgevol_fixtures.test_db_backend()
+
+
+class BackupClaimsOnSelectedBackendTest(test_backups.BackupClaimsTest):
     backend = edgevol_fixtures.test_db_backend()
 
 

@@ -1,5 +1,6 @@
 """Backup rows and their claims on volumes, on a real DB."""
 
+import threading
 import uuid
 
 from edgevol.backup import db_results
@@ -7,6 +8,7 @@ from edgevol.db import backup_claims
 from edgevol.db import backups
 from edgevol.db import quotas
 from edgevol.db import volumes
+from edgevol import context
 from edgevol import exception
 from edgevol import states
 from edgevol.tests.unit.db import test_volumes
@@ -101,6 +103,48 @@ class BackupClaimsTest(test_volumes.DBTestCase):
         self.assertRaises(exception.BackupNotFound, backups.get, self.ctx,
                           first["id"])
         self.assertEqual(1, quotas.get(self.ctx, "p1")[1]["backups"])
+
+    def test_a_delete_claimed_while_a_create_commits_is_refused(self):
+        # The create holds the volume's row, the delete the backup's: each
+        # must see the other's claim, even when the delete comes while the
+        # create's transaction is still open (write skew on PostgreSQL).
+        base = self.create()
+        self.results.backup_done(self.ctx, base["id"], size=2,
+                                 object_count=1, is_incremental=False,
+                                 parent_id=None, data_timestamp=None)
+        inserted, release = threading.Event(), threading.Event()
+        real_insert = backups.insert
+
+        def insert_then_wait(session, row, metadata):
+            result = real_insert(session, row, metadata)
+            inserted.set()
+            release.wait(20)
+            return result
+        self.patch(backup_claims.db_backups, "insert", insert_then_wait)
+        outcome = {}
+
+        def run(name, function, *args):
+            try:
+                outcome[name] = function(context.get_admin_context(), *args)
+            except Exception as error:
+                outcome[name] = error
+        creator = threading.Thread(target=run, args=(
+            "create", backup_claims.create,
+            backup_row(self.volume, incremental_requested=True), {}))
+        creator.start()
+        self.assertTrue(inserted.wait(20))
+        deleter = threading.Thread(target=run, args=(
+            "delete", backup_claims.claim_delete, base["id"],
+            "backup_delete"))
+        deleter.start()
+        deleter.join(2)  # it must wait for the create's transaction
+        release.set()
+        creator.join(20)
+        deleter.join(20)
+        self.assertEqual(base["volume_id"], outcome["create"][0]["volume_id"])
+        self.assertIsInstance(outcome["delete"], exception.Conflict)
+        self.assertEqual(states.AVAILABLE,
+                         backups.get(self.ctx, base["id"])["status"])
 
     def test_restore_to_new_and_existing_volumes(self):
         backup = self.create()

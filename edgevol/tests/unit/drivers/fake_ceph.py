@@ -7,6 +7,7 @@ refuses a watched image and leaves it intact).  Tests steer it through its
 attributes (``reachable``, ``fail``) and read what happened from it.
 """
 
+import datetime
 import errno
 import json
 import threading
@@ -77,6 +78,8 @@ class FakeImage:
         self.snaps = []
         self.clones = {}
         self.trash_snaps = {}
+        self.created = datetime.datetime.now(
+            datetime.timezone.utc).replace(tzinfo=None)
 
 
 class FakeCluster:
@@ -104,6 +107,7 @@ class FakeCluster:
                        "quota_bytes": 0}}]}
         self.df_ret = 0
         self.trash = {}          # image id -> (name, FakeImage)
+        self.objects = {}        # pool -> {object name: bytes}
         self.trash_sources = {}  # image id -> trash source if not "USER"
         self.monmap = {"epoch": 1, "mons": [{
             "rank": 0, "name": "a",
@@ -194,6 +198,7 @@ class FakeIoctx:
         self.client = client
         self.pool = pool
         self.images = client.cluster.pools[pool]
+        self.objects = client.cluster.objects.setdefault(pool, {})
 
     def get_pool_name(self):
         return self.pool
@@ -201,7 +206,16 @@ class FakeIoctx:
     def stat(self, obj):
         self.client._require_connected()
         self.client.cluster.check("stat")
-        raise rados.ObjectNotFound(obj)
+        if obj not in self.objects:
+            raise rados.ObjectNotFound(obj)
+        return len(self.objects[obj]), None
+
+    def write_full(self, obj, data):
+        self.objects[obj] = bytes(data)
+
+    def remove_object(self, obj):
+        if self.objects.pop(obj, None) is None:
+            raise rados.ObjectNotFound(obj)
 
     def close(self):
         pass
@@ -237,6 +251,9 @@ class FakeRBD:
             if image.snaps or image.trash_snaps:
                 raise rbd.ImageHasSnapshots("error removing image")
             del ioctx.images[name]
+
+    def list(self, ioctx):
+        return list(ioctx.images)
 
     def trash_move(self, ioctx, name, delay=0):
         self.cluster.check("trash_move")
@@ -290,6 +307,9 @@ class FakeImageHandle:
 
     def watchers_list(self):
         return iter(list(self.image.watchers))
+
+    def create_timestamp(self):
+        return self.image.created
 
     def id(self):
         return self.image.id

@@ -1,11 +1,17 @@
-"""Pure parts of the backup data path: chunk ranges and zero runs.
+"""Pure parts of the backup data path: chunk ranges and zero runs; and
+what a delete does to a store image another operation has open.
 
 The copies themselves are proven on real Ceph
 (edgevol/tests/functional/test_backup_data.py)."""
 
+import datetime
+import threading
+import time
+
 import testtools
 
 from edgevol.drivers import rbd_backup
+from edgevol.tests.unit.drivers import fake_ceph
 
 CHUNK = rbd_backup.CHUNK
 BLOCK = rbd_backup.BLOCK
@@ -81,3 +87,82 @@ class DigestTest(testtools.TestCase):
     def test_zero_chunks_have_no_digest(self):
         self.assertIsNone(rbd_backup._digest(bytes(CHUNK)))
         self.assertEqual(64, len(rbd_backup._digest(b"a")))
+
+
+class DeleteWhileWrittenTest(testtools.TestCase):
+    """The last backup of a store image deleted while a writer (a backup
+    still copying into its head, or the lingering watch of a backup
+    service that died) has the image open."""
+
+    def setUp(self):
+        super().setUp()
+        self.cluster = fake_ceph.FakeCluster(pools=("backups",))
+        self.rados, self.rbd = self.cluster.modules()
+        client = self.rados.Rados(conffile="c", rados_id="u",
+                                  clustername="ceph")
+        client.connect()
+        self.ioctx = client.open_ioctx("backups")
+        self.name = rbd_backup.image_name("vol")
+        self.rbd.RBD().create(self.ioctx, self.name, CHUNK, old_format=False)
+        self.image = self.ioctx.images[self.name]
+        self.image.snaps.append(rbd_backup.snapshot_name("b1"))
+        self.ioctx.write_full(rbd_backup.digests_object("b1"), b"{}")
+
+    def test_the_delete_succeeds_and_leaves_the_image_to_its_writer(self):
+        writer = self.rbd.Image(self.ioctx, self.name)
+        self.assertTrue(rbd_backup.delete(self.rbd, self.ioctx, "vol", "b1"))
+        self.assertEqual([], self.image.snaps)
+        self.assertEqual({}, self.ioctx.objects)
+        self.assertIn(self.name, self.ioctx.images)
+        # The writer finishes its backup: the image holds one again.
+        self.image.snaps.append(rbd_backup.snapshot_name("b2"))
+        writer.close()
+        self.assertEqual([], rbd_backup.collect_orphans(
+            self.rbd, self.ioctx, orphan_age=0))
+        self.assertIn(self.name, self.ioctx.images)
+
+    def test_a_writer_opening_it_between_check_and_remove(self):
+        self.cluster.fail["remove"] = self.rbd.ImageBusy(
+            "error removing image")
+        self.assertTrue(rbd_backup.delete(self.rbd, self.ioctx, "vol", "b1"))
+        self.assertIn(self.name, self.ioctx.images)
+        self.assertEqual([], self.image.snaps)
+
+    def test_an_image_no_writer_made_a_backup_of_is_collected_later(self):
+        writer = self.rbd.Image(self.ioctx, self.name)
+        rbd_backup.delete(self.rbd, self.ioctx, "vol", "b1")
+        # Watched: kept, however old.
+        self.image.created -= datetime.timedelta(hours=1)
+        self.assertEqual([], rbd_backup.collect_orphans(self.rbd,
+                                                        self.ioctx))
+        writer.close()  # it failed, or its dead client's watch expired
+        self.image.created += datetime.timedelta(hours=1)
+        # Young: a writer may have just created it and not yet opened it.
+        self.assertEqual([], rbd_backup.collect_orphans(self.rbd,
+                                                        self.ioctx))
+        self.image.created -= datetime.timedelta(
+            seconds=rbd_backup.ORPHAN_AGE + 1)
+        self.assertEqual([self.name], rbd_backup.collect_orphans(
+            self.rbd, self.ioctx))
+        self.assertEqual({}, self.ioctx.images)
+
+
+class ThrottleTest(testtools.TestCase):
+    def test_callers_together_stay_under_the_rate(self):
+        throttle = rbd_backup.Throttle(40 * 1024 ** 2)
+        started = time.monotonic()
+        threads = [threading.Thread(target=throttle.take, args=(CHUNK,))
+                   for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # The first chunk goes at once, each next one 0.1 s later.
+        self.assertGreaterEqual(time.monotonic() - started, 0.4)
+
+    def test_no_limit_never_waits(self):
+        throttle = rbd_backup.Throttle(0)
+        started = time.monotonic()
+        for _ in range(100):
+            throttle.take(CHUNK)
+        self.assertLess(time.monotonic() - started, 0.1)

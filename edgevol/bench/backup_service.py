@@ -1,0 +1,201 @@
+"""Backups through the services, next to raw librbd copies in the same run.
+
+``edgevol-bench backups --through-api`` measures what an operator gets:
+each figure runs from the API request until the API reports the result
+``available`` (the API, the site's backup service over RabbitMQ, its
+reports back), and is set next to librbd alone across the same clusters
+with the same users (``edgevol.bench.backups.Clusters``):
+
+* a full backup of a 4 GiB volume holding 1 GiB (site -> store) against a
+  raw ``Image.deep_copy`` of the same data into the store (mean of one
+  before and one after);
+* an incremental after 64 MiB of changes;
+* a restore into another site (volume create with ``backup_id``) against
+  a raw ``deep_copy`` of the backup's store snapshot into that site;
+* a restore into the store's own site of a 1 GiB and of the 4 GiB
+  backup, alternated: a COW clone whose cost must not grow with the size.
+"""
+
+import time
+
+from edgevol.bench import backups as driver_bench
+from edgevol.bench import snapshots
+from edgevol.drivers import rbd_backup
+
+MiB = 1024 ** 2
+GiB = 1024 ** 3
+BACKUP_MICROVERSION = "3.47"
+"""Volume create with ``backup_id`` (a restore into any zone)."""
+RAW_SNAPSHOT = "bench-raw"
+
+
+class Client(snapshots.Client):
+    """The API as a tenant sees it, at the backup-restore microversion."""
+
+    def __init__(self, endpoint, token, poll_interval, timeout=600):
+        super().__init__(endpoint, token, poll_interval, timeout)
+        self.session.headers["OpenStack-API-Version"] = (
+            "volume %s" % BACKUP_MICROVERSION)
+
+    def backup(self, volume_id, incremental=False):
+        """(seconds to available, id) of a new backup."""
+        started = time.perf_counter()
+        backup_id = self._call("POST", "/backups", 202, {"backup": {
+            "volume_id": volume_id,
+            "incremental": incremental}})["backup"]["id"]
+        return self.wait("backup", backup_id, started), backup_id
+
+    def wait_gone(self, collection, item_id):
+        deadline = time.perf_counter() + self.timeout
+        while time.perf_counter() < deadline:
+            response = self.session.get("%s/%ss/%s" % (
+                self.endpoint, collection, item_id), timeout=30)
+            if response.status_code == 404:
+                return
+            time.sleep(self.poll_interval)
+        raise RuntimeError("%s %s not deleted in %ss" % (
+            collection, item_id, self.timeout))
+
+    def delete_backup(self, backup_id):
+        self._call("DELETE", "/backups/%s" % backup_id, 202)
+        self.wait_gone("backup", backup_id)
+
+
+class Run:
+    """One run's volumes, backups and raw copies; ``cleanup`` removes
+    them all (raw copies first: they hold snapshots of the volumes)."""
+
+    def __init__(self, client, clusters):
+        self.client = client
+        self.c = clusters
+        self.raw = driver_bench.Run(clusters)
+        self.volumes, self.backups = [], []
+
+    def volume(self, zone, size_gib, **source):
+        seconds, volume_id = self.client.volume(zone, size_gib, **source)
+        self.volumes.append(volume_id)
+        return seconds, volume_id
+
+    def backup(self, volume_id, incremental=False):
+        seconds, backup_id = self.client.backup(volume_id, incremental)
+        self.backups.append(backup_id)
+        return seconds, backup_id
+
+    def write(self, volume_id, total, size):
+        driver_bench._write_spread(self.c.rbd, self.c.source,
+                                   "volume-%s" % volume_id, total, size)
+
+    def raw_copy_of_volume(self, volume_id):
+        """Seconds of a raw deep_copy of the volume's data to the store."""
+        name = "volume-%s" % volume_id
+        with self.c.rbd.Image(self.c.source, name) as image:
+            image.create_snap(RAW_SNAPSHOT)
+        try:
+            return self.raw.raw_deep_copy(self.c.source, name, RAW_SNAPSHOT,
+                                          self.c.store)
+        finally:
+            with self.c.rbd.Image(self.c.source, name) as image:
+                image.remove_snap(RAW_SNAPSHOT)
+
+    def cleanup(self):
+        self.raw.images.reverse()
+        for ioctx, name in self.raw.images:
+            driver_bench._remove_with_snapshots(self.c.rbd, ioctx, name)
+        for volume_id in self.volumes:
+            self.client.delete(volume_id)
+        for volume_id in self.volumes:
+            self.client.wait_gone("volume", volume_id)
+        # One store writer per volume: backups are deleted one by one.
+        for backup_id in reversed(self.backups):
+            self.client.delete_backup(backup_id)
+
+
+def run(client, clusters, zones, clones, sizes):
+    """All figures of one run (seconds and bytes); cleans up after.
+
+    :param zones: {"source", "target", "store"}: availability zones.
+    :param sizes: {"volume_gib", "written", "changed"} (bytes written
+        before the full backup and changed before the incremental).
+    """
+    bench = Run(client, clusters)
+    try:
+        return _measure(bench, zones, clones, sizes)
+    finally:
+        bench.cleanup()
+
+
+def _measure(bench, zones, clones, sizes):
+    results = {"written": sizes["written"], "changed": sizes["changed"]}
+    size = sizes["volume_gib"] * GiB
+    _, source = bench.volume(zones["source"], sizes["volume_gib"])
+    bench.write(source, sizes["written"], size)
+    raw_before = bench.raw_copy_of_volume(source)
+    results["full_s"], _ = bench.backup(source)
+    raw_after = bench.raw_copy_of_volume(source)
+    results["raw_full_runs_s"] = [raw_before, raw_after]
+    results["raw_full_s"] = (raw_before + raw_after) / 2
+    bench.write(source, sizes["changed"], size)
+    results["incremental_s"], incremental = bench.backup(source, True)
+    results["restore_s"], _ = bench.volume(zones["target"], None,
+                                           backup_id=incremental)
+    results["raw_restore_s"] = bench.raw.raw_deep_copy(
+        bench.c.store_for_target, rbd_backup.image_name(source),
+        rbd_backup.snapshot_name(incremental), bench.c.target)
+    _, small = bench.volume(zones["source"], 1)
+    bench.write(small, min(sizes["written"], GiB // 4), GiB)
+    _, small_backup = bench.backup(small)
+    # Alternated, so that a busy moment of the machine weighs on both.
+    results["clone_1g_s"], results["clone_big_s"] = [], []
+    for _ in range(clones):
+        for key, backup_id in (("clone_1g_s", small_backup),
+                               ("clone_big_s", incremental)):
+            seconds, _ = bench.volume(zones["store"], None,
+                                      backup_id=backup_id)
+            results[key].append(seconds)
+    return results
+
+
+def rows(results, volume_gib):
+    """(name, value, note) table rows and the JSON summary."""
+    from edgevol.bench import stats
+    written = results["written"]
+    rate = written / results["full_s"]
+    raw_rate = written / results["raw_full_s"]
+    c1 = stats.summary_ms(results["clone_1g_s"])
+    big = stats.summary_ms(results["clone_big_s"])
+    ratios = {
+        "full_vs_raw_rate": round(results["raw_full_s"]
+                                  / results["full_s"], 2),
+        "restore_vs_raw_rate": round(results["raw_restore_s"]
+                                     / results["restore_s"], 2),
+        "clone_big_vs_1g_p50": round(big["p50_ms"] / c1["p50_ms"], 2)}
+    table = [
+        ("full backup via API, %d MiB in %d GiB" % (
+            written // MiB, volume_gib), "%.2f s" % results["full_s"],
+         "%.0f MiB/s, request to available" % (rate / MiB)),
+        ("raw Image.deep_copy, same data", "%.2f s" % results["raw_full_s"],
+         "%.0f MiB/s (mean of %.2f s before, %.2f s after)" % (
+             (raw_rate / MiB,) + tuple(results["raw_full_runs_s"]))),
+        ("full backup rate / raw", "%.2f" % ratios["full_vs_raw_rate"],
+         "goal >= 0.8"),
+        ("incremental via API, %d MiB changed" % (
+            results["changed"] // MiB), "%.2f s" % results["incremental_s"],
+         "request to available"),
+        ("restore into another site via API", "%.2f s" % results[
+            "restore_s"], "volume create with backup_id, to available"),
+        ("raw deep_copy of the backup snapshot", "%.2f s" % results[
+            "raw_restore_s"], "same clusters and keys"),
+        ("restore rate / raw", "%.2f" % ratios["restore_vs_raw_rate"],
+         "goal >= 0.8"),
+        ("clone restore via API, 1 GiB p50", "%.2f ms" % c1["p50_ms"],
+         "p95 %.2f ms, n=%d" % (c1["p95_ms"], c1["n"])),
+        ("clone restore via API, %d GiB p50" % volume_gib,
+         "%.2f ms" % big["p50_ms"],
+         "p95 %.2f ms, n=%d" % (big["p95_ms"], big["n"])),
+        ("%d GiB / 1 GiB clone restore p50" % volume_gib,
+         "%.2fx" % ratios["clone_big_vs_1g_p50"], "goal <= 1.2 (O(1))"),
+    ]
+    summary = dict(results, clone_1g=c1, clone_big=big, ratios=ratios)
+    summary.pop("clone_1g_s")
+    summary.pop("clone_big_s")
+    return table, summary
