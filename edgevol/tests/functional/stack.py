@@ -302,6 +302,21 @@ class ApiClient:
         response.raise_for_status()
         return [m["user_message"] for m in response.json()["messages"]]
 
+    def wait_snapshot(self, snapshot_id, statuses, timeout=30):
+        def status():
+            response = self.get("/snapshots/%s" % snapshot_id)
+            if response.status_code == 404:
+                return "deleted" in statuses and "deleted"
+            snapshot = response.json()["snapshot"]
+            if snapshot["status"].startswith("error") and \
+                    snapshot["status"] not in statuses:
+                raise AssertionError("snapshot %s went to %s" % (
+                    snapshot_id, snapshot["status"]))
+            return snapshot["status"] in statuses and snapshot
+        return wait_for(status, timeout, interval=0.05,
+                        what="snapshot %s to reach %s" % (snapshot_id,
+                                                          statuses))
+
     def wait_volume(self, volume_id, statuses, timeout=30):
         def status():
             response = self.get("/volumes/%s" % volume_id)

@@ -147,6 +147,73 @@ class KeystoneAuthTest(test_stack.StackTestCase):
         self.assertEqual(404, self.member_a.get(
             "/volumes/%s" % created["id"]).status_code)
 
+    def test_openstack_cli_type_qos_snapshot_and_transfer_workflows(self):
+        """The README's workflows with password auth: an admin makes a
+        type with front-end QoS; a member makes a volume of it, a
+        snapshot and a volume from the snapshot, and hands the volume to
+        another project, which accepts it."""
+        region = self._stack_region()
+        admin = dict(_infra_keystone()["admin"])
+        a, b = self.accounts["a"], self.accounts["b"]
+        tag = self.stack.tag
+
+        def cli(account, *args):
+            return json.loads(self._openstack(account, region, *args,
+                                              "-f", "json"))
+
+        volume_type = cli(admin, "volume", "type", "create",
+                          "ks-type-%s" % tag)
+        self.addCleanup(self.admin_api.delete,
+                        "/types/%s" % volume_type["id"])
+        qos = cli(admin, "volume", "qos", "create", "--consumer",
+                  "front-end", "--property", "total_iops_sec=100",
+                  "ks-qos-%s" % tag)
+        self.addCleanup(self.admin_api.delete,
+                        "/qos-specs/%s?force=True" % qos["id"])
+        self._openstack(admin, region, "volume", "qos", "associate",
+                        qos["id"], volume_type["id"])
+        shown = cli(admin, "volume", "qos", "show", qos["id"])
+        self.assertEqual("front-end", shown["consumer"])
+        self.assertEqual(["ks-type-%s" % tag],
+                         [row["Name"] if isinstance(row, dict) else row
+                          for row in shown["associations"]])
+
+        volume = cli(a, "volume", "create", "--size", "1", "--type",
+                     volume_type["id"], "--availability-zone", "site1",
+                     "ks-vol-%s" % tag)
+        self.member_a.wait_volume(volume["id"], {"available"})
+        self.assertEqual("ks-type-%s" % tag, cli(
+            a, "volume", "show", volume["id"])["type"])
+        snapshot = cli(a, "volume", "snapshot", "create", "--volume",
+                       volume["id"], "ks-snap-%s" % tag)
+        self.member_a.wait_snapshot(snapshot["id"], {"available"})
+        self.assertIn(snapshot["id"], [row["ID"] for row in cli(
+            a, "volume", "snapshot", "list")])
+        from_snapshot = cli(a, "volume", "create", "--snapshot",
+                            snapshot["id"], "--size", "1",
+                            "ks-clone-%s" % tag)
+        self.member_a.wait_volume(from_snapshot["id"], {"available"})
+        self.assertEqual(snapshot["id"], cli(
+            a, "volume", "show", from_snapshot["id"])["snapshot_id"])
+        self._openstack(a, region, "volume", "delete", from_snapshot["id"])
+        self.member_a.wait_volume(from_snapshot["id"], {"deleted"})
+        self._openstack(a, region, "volume", "snapshot", "delete",
+                        snapshot["id"])
+        self.member_a.wait_snapshot(snapshot["id"], {"deleted"})
+
+        request = cli(a, "volume", "transfer", "request", "create",
+                      volume["id"])
+        cli(b, "volume", "transfer", "request", "accept", "--auth-key",
+            request["auth_key"], request["id"])
+        self.addCleanup(self.member_b.wait_volume, volume["id"],
+                        {"deleted"})
+        self.addCleanup(self.member_b.delete, "/volumes/%s" % volume["id"])
+        self.assertEqual(404, self.member_a.get(
+            "/volumes/%s" % volume["id"]).status_code)
+        moved = self.admin_api.get("/volumes/%s" % volume["id"]).json()
+        self.assertEqual(b["project_id"],
+                         moved["volume"]["os-vol-tenant-attr:tenant_id"])
+
     def test_openstack_limits_show_lists_backup_limits(self):
         # Cinder's maxTotalBackups and friends, as openstacksdk names them;
         # a key edgevol did not send would read None.
