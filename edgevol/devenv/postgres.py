@@ -205,6 +205,9 @@ class PostgreSQL:
             "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{c}') "
             "THEN CREATE ROLE {c} LOGIN SUPERUSER PASSWORD '{c}'; END IF; "
             "END $$;".format(r=ROLE, c=CITEST))
+        # Tests drop their databases WITH (FORCE), which must also end an
+        # autovacuum worker (the bootstrap superuser's) busy in one.
+        self._psql("GRANT pg_signal_backend TO %s" % ROLE)
         for database, owner in ((DATABASE, ROLE), (CITEST, CITEST)):
             exists = self._psql("SELECT 1 FROM pg_database WHERE datname = "
                                 "'%s'" % database)
