@@ -28,6 +28,7 @@ from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_capacity
 from edgevol.drivers import rbd_clones
 from edgevol.drivers import rbd_connection
+from edgevol.drivers import rbd_encryption
 from edgevol.drivers import rbd_images
 from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_trash
@@ -130,6 +131,17 @@ class RBDDriver(base.VolumeDriver):
         self._conn.run(self._create_image, name, int(volume["size"]))
         return {}
 
+    def create_encrypted_volume(self, volume, passphrase, encryption):
+        # The header is made before the image: a cryptsetup refusal
+        # leaves nothing behind.
+        header = rbd_encryption.build_header(
+            passphrase, rbd_encryption.luks_version(encryption["provider"]),
+            encryption.get("cipher"), encryption.get("key_size"))
+        self._conn.run(self._create_encrypted_image,
+                       rbd_volumes.image_name(volume["id"]),
+                       int(volume["size"]), header)
+        return {}
+
     def delete_volume(self, volume, cascade=False):
         name = rbd_volumes.image_name(volume["id"])
         # Only a volume cloned from a volume or a snapshot can have a
@@ -153,6 +165,9 @@ class RBDDriver(base.VolumeDriver):
     # ("create image on site1 failed: ...").
     def _create_image(self, handle, name, size_gib):
         rbd_volumes.create(self._rbd, handle, name, size_gib)
+
+    def _create_encrypted_image(self, handle, name, size_gib, header):
+        rbd_encryption.create(self._rbd, handle, name, size_gib, header)
 
     def _delete_image(self, handle, name, cascade, may_be_clone):
         return rbd_trash.delete(self._rbd, handle, name, cascade,
@@ -185,8 +200,12 @@ class RBDDriver(base.VolumeDriver):
                        int(volume["size"]))
 
     def extend_volume(self, volume, new_size_gib):
+        # An encrypted volume keeps its header in front of the data.
+        extra = (rbd_encryption.HEADER_BYTES
+                 if volume.get("encryption_key_id") else 0)
         self._conn.run(self._extend_image,
-                       rbd_volumes.image_name(volume["id"]), int(new_size_gib))
+                       rbd_volumes.image_name(volume["id"]), int(new_size_gib),
+                       extra)
 
     def _create_snapshot(self, handle, image, snap):
         rbd_snapshots.create(self._rbd, handle, image, snap)
@@ -197,8 +216,8 @@ class RBDDriver(base.VolumeDriver):
     def _revert_to_snapshot(self, handle, image, snap, size_gib):
         rbd_snapshots.revert(self._rbd, handle, image, snap, size_gib)
 
-    def _extend_image(self, handle, image, size_gib):
-        rbd_volumes.extend(self._rbd, handle, image, size_gib)
+    def _extend_image(self, handle, image, size_gib, extra_bytes):
+        rbd_volumes.extend(self._rbd, handle, image, size_gib, extra_bytes)
 
     # -- clones ----------------------------------------------------------
     def create_volume_from_snapshot(self, volume, snapshot):

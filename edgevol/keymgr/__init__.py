@@ -8,10 +8,12 @@ configured with.
 """
 
 import concurrent.futures
+import threading
 
 from castellan.common import exception as castellan_exception
 from castellan import key_manager as castellan_key_manager
 from castellan.common.objects import symmetric_key
+from castellan.common import utils as castellan_utils
 
 from edgevol.conf import key_manager as key_manager_conf
 from edgevol import exception
@@ -20,6 +22,43 @@ KEY_ALGORITHM = "AES"
 KEY_BITS = 256
 CALLERS = 8
 """Key manager calls in flight at once per process."""
+
+
+_shared = {}
+_shared_lock = threading.Lock()
+
+
+def shared(conf):
+    """The process's one ``KeyManager`` for ``conf`` (one pool of callers
+    and one castellan backend, whatever its users in the process)."""
+    with _shared_lock:
+        manager = _shared.get(id(conf))
+        if manager is None or manager.conf is not conf:
+            manager = _shared[id(conf)] = KeyManager(conf)
+        return manager
+
+
+def service_credential(conf):
+    """The credential of this service's own key manager user, from
+    castellan's ``[key_manager]`` options (``auth_type =
+    keystone_password``, ``username``, ``password``, ``project_name``, ...).
+
+    Volume keys are created, read and deleted with it, never with a user's
+    token: a create or delete finishes long after the request, and the
+    compute agent, which has no user token at all, reads keys with its own
+    user. Keys therefore live in the key manager project of these service
+    users, where no tenant has a role: project B cannot read project A's
+    key (nor can A; edgevol decides who may attach which volume).
+
+    :raises KeyManagerUnavailable: no credential is configured.
+    """
+    try:
+        return castellan_utils.credential_factory(conf)
+    except (castellan_exception.InsufficientCredentialDataError,
+            castellan_exception.AuthTypeInvalidError) as exc:
+        raise exception.KeyManagerUnavailable(
+            reason="no key manager credential is configured ([key_manager] "
+            "auth_type and its options): %s" % exc) from exc
 
 
 class KeyManager:
@@ -31,6 +70,7 @@ class KeyManager:
 
     def __init__(self, conf):
         key_manager_conf.register_opts(conf)
+        self.conf = conf
         self.timeout = conf.key_manager.call_timeout
         self._api = castellan_key_manager.API(conf)
         self._callers = concurrent.futures.ThreadPoolExecutor(
