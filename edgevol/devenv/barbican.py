@@ -35,6 +35,24 @@ MANAGE_TIMEOUT = 300
 SERVICE_USER = "barbican"
 
 
+def castellan_options(barbican_endpoint, keystone_endpoint, account):
+    """``[key_manager]`` and ``[barbican]`` of a castellan user of this
+    Barbican; ``account``: username, password and project_name (in the
+    Keystone domain ``Default``)."""
+    return {
+        "key_manager": {
+            "backend": "barbican", "auth_type": "keystone_password",
+            "auth_url": keystone_endpoint,
+            "username": account["username"],
+            "password": account["password"],
+            "user_domain_name": "Default",
+            "project_name": account["project_name"],
+            "project_domain_name": "Default"},
+        "barbican": {"barbican_endpoint": barbican_endpoint,
+                     "auth_endpoint": keystone_endpoint},
+    }
+
+
 class BarbicanError(gunicorn_app.ServiceError):
     """Barbican could not be configured or did not start."""
 

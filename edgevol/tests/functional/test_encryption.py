@@ -18,6 +18,7 @@ import fixtures
 import testtools
 from testtools import content
 
+from edgevol.devenv import barbican as devenv_barbican
 from edgevol.devenv import keystone as devenv_keystone
 from edgevol.drivers import rbd_encryption
 from edgevol import exception
@@ -38,19 +39,9 @@ SPEC = {"provider": "luks2", "cipher": "aes-xts-plain64", "key_size": 512,
 
 def key_manager_options(status, account):
     """castellan's options for ``account`` (username, password, project)."""
-    keystone = status["keystone"]
-    return {
-        "key_manager": {
-            "backend": "barbican", "auth_type": "keystone_password",
-            "auth_url": keystone["endpoint"],
-            "username": account["username"],
-            "password": account["password"],
-            "user_domain_name": devenv_keystone.DOMAIN,
-            "project_name": account["project_name"],
-            "project_domain_name": devenv_keystone.DOMAIN},
-        "barbican": {"barbican_endpoint": status["barbican"]["endpoint"],
-                     "auth_endpoint": keystone["endpoint"]},
-    }
+    return devenv_barbican.castellan_options(
+        status["barbican"]["endpoint"], status["keystone"]["endpoint"],
+        account)
 
 
 @testtools.skipUnless(test_key_manager._infra(),
