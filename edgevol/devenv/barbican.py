@@ -16,7 +16,11 @@ Facts this module is built on (barbican 23.0.0):
 - its database is a SQLite file of its own: on PostgreSQL (psycopg2)
   store_crypto writes each secret's ciphertext as ``bytes`` into a text
   column and cannot decode what it reads back (every payload GET is a
-  500); SQLite hands the bytes back unchanged.
+  500); SQLite hands the bytes back unchanged;
+- SQLite takes one writer: with concurrent requests an order's insert
+  failed with "database is locked" (a 500 to castellan's create_key)
+  while a secret was being deleted, so Barbican serves one request at a
+  time (each takes milliseconds).
 """
 
 import base64
@@ -73,7 +77,7 @@ class Barbican:
             "barbican", self.base_dir, self.port,
             "edgevol.devenv.barbican_wsgi:application",
             self.endpoint + "/healthcheck", {"HOME": self.base_dir},
-            error=BarbicanError)
+            threads=1, error=BarbicanError)
 
     @property
     def endpoint(self):

@@ -197,15 +197,12 @@ class RBDDriver(base.VolumeDriver):
         self._conn.run(self._revert_to_snapshot,
                        rbd_volumes.image_name(volume["id"]),
                        rbd_snapshots.snapshot_name(snapshot["id"]),
-                       int(volume["size"]))
+                       int(volume["size"]), rbd_encryption.room(volume))
 
     def extend_volume(self, volume, new_size_gib):
-        # An encrypted volume keeps its header in front of the data.
-        extra = (rbd_encryption.HEADER_BYTES
-                 if volume.get("encryption_key_id") else 0)
         self._conn.run(self._extend_image,
                        rbd_volumes.image_name(volume["id"]), int(new_size_gib),
-                       extra)
+                       rbd_encryption.room(volume))
 
     def _create_snapshot(self, handle, image, snap):
         rbd_snapshots.create(self._rbd, handle, image, snap)
@@ -213,8 +210,8 @@ class RBDDriver(base.VolumeDriver):
     def _delete_snapshot(self, handle, image, snap):
         rbd_snapshots.delete(self._rbd, handle, image, snap)
 
-    def _revert_to_snapshot(self, handle, image, snap, size_gib):
-        rbd_snapshots.revert(self._rbd, handle, image, snap, size_gib)
+    def _revert_to_snapshot(self, handle, image, snap, size_gib, extra):
+        rbd_snapshots.revert(self._rbd, handle, image, snap, size_gib, extra)
 
     def _extend_image(self, handle, image, size_gib, extra_bytes):
         rbd_volumes.extend(self._rbd, handle, image, size_gib, extra_bytes)
@@ -224,13 +221,15 @@ class RBDDriver(base.VolumeDriver):
         return self._conn.run(
             self._clone_snapshot, _volume_of(snapshot),
             rbd_snapshots.snapshot_name(snapshot["id"]),
-            rbd_volumes.image_name(volume["id"]), int(volume["size"]))
+            rbd_volumes.image_name(volume["id"]), int(volume["size"]),
+            rbd_encryption.room(volume))
 
     def create_cloned_volume(self, volume, source_volume):
         return self._conn.run(
             self._clone_volume, rbd_volumes.image_name(source_volume["id"]),
             rbd_volumes.image_name(volume["id"]),
-            rbd_clones.clone_snapshot_name(volume["id"]), int(volume["size"]))
+            rbd_clones.clone_snapshot_name(volume["id"]), int(volume["size"]),
+            rbd_encryption.room(volume))
 
     def flatten_volume(self, volume, progress_cb=None):
         former_parent = self._conn.run(
@@ -238,15 +237,16 @@ class RBDDriver(base.VolumeDriver):
             progress_cb)
         self._collect(former_parent)
 
-    def _clone_snapshot(self, handle, parent, snap, child, size_gib):
+    def _clone_snapshot(self, handle, parent, snap, child, size_gib, extra):
         return rbd_clones.from_snapshot(self._rbd, handle, parent, snap,
                                         child, size_gib,
-                                        self._opts.rbd_max_clone_depth)
+                                        self._opts.rbd_max_clone_depth, extra)
 
-    def _clone_volume(self, handle, source, child, hidden_snap, size_gib):
+    def _clone_volume(self, handle, source, child, hidden_snap, size_gib,
+                      extra):
         return rbd_clones.of_volume(self._rbd, handle, source, child,
                                     hidden_snap, size_gib,
-                                    self._opts.rbd_max_clone_depth)
+                                    self._opts.rbd_max_clone_depth, extra)
 
     def _flatten_image(self, handle, name, progress_cb):
         return rbd_clones.flatten(self._rbd, handle, name, progress_cb)

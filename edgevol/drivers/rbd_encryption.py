@@ -69,6 +69,12 @@ def passphrase_of(key_bytes):
     return key_bytes.hex().encode("ascii")
 
 
+def room(volume):
+    """Bytes an image holds on top of ``volume``'s size: the header room
+    of an encrypted volume (one with an ``encryption_key_id``), else 0."""
+    return HEADER_BYTES if volume.get("encryption_key_id") else 0
+
+
 def build_header(passphrase, version, cipher=None, key_bits=None):
     """A LUKS header for ``passphrase`` with minimal KDF cost.
 

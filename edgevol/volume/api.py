@@ -92,13 +92,11 @@ class VolumeAPI:
             vtype = self.types.get(
                 context, volume_type or source.volume["volume_type_id"])
             _check_type_zone(vtype, source.volume["availability_zone"])
-            encryption.refuse_encrypted_volume(source.volume, "clone")
-            self.type_encryption.refuse_encrypted(
-                context, vtype, "from a snapshot or a volume")
-            return clones.create(
-                self, context, source, vtype, size=size, name=name,
-                description=description, metadata=metadata,
-                multiattach=bool(multiattach) or _type_multiattach(vtype))
+            encryption.check_clone_type(
+                source.volume, vtype,
+                self.type_encryption.get(context, vtype["id"]))
+            return self._create_clone(context, source, vtype, size, name,
+                                      description, metadata, multiattach)
         if size is None and not image_id:
             raise exception.InvalidInput(
                 reason="size is required unless snapshot_id, "
@@ -138,6 +136,23 @@ class VolumeAPI:
             raise
         self._schedule(context, volume, vtype)
         return volume
+
+    def _create_clone(self, context, source, vtype, size, name, description,
+                      metadata, multiattach):
+        # A COW clone reads its parent's data, encrypted with the parent's
+        # key: it gets a copy of that key under an id of its own.
+        key_id = (self.volume_keys.copy(source.volume["encryption_key_id"])
+                  if source.volume.get("encryption_key_id") else None)
+        try:
+            return clones.create(
+                self, context, source, vtype, size=size, name=name,
+                description=description, metadata=metadata,
+                multiattach=bool(multiattach) or _type_multiattach(vtype),
+                encryption_key_id=key_id)
+        except Exception:
+            if key_id is not None:
+                self.volume_keys.discard(key_id)
+            raise
 
     def _insert(self, context, volume_id, key_id, size, name, description,
                 zone, vtype, multiattach, metadata, image):

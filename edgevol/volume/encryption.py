@@ -7,6 +7,12 @@ is written, and the row records the key's id: no image is ever made
 without a key, and a row that cannot be written takes its key back. A key
 manager that does not answer is a 503 and nothing is made.
 
+A clone (of a volume or of a snapshot) is a copy-on-write image that reads
+its parent's data, encrypted with the parent's data key under the
+parent's passphrase: it gets a copy of the parent's key under an id of its
+own (each volume's key is deleted with it), as Cinder does. Re-keying a
+clone would need a full copy of its data.
+
 What edgevol does not do with encrypted volumes yet is refused with a
 400 naming the verb, never done unencrypted or with a shared key.
 """
@@ -43,6 +49,19 @@ class VolumeKeys:
             # caller's.
             raise exception.KeyManagerUnavailable(reason=str(exc)) from exc
 
+    def copy(self, key_id):
+        """A new key holding the bytes of key ``key_id``; its id.
+
+        :raises KeyManagerUnavailable: (503) as ``create``.
+        """
+        try:
+            manager = self._manager()
+            credential = keymgr.service_credential(self.conf)
+            return manager.store_key(credential,
+                                     manager.get_key(credential, key_id))
+        except (exception.KeyAccessDenied, exception.KeyNotFound) as exc:
+            raise exception.KeyManagerUnavailable(reason=str(exc)) from exc
+
     def discard(self, key_id):
         """Delete a key no volume got; a failure is logged, not raised."""
         try:
@@ -51,6 +70,20 @@ class VolumeKeys:
         except exception.EdgevolError as exc:
             LOG.error("Key %s belongs to no volume and could not be "
                       "deleted: %s", key_id, exc)
+
+
+def check_clone_type(source, vtype, type_encryption):
+    """400 unless a clone of ``source`` (a volume) and its new type
+    ``vtype`` agree on encryption: a COW clone keeps its source's data as
+    it is, encrypted or not."""
+    if bool(source.get("encryption_key_id")) != bool(type_encryption):
+        raise exception.InvalidInput(reason=(
+            "volume %s is %s and type %s is %s: a clone keeps its source's "
+            "data as it is, so both must be encrypted or neither" % (
+                source["id"],
+                "encrypted" if source.get("encryption_key_id") else "plain",
+                vtype["name"],
+                "encrypted" if type_encryption else "plain")))
 
 
 def refuse_encrypted_volume(volume, verb):

@@ -34,6 +34,14 @@ many seconds apart; then it is logged for the operator (the volume is
 gone either way: its data cannot be read without the image)."""
 
 
+def is_blank_encrypted(volume):
+    """An encrypted volume made empty (a clone reads its parent's header
+    and is made as any clone)."""
+    return bool(volume.get("encryption_key_id")
+                and not volume.get("snapshot_id")
+                and not volume.get("source_volid"))
+
+
 class EncryptedVolumes:
     """The site's encrypted creates and their keys' deletes."""
 

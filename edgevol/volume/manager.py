@@ -271,11 +271,11 @@ class VolumeManager:
         LOG.debug("Creating volume %s", volume["id"])
         try:
             self._ensure_driver()
-            if volume.get("encryption_key_id"):
+            if volume.get("image_id"):
+                needs_flatten = self.images.create_volume(context, volume)
+            elif encryption_ops.is_blank_encrypted(volume):
                 self.encrypted.make_image(context, volume)
                 needs_flatten = False
-            elif volume.get("image_id"):
-                needs_flatten = self.images.create_volume(context, volume)
             else:
                 needs_flatten = clone_ops.make_image(context, self.driver,
                                                      volume)

@@ -18,7 +18,6 @@ from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol import states
 from edgevol.volume import audit
-from edgevol.volume import encryption
 from edgevol.volume import rpcapi as volume_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -63,10 +62,6 @@ class SnapshotAPI:
         if not uuidutils.is_uuid_like(volume_id):
             raise exception.VolumeNotFound(volume_id=volume_id)
         project_id = context.project_id
-        # Reverting would cut the volume's LUKS header room (not yet).
-        encryption.refuse_encrypted_volume(db_volumes.get_row(
-            context, volume_id,
-            project_id=None if context.is_admin else project_id), "snapshot")
         db_quotas.ensure_usage_rows(context, project_id,
                                     ("snapshots", "gigabytes"))
         snapshot, host = db_snapshots.create(context, {

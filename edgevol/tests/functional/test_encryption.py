@@ -293,9 +293,70 @@ class EncryptedVolumeTest(testtools.TestCase):
         code, _, err = self.io("write", volume["id"], str(2 * GiB - MiB))
         self.assertEqual(0, code, err)
 
-    def test_snapshots_of_encrypted_volumes_are_refused(self):
-        volume = self.encrypted_volume()
+    def test_clones_and_snapshots_read_exactly_with_their_own_key_ids(self):
+        source = self.encrypted_volume()
+        self.write_through(source, 0, b"A" * MiB)
+        snapshot = self.snapshot(source["id"])
+        self.write_through(source, 0, b"B" * MiB)
+        from_snapshot = self.clone(snapshot_id=snapshot["id"], size=2)
+        of_volume = self.clone(source_volid=source["id"])
+        self.assertEqual(3, len({volume["encryption_key_id"] for volume in
+                                 (source, from_snapshot, of_volume)}))
+        for volume, data, size in ((from_snapshot, b"A", 2 * GiB),
+                                   (of_volume, b"B", GiB)):
+            self.assertEqual(size, self.image_size(volume["id"],
+                                                   self.passphrase(volume)))
+            self.assertEqual(data * MiB, self.read_through(volume, 0, MiB))
+            # Past the source's end a larger clone reads zeros.
+            self.assertEqual(bytes(MiB), self.read_through(
+                volume, size - MiB, MiB))
+        # Revert keeps the header room: the data and size of the snapshot.
+        response = self.api.post("/volumes/%s/action" % source["id"],
+                                 {"revert": {"snapshot_id": snapshot["id"]}})
+        self.assertEqual(202, response.status_code, response.text)
+        self.api.wait_volume(source["id"], {"available"})
+        self.assertEqual(b"A" * MiB, self.read_through(source, 0, MiB))
+        self.assertEqual(GiB, self.image_size(source["id"],
+                                              self.passphrase(source)))
+
+    def snapshot(self, volume_id):
         response = self.api.post("/snapshots", {"snapshot": {
-            "volume_id": volume["id"]}})
-        self.assertEqual(400, response.status_code, response.text)
-        self.assertIn("is encrypted", response.text)
+            "volume_id": volume_id}})
+        self.assertEqual(202, response.status_code, response.text)
+        snapshot_id = response.json()["snapshot"]["id"]
+        self.addCleanup(self.delete_snapshot, snapshot_id)
+        stack_fixture.wait_for(
+            lambda: self.api.get("/snapshots/%s" % snapshot_id).json()[
+                "snapshot"]["status"] == "available", TIMEOUT,
+            what="snapshot %s" % snapshot_id)
+        return response.json()["snapshot"]
+
+    def delete_snapshot(self, snapshot_id):
+        self.api.delete("/snapshots/%s" % snapshot_id)
+        stack_fixture.wait_for(
+            lambda: self.api.get("/snapshots/%s" % snapshot_id)
+            .status_code == 404, TIMEOUT, what="snapshot delete")
+
+    def clone(self, **source):
+        response = self.api.create_volume(**source)
+        self.assertEqual(202, response.status_code, response.text)
+        volume = self.api.wait_volume(response.json()["volume"]["id"],
+                                      {"available"})
+        # Cleanups run last first: clones go before their source.
+        self.addCleanup(self.delete_volume, volume["id"])
+        return volume
+
+    def write_through(self, volume, offset, data):
+        import rbd
+        with test_stack.admin_ioctx(self.site) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume["id"]) as image:
+                rbd_encryption.load(rbd, image, self.passphrase(volume))
+                image.write(data, offset)
+
+    def read_through(self, volume, offset, length):
+        import rbd
+        with test_stack.admin_ioctx(self.site) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume["id"],
+                           read_only=True) as image:
+                rbd_encryption.load(rbd, image, self.passphrase(volume))
+                return image.read(offset, length)

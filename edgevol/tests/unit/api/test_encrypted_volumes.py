@@ -140,10 +140,6 @@ class EncryptedVolumesTest(base.APITestCase):
                   token=base.ADMIN, expect=200)
         path = "/v3/volumes/%s/action" % volume["id"]
         refusals = [
-            ("POST", "/v3/snapshots", {"snapshot": {
-                "volume_id": volume["id"]}}, "snapshot"),
-            ("POST", "/v3/volumes", {"volume": {
-                "source_volid": volume["id"]}}, "clone"),
             ("POST", "/v3/backups", {"backup": {
                 "volume_id": volume["id"]}}, "back up"),
             ("POST", path, {"os-volume_upload_image": {
@@ -155,6 +151,52 @@ class EncryptedVolumesTest(base.APITestCase):
             message = self.fault(self.call(method, url, body), 400)
             self.assertIn("is encrypted: edgevol does not %s" % verb, message)
         self.assertEqual("available", self.show(volume["id"])["status"])
+
+    def test_clones_get_a_copy_of_their_sources_key_under_their_own_id(
+            self):
+        source = self.encrypted_volume()
+        snapshot = self.call("POST", "/v3/snapshots", {"snapshot": {
+            "volume_id": source["id"]}}, expect=202).json["snapshot"]
+        in_process.wait_for(lambda: self.call(
+            "GET", "/v3/snapshots/%s" % snapshot["id"]).json["snapshot"][
+                "status"] == "available")
+        clones = [self.create_volume(source_volid=source["id"]),
+                  self.create_volume(snapshot_id=snapshot["id"], size=2)]
+        clones = [self.wait_status(clone["id"], "available")
+                  for clone in clones]
+        source_key = self.keys.get_key(self.credential,
+                                       source["encryption_key_id"])
+        key_ids = {source["encryption_key_id"]}
+        for clone in clones:
+            self.assertTrue(clone["encrypted"])
+            key_ids.add(clone["encryption_key_id"])
+            self.assertEqual(source_key, self.keys.get_key(
+                self.credential, clone["encryption_key_id"]))
+        self.assertEqual(3, len(key_ids))
+        # The source's delete takes its key, not its clones' copies.
+        self.call("DELETE", "/v3/snapshots/%s" % snapshot["id"], expect=202)
+        in_process.wait_for(lambda: self.call(
+            "GET", "/v3/snapshots/%s" % snapshot["id"]).status_int == 404)
+        self.call("DELETE", "/v3/volumes/%s" % source["id"], expect=202)
+        in_process.wait_for(
+            lambda: not self.key_exists(source["encryption_key_id"]))
+        self.assertTrue(all(self.key_exists(clone["encryption_key_id"])
+                            for clone in clones))
+
+    def test_a_clone_keeps_its_sources_encryption_or_is_400(self):
+        encrypted = self.encrypted_volume()
+        self.call("POST", "/v3/types", {"volume_type": {"name": "plain"}},
+                  token=base.ADMIN, expect=200)
+        plain = self.wait_status(self.create_volume(
+            volume_type="plain", availability_zone="site1")["id"],
+            "available")
+        for source, vtype, words in (
+                (encrypted, "plain", "is encrypted and type plain is plain"),
+                (plain, "secret", "is plain and type secret is encrypted")):
+            message = self.fault(self.call("POST", "/v3/volumes", {
+                "volume": {"source_volid": source["id"],
+                           "volume_type": vtype}}), 400)
+            self.assertIn(words, message)
 
     def test_extend_keeps_the_header_room(self):
         volume = self.encrypted_volume()
