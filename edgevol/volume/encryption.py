@@ -41,7 +41,7 @@ class VolumeKeys:
             the key manager refused the service's own user.
         """
         try:
-            return self._manager().create_key(
+            return self._manager().new_key(
                 keymgr.service_credential(self.conf),
                 name="volume-%s" % volume_id)
         except exception.KeyAccessDenied as exc:

@@ -106,7 +106,7 @@ class EncryptedVolumesTest(base.APITestCase):
     def test_key_manager_down_at_create_is_503_and_nothing_is_made(self):
         def unavailable(*args, **kwargs):
             raise exception.KeyManagerUnavailable(reason="no answer")
-        self.keys.create_key = unavailable
+        self.keys.store_key = unavailable
         message = self.fault(self.call("POST", "/v3/volumes", {"volume": {
             "size": 1, "volume_type": "secret"}}), 503)
         self.assertIn("key manager is unavailable", message)
