@@ -362,6 +362,7 @@ def run_encryption(args):
                        if row["name"] == "edgevol-volume-%s" % args.site)
     load = encryption.under_load(endpoint, TOKEN, zone, vtype, manager_pid,
                                  args.clients, args.per_client,
+                                 args.concurrent_poll_interval,
                                  args.poll_interval)
     ids += load["ids"]
     formatted, their_load, our_load, format_rss = encryption.librbd_format(
@@ -520,6 +521,10 @@ def main(argv=None):
     encryption_parser.add_argument("--per-client", type=int, default=3)
     encryption_parser.add_argument("--poll-interval", type=float,
                                    default=0.002)
+    encryption_parser.add_argument(
+        "--concurrent-poll-interval", type=float, default=0.05,
+        help="seconds between status polls of each encrypted client "
+        "under load")
     encryption_parser.add_argument("--json", default=".bench/encryption.json")
     encryption_parser.set_defaults(func=run_encryption)
     args = parser.parse_args(argv)

@@ -100,17 +100,30 @@ def _rss(pid):
 
 
 def _children(pid):
+    """Child processes of every thread of ``pid`` (each thread's children
+    are listed under it: cryptsetup is started by RPC worker threads)."""
+    found = []
     try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as children:
-            return [int(child) for child in children.read().split()]
+        tasks = os.listdir("/proc/%d/task" % pid)
     except OSError:
-        return []
+        return found
+    for task in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as listed:
+                found += [int(child) for child in listed.read().split()]
+        except OSError:
+            continue
+    return found
 
 
 def under_load(endpoint, token, zone, volume_type, pid, clients,
-               per_client, poll_interval):
+               per_client, poll_interval, blank_poll_interval):
     """``clients`` clients make ``per_client`` encrypted volumes each
     while one more makes blank ones, the manager's memory sampled.
+
+    Latencies are the server's (create to ``available``); the encrypted
+    clients poll every ``poll_interval`` s so that their GETs do not load
+    the API more than the creates measured.
 
     :returns: dict of encrypted latencies, blank latencies, the memory
         peaks and the ids made.
@@ -129,7 +142,7 @@ def under_load(endpoint, token, zone, volume_type, pid, clients,
                 ids.append(volume_id)
 
     def blank_client():
-        client = create.Client(endpoint, token, 0.002)
+        client = create.Client(endpoint, token, blank_poll_interval)
         while not done.is_set():
             _, made, volume_id = client.create_and_wait(zone)
             with lock:
