@@ -125,15 +125,10 @@ class VolumeAPI:
         key_id = (self.volume_keys.create(volume_id)
                   if self.type_encryption.get(context, vtype["id"])
                   else None)
-        try:
+        with self.volume_keys.given_back_on_failure(key_id):
             volume = self._insert(context, volume_id, key_id, size, name,
                                   description, zone, vtype, multiattach,
                                   metadata, image)
-        except Exception:
-            # No key without a volume.
-            if key_id is not None:
-                self.volume_keys.discard(key_id)
-            raise
         self._schedule(context, volume, vtype)
         return volume
 
@@ -143,16 +138,12 @@ class VolumeAPI:
         # key: it gets a copy of that key under an id of its own.
         key_id = (self.volume_keys.copy(source.volume["encryption_key_id"])
                   if source.volume.get("encryption_key_id") else None)
-        try:
+        with self.volume_keys.given_back_on_failure(key_id):
             return clones.create(
                 self, context, source, vtype, size=size, name=name,
                 description=description, metadata=metadata,
                 multiattach=bool(multiattach) or _type_multiattach(vtype),
                 encryption_key_id=key_id)
-        except Exception:
-            if key_id is not None:
-                self.volume_keys.discard(key_id)
-            raise
 
     def _insert(self, context, volume_id, key_id, size, name, description,
                 zone, vtype, multiattach, metadata, image):

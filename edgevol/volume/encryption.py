@@ -17,6 +17,8 @@ What edgevol does not do with encrypted volumes yet is refused with a
 400 naming the verb, never done unencrypted or with a shared key.
 """
 
+import contextlib
+
 from oslo_log import log as logging
 
 from edgevol import exception
@@ -61,6 +63,17 @@ class VolumeKeys:
                                      manager.get_key(credential, key_id))
         except (exception.KeyAccessDenied, exception.KeyNotFound) as exc:
             raise exception.KeyManagerUnavailable(reason=str(exc)) from exc
+
+    @contextlib.contextmanager
+    def given_back_on_failure(self, key_id):
+        """Delete key ``key_id`` (if any) when the block fails: no key
+        without a volume."""
+        try:
+            yield
+        except Exception:
+            if key_id is not None:
+                self.discard(key_id)
+            raise
 
     def discard(self, key_id):
         """Delete a key no volume got; a failure is logged, not raised."""

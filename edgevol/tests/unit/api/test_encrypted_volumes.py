@@ -113,6 +113,21 @@ class EncryptedVolumesTest(base.APITestCase):
         self.assertEqual([], self.call("GET", "/v3/volumes",
                                        expect=200).json["volumes"])
 
+    def test_a_volume_the_quota_refuses_gives_its_key_back(self):
+        self.call("PUT", "/v3/os-quota-sets/p1", {"quota_set": {
+            "volumes": 0}}, token=base.ADMIN, expect=200)
+        made = []
+        store = self.keys.store_key
+
+        def recording_store(*args, **kwargs):
+            made.append(store(*args, **kwargs))
+            return made[-1]
+        self.keys.store_key = recording_store
+        self.fault(self.call("POST", "/v3/volumes", {"volume": {
+            "size": 1, "volume_type": "secret"}}), 413)
+        self.assertEqual(1, len(made))
+        self.assertFalse(self.key_exists(made[0]))
+
     def test_a_key_the_site_cannot_read_fails_the_create_with_the_reason(
             self):
         def unreadable(credential, key_id):
