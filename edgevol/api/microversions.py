@@ -116,9 +116,9 @@ changes resources edgevol does not serve):
   project's own default volume type, which then wins over
   ``[api] default_volume_type`` (at every version, as in Cinder).
 * 3.63 - Volumes show ``volume_type_id``.
-* 3.64 - n/a: ``encryption_key_id`` of encrypted volumes (no volume is
-  encrypted: ``encrypted`` is always false); backups show
-  ``encryption_key_id`` (null).
+* 3.64 - Encrypted volumes show ``encryption_key_id`` (the id of their
+  key in the key manager, never the key); backups show
+  ``encryption_key_id`` (null: encrypted volumes are not backed up yet).
 * 3.65 - Volumes and snapshots show ``consumes_quota`` (always true: there
   are no temporary volumes or snapshots); their lists filter by it.
 * 3.66 - In-use volumes are snapshotted without ``force``; ``force=false``

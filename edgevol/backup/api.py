@@ -30,6 +30,7 @@ from edgevol.host import BackendHost
 from edgevol import service_state
 from edgevol import states
 from edgevol.volume import audit
+from edgevol.volume import encryption
 
 LOG = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class BackupAPI:
                 raise error
         volume = db_volumes.get(context, volume_id,
                                 project_id=self._owner(context))
+        encryption.refuse_encrypted_volume(volume, "back up")
         source = _placed_site(volume, "back up")
         store_site = self._store_site(volume, availability_zone)
         self._require_service(source, "read the volume")
@@ -289,7 +291,8 @@ class BackupAPI:
         vtype = (self.volume_api.types.get(context, volume_type)
                  if volume_type else
                  self.volume_api.types.get_default(context))
-        self.volume_api.type_encryption.refuse_encrypted(context, vtype)
+        self.volume_api.type_encryption.refuse_encrypted(
+            context, vtype, "from a backup")
         site = self._site_of_zone(zone)
         self._require_service(site, "restore the backup")
         group = site_conf.register_opts(self.conf, site)

@@ -12,9 +12,11 @@ from edgevol.bench import backup_service
 from edgevol.bench import backups
 from edgevol.bench import churn
 from edgevol.bench import create
+from edgevol.bench import encryption
 from edgevol.bench import images
 from edgevol.bench import snapshots
 from edgevol.bench import stats
+from edgevol.drivers import rbd_encryption
 
 MiB = 1024 ** 2
 PROJECT = "bench-project"
@@ -344,6 +346,81 @@ def run_backups_through_api(args, status):
     return 0
 
 
+def run_encryption(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    site = next(s for s in status["sites"] if s["name"] == args.site)
+    endpoint = status["api"]["endpoint"]
+    zone = site["availability_zone"]
+    _lift_quota(endpoint)
+    vtype = encryption.ensure_type(endpoint, "admin:admin")
+    client = create.Client(endpoint, TOKEN, args.poll_interval)
+    plain, ids = encryption.sequential(client, zone, args.count)
+    encrypted, more = encryption.sequential(client, zone, args.count, vtype)
+    ids += more
+    manager_pid = next(row["pid"] for row in status["services"]
+                       if row["name"] == "edgevol-volume-%s" % args.site)
+    load = encryption.under_load(endpoint, TOKEN, zone, vtype, manager_pid,
+                                 args.clients, args.per_client,
+                                 args.concurrent_poll_interval,
+                                 args.poll_interval)
+    ids += load["ids"]
+    formatted, their_load, our_load, format_rss = encryption.librbd_format(
+        site)
+    create.delete_all(endpoint, TOKEN, ids, args.clients)
+    s = {"plain": stats.summary_ms(plain),
+         "encrypted": stats.summary_ms(encrypted),
+         "encrypted_under_load": stats.summary_ms(load["encrypted"]),
+         "blank_under_load": stats.summary_ms(load["blank"])}
+    mib = 1024 * 1024
+    extra = (load["rss_tree_peak"] - load["rss_baseline"]) / mib
+    blank_ratio = s["blank_under_load"]["p50_ms"] / s["plain"]["p50_ms"]
+    stats.print_table("edgevol encryption benchmark (site %s)" % args.site, [
+        ("plain create p50", "%.2f ms" % s["plain"]["p50_ms"],
+         "p95 %.2f ms, n=%d" % (s["plain"]["p95_ms"], s["plain"]["n"])),
+        ("encrypted create p50", "%.2f ms" % s["encrypted"]["p50_ms"],
+         "p95 %.2f ms, n=%d; goal <= 1000 ms" % (
+             s["encrypted"]["p95_ms"], s["encrypted"]["n"])),
+        ("librbd encryption_format (LUKS2)", "%.2f ms" % (formatted * 1000),
+         "1 GiB image, this process grew %.0f MiB" % (format_rss / mib)),
+        ("encryption_load: librbd's header", "%.2f ms" % (their_load * 1000),
+         "argon2 at libcryptsetup's benchmark cost"),
+        ("encryption_load: edgevol's header", "%.2f ms" % (our_load * 1000),
+         "pbkdf2, %d iterations" % rbd_encryption.KDF_ITERATIONS),
+        ("volume manager RSS, idle", "%.1f MiB" % (
+            load["rss_baseline"] / mib), "pid %d" % manager_pid),
+        ("volume manager RSS peak", "%.1f MiB" % (load["rss_peak"] / mib),
+         "during %d concurrent encrypted creates" % args.clients),
+        ("... with its cryptsetup children", "%.1f MiB" % (
+            load["rss_tree_peak"] / mib),
+         "+%.1f MiB over idle; goal <= 64 MiB" % extra),
+        ("encrypted create p50 under load",
+         "%.2f ms" % s["encrypted_under_load"]["p50_ms"],
+         "p95 %.2f ms, n=%d, errors %d" % (
+             s["encrypted_under_load"]["p95_ms"],
+             s["encrypted_under_load"]["n"], len(load["errors"]))),
+        ("blank create p50 meanwhile",
+         "%.2f ms" % s["blank_under_load"]["p50_ms"],
+         "p95 %.2f ms, n=%d" % (s["blank_under_load"]["p95_ms"],
+                                s["blank_under_load"]["n"])),
+        ("blank under load / idle p50", "%.2fx" % blank_ratio,
+         "goal <= 1.2"),
+    ])
+    stats.write_json(args.json, dict(
+        s, site=args.site, clients=args.clients, per_client=args.per_client,
+        librbd_encryption_format_ms=round(formatted * 1000, 2),
+        librbd_format_process_growth_mib=round(format_rss / mib, 1),
+        encryption_load_librbd_header_ms=round(their_load * 1000, 2),
+        encryption_load_edgevol_header_ms=round(our_load * 1000, 2),
+        manager_rss_idle_mib=round(load["rss_baseline"] / mib, 1),
+        manager_rss_peak_mib=round(load["rss_peak"] / mib, 1),
+        manager_tree_rss_peak_mib=round(load["rss_tree_peak"] / mib, 1),
+        manager_extra_mib=round(extra, 1),
+        blank_under_load_vs_idle_p50=round(blank_ratio, 2),
+        errors=load["errors"][:5]))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="edgevol-bench")
     parser.add_argument("--status", default=_default_status(),
@@ -433,6 +510,23 @@ def main(argv=None):
                                 default=0.01)
     backups_parser.add_argument("--json", default=".bench/backups.json")
     backups_parser.set_defaults(func=run_backups)
+    encryption_parser = sub.add_parser(
+        "encryption", help="encrypted creates: latency next to plain ones "
+        "and to librbd's own format, the volume manager's memory and blank "
+        "create latency while encrypted creates run")
+    encryption_parser.add_argument("--site", default="site1")
+    encryption_parser.add_argument("--count", type=int, default=20)
+    encryption_parser.add_argument("--clients", type=int, default=8,
+                                   help="encrypted creates at once")
+    encryption_parser.add_argument("--per-client", type=int, default=3)
+    encryption_parser.add_argument("--poll-interval", type=float,
+                                   default=0.002)
+    encryption_parser.add_argument(
+        "--concurrent-poll-interval", type=float, default=0.05,
+        help="seconds between status polls of each encrypted client "
+        "under load")
+    encryption_parser.add_argument("--json", default=".bench/encryption.json")
+    encryption_parser.set_defaults(func=run_encryption)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -71,14 +71,16 @@ class Client:
         self.session.headers.update({"X-Auth-Token": token,
                                      "Accept": "application/json"})
 
-    def create_and_wait(self, zone, timeout=60):
+    def create_and_wait(self, zone, timeout=60, volume_type=None):
         """(seconds until the client saw ``available``, seconds until the
         server made it available, volume id); raises RuntimeError."""
+        body = {"size": 1, "availability_zone": zone}
+        if volume_type:
+            body["volume_type"] = volume_type
         sent_at = time.time()
         started = time.perf_counter()
         response = self.session.post(
-            self.endpoint + "/volumes", timeout=30,
-            json={"volume": {"size": 1, "availability_zone": zone}})
+            self.endpoint + "/volumes", timeout=30, json={"volume": body})
         if response.status_code != 202:
             raise RuntimeError("create: %s %s" % (response.status_code,
                                                   response.text[:200]))

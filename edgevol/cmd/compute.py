@@ -24,6 +24,7 @@ from oslo_log import log as logging
 
 from edgevol.compute import agent as compute_agent
 from edgevol.compute import errors
+from edgevol.compute import keys
 from edgevol.conf import compute as compute_conf
 
 OK, DIFFERENT, TROUBLE = 0, 1, 2
@@ -177,7 +178,7 @@ def main(argv=None):
     conf(sys.argv[1:] if argv is None else argv, project="edgevol",
          prog="edgevol-compute")
     logging.setup(conf, "edgevol")
-    agent = compute_agent.Agent(conf.compute)
+    agent = compute_agent.Agent(conf.compute, keys=keys.HostKeys(conf))
     try:
         return conf.command.func(agent, conf.command)
     except errors.ComputeError as error:

@@ -28,10 +28,14 @@ class Agent:
     :param client: an ``AttachmentsClient`` (built from ``opts`` if None).
     :param store: an ``AttachmentStore`` (in ``opts.state_dir`` if None).
     :param modules: (rados, rbd) modules; the real ones when first needed.
+    :param keys: a ``keys.HostKeys`` (encrypted volumes); without one an
+        encrypted volume is refused.
     """
 
-    def __init__(self, opts, client=None, store=None, modules=None):
+    def __init__(self, opts, client=None, store=None, modules=None,
+                 keys=None):
         self._opts = opts
+        self._keys = keys
         self._client = client or api_client.AttachmentsClient(
             opts.endpoint, opts.auth_token, opts.api_timeout)
         self._store = store or state.AttachmentStore(opts.state_dir)
@@ -144,9 +148,33 @@ class Agent:
         if not read_only and data.get("access_mode") == "ro":
             raise errors.DataPathError("volume %s is attached read-only" %
                                        volume_id)
+        passphrase = None
+        if data.get("encrypted"):
+            # Read before the cluster is touched: a missing key fails fast.
+            passphrase = self._passphrase(volume_id, data)
         with volume_io.open_volume(data, self._client_options(data),
                                    read_only, self._bindings()) as image:
+            if passphrase is not None:
+                volume_io.load_encryption(self._bindings()[1], image,
+                                          volume_id, passphrase)
             yield image
+
+    def _plain(self, volume_id):
+        """The connection data of an unencrypted volume: QEMU here is
+        given no LUKS options, and would show the guest the header."""
+        data = self._attached(volume_id)
+        if data.get("encrypted"):
+            raise errors.DataPathError(
+                "volume %s is encrypted: QEMU access through "
+                "edgevol-compute is not supported for it yet" % volume_id)
+        return data
+
+    def _passphrase(self, volume_id, data):
+        if self._keys is None or not data.get("encryption_key_id"):
+            raise errors.DataPathError(
+                "volume %s is encrypted and this host has no key manager "
+                "access (or the attachment names no key)" % volume_id)
+        return self._keys.passphrase(volume_id, data["encryption_key_id"])
 
     def write(self, volume_id, pattern, offset, length):
         """Fill the range with the byte ``pattern``."""
@@ -171,7 +199,7 @@ class Agent:
 
     def qemu_filename(self, volume_id):
         """The ``rbd:`` filename QEMU opens the volume with on this host."""
-        data = self._attached(volume_id)
+        data = self._plain(volume_id)
         return connection.qemu_filename(data, self._client_options(data))
 
     def qos_limits(self, volume_id):
@@ -182,7 +210,7 @@ class Agent:
     def bench(self, volume_id, count, write=False, timeout=300):
         """IOPS ``qemu-io`` reaches on the attached volume, throttled as
         QEMU throttles the guest's disk by the type's front-end QoS."""
-        data = self._attached(volume_id)
+        data = self._plain(volume_id)
         if write and data.get("access_mode") == "ro":
             raise errors.DataPathError("volume %s is attached read-only" %
                                        volume_id)

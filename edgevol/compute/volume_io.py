@@ -14,6 +14,8 @@ import os
 
 from edgevol.compute import connection
 from edgevol.compute import errors
+from edgevol.drivers import rbd_encryption
+from edgevol import exception
 
 # One RBD object: librbd splits larger requests anyway.
 CHUNK = 4 * 1024 ** 2
@@ -93,6 +95,15 @@ def open_volume(data, options, read_only, modules=None):
                 yield image
     finally:
         client.shutdown()
+
+
+def load_encryption(rbd, image, volume_id, passphrase):
+    """Read and write ``image`` through its LUKS layer from now on."""
+    try:
+        rbd_encryption.load(rbd, image, passphrase)
+    except exception.EdgevolError as exc:
+        raise errors.DataPathError("cannot open encrypted volume %s: %s" % (
+            volume_id, exc)) from exc
 
 
 def _connect(rados, client, user, options):

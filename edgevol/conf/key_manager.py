@@ -13,6 +13,11 @@ opts = [
                     "sets no timeout of its own, and a key's create polls "
                     "its order for up to [barbican] number_of_retries x "
                     "retry_delay."),
+    cfg.IntOpt("luks_formats_per_site", default=2, min=1,
+               help="LUKS headers a site's volume manager makes at once "
+                    "for encrypted creates; more wait their turn while "
+                    "other operations (blank creates) go on. Each takes "
+                    "one cryptsetup run (~0.3 s, a few MiB)."),
 ]
 
 

@@ -128,6 +128,9 @@ class Volume(Base):
     # Set (0-99, percent) while the volume's data is still being copied
     # from its parents in the background; None when it has none to copy.
     flatten_progress = sa.Column(sa.Integer)
+    # The id of the volume's key in the key manager (never the key); set
+    # means encrypted (edgevol.volume.encryption).
+    encryption_key_id = sa.Column(sa.String(36))
     terminated_at = sa.Column(sa.DateTime)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)

@@ -29,7 +29,7 @@ def _row_to_dict(row, metadata, type_name=None):
     volume["description"] = volume.pop("display_description")
     volume["metadata"] = metadata
     volume.setdefault("volume_type_name", type_name)
-    volume["encrypted"] = False
+    volume["encrypted"] = bool(volume.get("encryption_key_id"))
     return volume
 
 

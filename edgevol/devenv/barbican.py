@@ -16,7 +16,11 @@ Facts this module is built on (barbican 23.0.0):
 - its database is a SQLite file of its own: on PostgreSQL (psycopg2)
   store_crypto writes each secret's ciphertext as ``bytes`` into a text
   column and cannot decode what it reads back (every payload GET is a
-  500); SQLite hands the bytes back unchanged.
+  500); SQLite hands the bytes back unchanged;
+- SQLite takes one writer: with concurrent requests an order's insert
+  failed with "database is locked" (a 500 to castellan's create_key)
+  while a secret was being deleted, so Barbican serves one request at a
+  time (each takes milliseconds).
 """
 
 import base64
@@ -33,6 +37,24 @@ LOG = logging.getLogger(__name__)
 API_PORT = 9311
 MANAGE_TIMEOUT = 300
 SERVICE_USER = "barbican"
+
+
+def castellan_options(barbican_endpoint, keystone_endpoint, account):
+    """``[key_manager]`` and ``[barbican]`` of a castellan user of this
+    Barbican; ``account``: username, password and project_name (in the
+    Keystone domain ``Default``)."""
+    return {
+        "key_manager": {
+            "backend": "barbican", "auth_type": "keystone_password",
+            "auth_url": keystone_endpoint,
+            "username": account["username"],
+            "password": account["password"],
+            "user_domain_name": "Default",
+            "project_name": account["project_name"],
+            "project_domain_name": "Default"},
+        "barbican": {"barbican_endpoint": barbican_endpoint,
+                     "auth_endpoint": keystone_endpoint},
+    }
 
 
 class BarbicanError(gunicorn_app.ServiceError):
@@ -55,7 +77,7 @@ class Barbican:
             "barbican", self.base_dir, self.port,
             "edgevol.devenv.barbican_wsgi:application",
             self.endpoint + "/healthcheck", {"HOME": self.base_dir},
-            error=BarbicanError)
+            threads=1, error=BarbicanError)
 
     @property
     def endpoint(self):

@@ -32,9 +32,11 @@ def hosts(state_dir, site_infos):
             for site in site_infos]
 
 
-def render_agent_conf(state_dir, site, endpoint, token):
-    """``[compute]`` of the agent of ``site``'s compute host."""
-    return "\n".join([
+def render_agent_conf(state_dir, site, endpoint, token, key_manager=None):
+    """``[compute]`` of the agent of ``site``'s compute host, and
+    ``key_manager`` (castellan's options of its key manager user, for
+    encrypted volumes)."""
+    lines = [
         "[compute]",
         "host = %s" % host_name(site["name"]),
         "availability_zone = %s" % site["name"],
@@ -44,14 +46,17 @@ def render_agent_conf(state_dir, site, endpoint, token):
         "rbd_user = %s" % site["compute_user"],
         "keyring = %s" % site["compute_keyring"],
         "state_dir = %s" % os.path.join(state_dir, "compute", site["name"],
-                                        "state"),
-        ""])
+                                        "state")]
+    if key_manager:
+        lines += config.render_groups(key_manager)
+    return "\n".join(lines) + "\n"
 
 
-def write_configs(state_dir, site_infos, endpoint, token):
+def write_configs(state_dir, site_infos, endpoint, token, key_manager=None):
     for site in site_infos:
         config.write_file(config_path(state_dir, site["name"]),
-                          render_agent_conf(state_dir, site, endpoint, token),
+                          render_agent_conf(state_dir, site, endpoint, token,
+                                            key_manager),
                           mode=0o600)
 
 

@@ -48,6 +48,15 @@ BACKUP_SITE_KEYS = ("backup_store_user", "backup_store_keyring",
 CLOUD = "edgevol"
 
 
+def render_groups(groups):
+    """Config file lines of ``{group: {option: value}}``."""
+    lines = []
+    for group, options in groups.items():
+        lines += ["", "[%s]" % group]
+        lines += ["%s = %s" % item for item in options.items()]
+    return lines
+
+
 def render_edgevol_conf(values):
     """edgevol.conf text.
 
@@ -56,7 +65,9 @@ def render_edgevol_conf(values):
     db_url, concurrency_backend, api_port, and
     ``authtoken``: the ``[keystone_authtoken]`` options with Keystone, None
     for noauth; ``glance_service_token``: with Keystone, a token of the
-    edgevol service user for Glance calls made without a user's token.
+    edgevol service user for Glance calls made without a user's token;
+    ``key_manager``: castellan's options (``barbican.castellan_options``)
+    of the edgevol service user, whose project keeps volume keys.
     """
     authtoken = values.get("authtoken")
     lines = [
@@ -86,6 +97,8 @@ def render_edgevol_conf(values):
     if authtoken:
         lines += ["", "[keystone_authtoken]"] + [
             "%s = %s" % item for item in authtoken.items()]
+    if values.get("key_manager"):
+        lines += render_groups(values["key_manager"])
     for site in values["sites"]:
         lines += [
             "",

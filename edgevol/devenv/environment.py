@@ -234,7 +234,8 @@ class DevEnvironment:
             "concurrency_backend": self.settings.concurrency_backend,
             "authtoken": (self.keystone.authtoken_options("edgevol")
                           if self.uses_keystone else None),
-            "glance_service_token": self._service_token()})
+            "glance_service_token": self._service_token(),
+            "key_manager": self.castellan_options("edgevol")})
         # It holds the RabbitMQ password.
         config.write_file(self.config_file, text, mode=0o600)
         config.write_file(self.clouds_yaml,
@@ -247,7 +248,16 @@ class DevEnvironment:
         compute.register(self.config_file, sites)
         compute.write_configs(self.state_dir, sites, self.endpoint,
                               self._service_token() or
-                              self.client_env()["OS_AUTH_TOKEN"])
+                              self.client_env()["OS_AUTH_TOKEN"],
+                              self.castellan_options("edgevol-compute"))
+
+    def castellan_options(self, user):
+        """castellan's options of Keystone user ``user`` (project
+        service) for this environment's Barbican."""
+        return barbican.castellan_options(
+            self.barbican.endpoint, self.keystone.endpoint,
+            {"username": user, "password": self.keystone.password(user),
+             "project_name": keystone.SERVICE_PROJECT})
 
     def _service_token(self):
         """With Keystone, a token of the edgevol service user.

@@ -44,6 +44,9 @@ DEMO_PROJECT = "demo"
 # auth_token validate users' tokens with them.
 SERVICE_USERS = ("edgevol", "glance", "barbican")
 SERVICE_ROLES = ("admin", "service")
+# Compute hosts' key manager user: only a member of project service, where
+# edgevol keeps volume keys, so it can read them and nothing else.
+KEY_READERS = ("edgevol-compute",)
 MANAGE_TIMEOUT = 300
 # Seconds any single HTTP call to Keystone may take.
 HTTP_TIMEOUT = 15
@@ -110,6 +113,10 @@ class Keystone:
                                      service_project)
             for role in SERVICE_ROLES:
                 admin.grant(user, service_project, roles[role])
+        for name in KEY_READERS:
+            user = admin.ensure_user(name, self.password(name), default,
+                                     service_project)
+            admin.grant(user, service_project, roles["member"])
         demo = admin.ensure_user(DEMO_USER, self.password(DEMO_USER),
                                  default, demo_project)
         admin.grant(demo, demo_project, roles["member"])
@@ -145,7 +152,7 @@ class Keystone:
                 "admin": self._account(ADMIN_USER, ADMIN_PROJECT),
                 "demo": self._account(DEMO_USER, DEMO_PROJECT),
                 "service_users": {name: self._account(name, SERVICE_PROJECT)
-                                  for name in SERVICE_USERS}}
+                                  for name in SERVICE_USERS + KEY_READERS}}
 
     def _account(self, user, project):
         return {"username": user, "password": self.password(user),
@@ -169,7 +176,7 @@ class Keystone:
 
     def ensure_passwords(self):
         passwords = self._load_passwords()
-        wanted = (ADMIN_USER, DEMO_USER) + SERVICE_USERS
+        wanted = (ADMIN_USER, DEMO_USER) + SERVICE_USERS + KEY_READERS
         if all(passwords.get(user) for user in wanted):
             return
         for user in wanted:

@@ -203,6 +203,26 @@ class VolumeDriver(abc.ABC):
         """
 
     @abc.abstractmethod
+    def create_encrypted_volume(self, volume, passphrase, encryption):
+        """Create an empty LUKS-encrypted volume of ``volume["size"]`` GiB.
+
+        The guest, opening it with ``passphrase``, sees exactly
+        ``volume["size"]`` GiB: for RBD the image is a LUKS header larger
+        (``edgevol.drivers.rbd_encryption``), readable by librbd's
+        ``encryption_load``, QEMU and cryptsetup.
+
+        :param volume: as for ``create_volume``.
+        :param passphrase: bytes; never logged, stored or written to disk.
+        :param encryption: the type's spec: ``provider`` (luks, luks2),
+            ``cipher`` and ``key_size`` (None for the defaults).
+        :returns: a model update dict, possibly empty.
+        :raises InvalidInput: a provider that is not LUKS.
+        :raises BackendUnavailable, DriverError: as ``create_volume``.
+        Idempotent: yes; a repeated call writes the same kind of header
+        again (the volume holds no data before its create is done).
+        """
+
+    @abc.abstractmethod
     def delete_volume(self, volume, cascade=False):
         """Delete the volume; its data goes when nothing reads it any more.
 
@@ -292,8 +312,11 @@ class VolumeDriver(abc.ABC):
                 the libvirt secret holding that user's key on the host.
             ``volume_id`` (str), ``discard`` (True),
             ``encrypted`` (bool), ``access_mode`` ("rw" or "ro")
+            ``encryption_key_id`` (str, encrypted volumes only)
+                the id of the volume's key in the key manager; the host
+                reads the key itself (``edgevol.compute.keys``).
 
-            and never ``keyring`` or any other key material.
+            and never ``keyring``, the key or any other key material.
         :raises DriverError: the volume does not exist on the backend, or
             ``attach_mode`` is not "rw" or "ro".
         :raises BackendUnavailable: the backend cannot be reached.

@@ -20,6 +20,7 @@ from edgevol.drivers import base
 from edgevol.drivers import fake_images
 from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_clones
+from edgevol.drivers import rbd_encryption
 
 GiB = 1024 ** 3
 
@@ -36,6 +37,8 @@ class FakeBackend:
     ``images`` maps a volume's image name to a ``fake_images.Image`` (with
     its snapshots and data); ``trash`` holds, by image id, the images of
     deleted volumes that still serve clones.
+    ``encrypted`` maps an encrypted volume's image name to the passphrase
+    its header was made for.
     ``monitors`` is what connection info lists; ``connections`` maps an
     image name to the connector hosts it was initialized for and not yet
     terminated, so a test can see that a detach reached the driver.
@@ -52,6 +55,9 @@ class FakeBackend:
         self.monitors = [rbd_attach.Monitor("a", (
             ("v2", "127.0.0.1:3300"), ("v1", "127.0.0.1:6789")))]
         self.connections = {}   # image name -> set of connector hosts
+        # Encrypted volumes: image name -> the passphrase of its header
+        # (what a real header's keyslot would open with).
+        self.encrypted = {}
         # The site's image store (Glance's ``images`` pool): image id ->
         # fake_images.Image with snapshot ``snap``; and how often each
         # image was converted to a raw base.
@@ -155,11 +161,20 @@ class FakeDriver(base.VolumeDriver):
                         name, existing.size, size)))
         return {}
 
+    def create_encrypted_volume(self, volume, passphrase, encryption):
+        # The same refusal as RBD's for a provider that is not LUKS.
+        rbd_encryption.luks_version(encryption["provider"])
+        self.create_volume(volume)
+        with self.backend.lock:
+            self.backend.encrypted[_name(volume["id"])] = bytes(passphrase)
+        return {}
+
     def delete_volume(self, volume, cascade=False):
         self._check()
         with self.backend.lock:
             start = fake_images.delete(self.backend, _name(volume["id"]),
                                        cascade)
+            self.backend.encrypted.pop(_name(volume["id"]), None)
             if volume.get("source_volid"):
                 fake_images.delete_snapshot(
                     self.backend, _name(volume["source_volid"]),

@@ -28,6 +28,7 @@ from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_capacity
 from edgevol.drivers import rbd_clones
 from edgevol.drivers import rbd_connection
+from edgevol.drivers import rbd_encryption
 from edgevol.drivers import rbd_images
 from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_trash
@@ -130,6 +131,17 @@ class RBDDriver(base.VolumeDriver):
         self._conn.run(self._create_image, name, int(volume["size"]))
         return {}
 
+    def create_encrypted_volume(self, volume, passphrase, encryption):
+        # The header is made before the image: a cryptsetup refusal
+        # leaves nothing behind.
+        header = rbd_encryption.build_header(
+            passphrase, rbd_encryption.luks_version(encryption["provider"]),
+            encryption.get("cipher"), encryption.get("key_size"))
+        self._conn.run(self._create_encrypted_image,
+                       rbd_volumes.image_name(volume["id"]),
+                       int(volume["size"]), header)
+        return {}
+
     def delete_volume(self, volume, cascade=False):
         name = rbd_volumes.image_name(volume["id"])
         # Only a volume cloned from a volume or a snapshot can have a
@@ -153,6 +165,9 @@ class RBDDriver(base.VolumeDriver):
     # ("create image on site1 failed: ...").
     def _create_image(self, handle, name, size_gib):
         rbd_volumes.create(self._rbd, handle, name, size_gib)
+
+    def _create_encrypted_image(self, handle, name, size_gib, header):
+        rbd_encryption.create(self._rbd, handle, name, size_gib, header)
 
     def _delete_image(self, handle, name, cascade, may_be_clone):
         return rbd_trash.delete(self._rbd, handle, name, cascade,
@@ -182,11 +197,12 @@ class RBDDriver(base.VolumeDriver):
         self._conn.run(self._revert_to_snapshot,
                        rbd_volumes.image_name(volume["id"]),
                        rbd_snapshots.snapshot_name(snapshot["id"]),
-                       int(volume["size"]))
+                       int(volume["size"]), rbd_encryption.room(volume))
 
     def extend_volume(self, volume, new_size_gib):
         self._conn.run(self._extend_image,
-                       rbd_volumes.image_name(volume["id"]), int(new_size_gib))
+                       rbd_volumes.image_name(volume["id"]), int(new_size_gib),
+                       rbd_encryption.room(volume))
 
     def _create_snapshot(self, handle, image, snap):
         rbd_snapshots.create(self._rbd, handle, image, snap)
@@ -194,24 +210,26 @@ class RBDDriver(base.VolumeDriver):
     def _delete_snapshot(self, handle, image, snap):
         rbd_snapshots.delete(self._rbd, handle, image, snap)
 
-    def _revert_to_snapshot(self, handle, image, snap, size_gib):
-        rbd_snapshots.revert(self._rbd, handle, image, snap, size_gib)
+    def _revert_to_snapshot(self, handle, image, snap, size_gib, extra):
+        rbd_snapshots.revert(self._rbd, handle, image, snap, size_gib, extra)
 
-    def _extend_image(self, handle, image, size_gib):
-        rbd_volumes.extend(self._rbd, handle, image, size_gib)
+    def _extend_image(self, handle, image, size_gib, extra_bytes):
+        rbd_volumes.extend(self._rbd, handle, image, size_gib, extra_bytes)
 
     # -- clones ----------------------------------------------------------
     def create_volume_from_snapshot(self, volume, snapshot):
         return self._conn.run(
             self._clone_snapshot, _volume_of(snapshot),
             rbd_snapshots.snapshot_name(snapshot["id"]),
-            rbd_volumes.image_name(volume["id"]), int(volume["size"]))
+            rbd_volumes.image_name(volume["id"]), int(volume["size"]),
+            rbd_encryption.room(volume))
 
     def create_cloned_volume(self, volume, source_volume):
         return self._conn.run(
             self._clone_volume, rbd_volumes.image_name(source_volume["id"]),
             rbd_volumes.image_name(volume["id"]),
-            rbd_clones.clone_snapshot_name(volume["id"]), int(volume["size"]))
+            rbd_clones.clone_snapshot_name(volume["id"]), int(volume["size"]),
+            rbd_encryption.room(volume))
 
     def flatten_volume(self, volume, progress_cb=None):
         former_parent = self._conn.run(
@@ -219,15 +237,16 @@ class RBDDriver(base.VolumeDriver):
             progress_cb)
         self._collect(former_parent)
 
-    def _clone_snapshot(self, handle, parent, snap, child, size_gib):
+    def _clone_snapshot(self, handle, parent, snap, child, size_gib, extra):
         return rbd_clones.from_snapshot(self._rbd, handle, parent, snap,
                                         child, size_gib,
-                                        self._opts.rbd_max_clone_depth)
+                                        self._opts.rbd_max_clone_depth, extra)
 
-    def _clone_volume(self, handle, source, child, hidden_snap, size_gib):
+    def _clone_volume(self, handle, source, child, hidden_snap, size_gib,
+                      extra):
         return rbd_clones.of_volume(self._rbd, handle, source, child,
                                     hidden_snap, size_gib,
-                                    self._opts.rbd_max_clone_depth)
+                                    self._opts.rbd_max_clone_depth, extra)
 
     def _flatten_image(self, handle, name, progress_cb):
         return rbd_clones.flatten(self._rbd, handle, name, progress_cb)

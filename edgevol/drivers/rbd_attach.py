@@ -113,7 +113,7 @@ def connection_info(volume, pool, monitors, opts):
         raise exception.DriverError(reason="attach mode %r is not one of %s"
                                     % (mode, ", ".join(ACCESS_MODES)))
     hosts, ports = hosts_and_ports(monitors)
-    return {
+    info = {
         "driver_volume_type": DRIVER_VOLUME_TYPE,
         "data": {
             "name": "%s/%s" % (pool, rbd_volumes.image_name(volume["id"])),
@@ -131,6 +131,11 @@ def connection_info(volume, pool, monitors, opts):
             "access_mode": mode,
         },
     }
+    if volume.get("encryption_key_id"):
+        # The host reads the key with its own key manager user; the id is
+        # all it gets here.
+        info["data"]["encryption_key_id"] = volume["encryption_key_id"]
+    return info
 
 
 class MonitorCache:

@@ -42,23 +42,26 @@ def clone_snapshot_name(volume_id):
 
 
 def from_snapshot(rbd, handle, parent_name, snap, child_name, size_gib,
-                  max_depth):
-    """Clone ``parent_name@snap`` into ``child_name`` of ``size_gib`` GiB.
+                  max_depth, extra_bytes=0):
+    """Clone ``parent_name@snap`` into ``child_name`` of ``size_gib`` GiB
+    (plus ``extra_bytes``: an encrypted volume's header room).
 
     :returns: a model update, ``{"needs_flatten": True}`` when the clone
         is deeper than ``max_depth``.
     """
     replay = rbd_volumes.exists(rbd, handle, child_name)
     if not replay:
-        _check_snapshot(rbd, handle, parent_name, snap, size_gib)
+        _check_snapshot(rbd, handle, parent_name, snap, size_gib,
+                        extra_bytes)
         _clone(rbd, handle, parent_name, snap, child_name)
     return _finish(rbd, handle, parent_name, child_name, size_gib,
-                   max_depth, replay)
+                   max_depth, replay, extra_bytes)
 
 
 def of_volume(rbd, handle, source_name, child_name, hidden_snap, size_gib,
-              max_depth):
-    """Clone the current content of ``source_name`` into ``child_name``.
+              max_depth, extra_bytes=0):
+    """Clone the current content of ``source_name`` into ``child_name``
+    (``extra_bytes`` as in ``from_snapshot``).
 
     Safe to repeat after a crash at any step: an existing clone is kept,
     and a hidden snapshot still in the source's user namespace is removed
@@ -66,7 +69,7 @@ def of_volume(rbd, handle, source_name, child_name, hidden_snap, size_gib,
     """
     replay = rbd_volumes.exists(rbd, handle, child_name)
     if not replay:
-        _check_size(rbd, handle, source_name, size_gib)
+        _check_size(rbd, handle, source_name, size_gib, extra_bytes)
         rbd_snapshots.create(rbd, handle, source_name, hidden_snap)
         try:
             _clone(rbd, handle, source_name, hidden_snap, child_name)
@@ -74,7 +77,7 @@ def of_volume(rbd, handle, source_name, child_name, hidden_snap, size_gib,
             _drop_quietly(rbd, handle, source_name, hidden_snap)
             raise
     update = _finish(rbd, handle, source_name, child_name, size_gib,
-                     max_depth, replay)
+                     max_depth, replay, extra_bytes)
     drop_hidden_snapshot(rbd, handle, source_name, hidden_snap)
     return update
 
@@ -182,7 +185,7 @@ def _ioctx(handle, pool, opened):
     return ioctx
 
 
-def _check_snapshot(rbd, handle, parent_name, snap, size_gib):
+def _check_snapshot(rbd, handle, parent_name, snap, size_gib, extra_bytes):
     with rbd_volumes.open_image(rbd, handle, parent_name,
                                    read_only=True) as parent:
         found = [s for s in parent.list_snaps()
@@ -191,17 +194,17 @@ def _check_snapshot(rbd, handle, parent_name, snap, size_gib):
     if not found:
         raise exception.DriverError(reason="snapshot %s@%s does not exist"
                                     % (parent_name, snap))
-    if found[0]["size"] > size_gib * GiB:
+    if found[0]["size"] > size_gib * GiB + extra_bytes:
         raise exception.DriverError(reason=(
             "a volume of %d GiB cannot hold snapshot %s@%s of %d bytes" % (
                 size_gib, parent_name, snap, found[0]["size"])))
 
 
-def _check_size(rbd, handle, source_name, size_gib):
+def _check_size(rbd, handle, source_name, size_gib, extra_bytes):
     with rbd_volumes.open_image(rbd, handle, source_name,
                                    read_only=True) as source:
         size = source.size()
-    if size > size_gib * GiB:
+    if size > size_gib * GiB + extra_bytes:
         raise exception.DriverError(reason=(
             "a volume of %d GiB cannot hold a clone of %s (%d bytes)" % (
                 size_gib, source_name, size)))
@@ -223,10 +226,10 @@ def _clone(rbd, handle, parent_name, snap, child_name):
 
 
 def _finish(rbd, handle, parent_name, child_name, size_gib, max_depth,
-            replay):
+            replay, extra_bytes):
     """Check a clone (an earlier run's on ``replay``), grow it, and tell
     if it is too deep."""
-    size = size_gib * GiB
+    size = size_gib * GiB + extra_bytes
     with rbd_volumes.open_image(rbd, handle, child_name) as child:
         parent = parent_ref(rbd, child)
         if replay and parent is not None:

@@ -67,8 +67,9 @@ def delete(rbd, handle, image_name, snap):
             LOG.info("snapshot %s@%s is already gone", image_name, snap)
 
 
-def revert(rbd, handle, image_name, snap, size_gib):
-    """Roll ``image_name`` back to ``snap``, keeping ``size_gib``.
+def revert(rbd, handle, image_name, snap, size_gib, extra_bytes=0):
+    """Roll ``image_name`` back to ``snap``, keeping ``size_gib`` (plus
+    ``extra_bytes``: an encrypted volume's header room).
 
     Rolling back under a client that has the image open would change its
     disk under its page cache, so any other client makes this refuse.
@@ -94,8 +95,8 @@ def revert(rbd, handle, image_name, snap, size_gib):
             # The rollback also restores the snapshot's size; the volume
             # keeps the size it has now (an extend after the snapshot
             # stays, and reads as zeros past the snapshot's end).
-            if image.size() < size_gib * GiB:
-                image.resize(size_gib * GiB)
+            if image.size() < size_gib * GiB + extra_bytes:
+                image.resize(size_gib * GiB + extra_bytes)
         finally:
             image.lock_release()
 

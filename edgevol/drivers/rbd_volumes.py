@@ -51,9 +51,13 @@ def features(rbd):
             | rbd.RBD_FEATURE_DEEP_FLATTEN)
 
 
-def create(rbd, handle, name, size_gib):
-    """Create ``name`` thin, or accept an existing image of the same size."""
-    size = size_gib * GiB
+def create(rbd, handle, name, size_gib, extra_bytes=0):
+    """Create ``name`` thin, or accept an existing image of the same size.
+
+    ``extra_bytes``: room on top of the volume's size (an encrypted
+    volume's LUKS header).
+    """
+    size = size_gib * GiB + extra_bytes
     try:
         rbd.RBD().create(handle.ioctx, name, size, old_format=False,
                          features=features(rbd))
@@ -100,14 +104,15 @@ def remove(rbd, handle, name):
         ) from exc
 
 
-def extend(rbd, handle, image_name, size_gib):
-    """Grow ``image_name`` to ``size_gib``; never shrink it.
+def extend(rbd, handle, image_name, size_gib, extra_bytes=0):
+    """Grow ``image_name`` to ``size_gib`` (plus ``extra_bytes``, as
+    ``create``); never shrink it.
 
     A client that has the image open keeps it open: librbd forwards the
     resize to the exclusive-lock owner and notifies every watcher, whose
     next I/O sees the new size.
     """
-    size = size_gib * GiB
+    size = size_gib * GiB + extra_bytes
     with open_image(rbd, handle, image_name) as image:
         current = image.size()
         if current == size:

@@ -8,10 +8,16 @@ configured with.
 """
 
 import concurrent.futures
+import secrets
+import threading
 
 from castellan.common import exception as castellan_exception
 from castellan import key_manager as castellan_key_manager
 from castellan.common.objects import symmetric_key
+from castellan.common.credentials import keystone_password
+from castellan.common import utils as castellan_utils
+from keystoneauth1 import identity
+from oslo_context import context as oslo_context
 
 from edgevol.conf import key_manager as key_manager_conf
 from edgevol import exception
@@ -20,6 +26,87 @@ KEY_ALGORITHM = "AES"
 KEY_BITS = 256
 CALLERS = 8
 """Key manager calls in flight at once per process."""
+
+
+_shared = {}
+_shared_lock = threading.Lock()
+
+
+def shared(conf):
+    """The process's one ``KeyManager`` for ``conf`` (one pool of callers
+    and one castellan backend, whatever its users in the process)."""
+    with _shared_lock:
+        manager = _shared.get(id(conf))
+        if manager is None or manager.conf is not conf:
+            manager = _shared[id(conf)] = KeyManager(conf)
+        return manager
+
+
+class _PluginCredential(oslo_context.RequestContext):
+    """A credential castellan authenticates with through our own
+    keystoneauth plugin (castellan asks a RequestContext for
+    ``get_auth_plugin``).
+
+    Given a ``KeystonePassword``, castellan authenticates with the password
+    on every call (a new session each time): ~250 ms of Keystone's password
+    hashing per key call, measured here. One plugin per process keeps its
+    token until it nears expiry and authenticates again then.
+    """
+
+    def __init__(self, plugin):
+        super().__init__()
+        self._plugin = plugin
+
+    def get_auth_plugin(self):
+        return self._plugin
+
+
+_plugins = {}
+
+
+def _plugin_credential(conf, credential):
+    with _shared_lock:
+        cached = _plugins.get(id(conf))
+        if cached is None or cached[0] != credential:
+            plugin = identity.Password(
+                auth_url=credential.auth_url, username=credential.username,
+                password=credential.password, user_id=credential.user_id,
+                user_domain_id=credential.user_domain_id,
+                user_domain_name=credential.user_domain_name,
+                project_id=credential.project_id,
+                project_name=credential.project_name,
+                project_domain_id=credential.project_domain_id,
+                project_domain_name=credential.project_domain_name,
+                reauthenticate=True)
+            cached = _plugins[id(conf)] = (credential,
+                                          _PluginCredential(plugin))
+        return cached[1]
+
+
+def service_credential(conf):
+    """The credential of this service's own key manager user, from
+    castellan's ``[key_manager]`` options (``auth_type =
+    keystone_password``, ``username``, ``password``, ``project_name``, ...).
+
+    Volume keys are created, read and deleted with it, never with a user's
+    token: a create or delete finishes long after the request, and the
+    compute agent, which has no user token at all, reads keys with its own
+    user. Keys therefore live in the key manager project of these service
+    users, where no tenant has a role: project B cannot read project A's
+    key (nor can A; edgevol decides who may attach which volume).
+
+    :raises KeyManagerUnavailable: no credential is configured.
+    """
+    try:
+        credential = castellan_utils.credential_factory(conf)
+    except (castellan_exception.InsufficientCredentialDataError,
+            castellan_exception.AuthTypeInvalidError) as exc:
+        raise exception.KeyManagerUnavailable(
+            reason="no key manager credential is configured ([key_manager] "
+            "auth_type and its options): %s" % exc) from exc
+    if isinstance(credential, keystone_password.KeystonePassword):
+        return _plugin_credential(conf, credential)
+    return credential
 
 
 class KeyManager:
@@ -31,13 +118,25 @@ class KeyManager:
 
     def __init__(self, conf):
         key_manager_conf.register_opts(conf)
+        self.conf = conf
         self.timeout = conf.key_manager.call_timeout
         self._api = castellan_key_manager.API(conf)
         self._callers = concurrent.futures.ThreadPoolExecutor(
             CALLERS, thread_name_prefix="key-manager")
 
+    def new_key(self, credential, name=None):
+        """A new random key, made here and stored in one call; its id.
+
+        castellan's ``create_key`` (a Barbican order) sleeps 0.25 s before
+        it first looks at the order, then needs two more calls; this is one
+        POST. The bytes come from the kernel's CSPRNG, as Barbican's
+        simple_crypto makes them, and are dropped when stored.
+        """
+        return self.store_key(credential, secrets.token_bytes(KEY_BITS // 8),
+                              name=name)
+
     def create_key(self, credential, name=None):
-        """A new random key; returns its id."""
+        """A new random key made by the key manager; returns its id."""
         return self._call("create a key", None, self._api.create_key,
                           credential, algorithm=KEY_ALGORITHM,
                           length=KEY_BITS, name=name)

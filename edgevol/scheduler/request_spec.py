@@ -14,4 +14,7 @@ def build(volume, volume_type):
         spec["image_id"] = image_id
     if volume.get("image"):
         spec["image"] = volume["image"]
+    if volume.get("encryption_key_id"):
+        # The site formats the image with this key (the id, never the key).
+        spec["encryption_key_id"] = volume["encryption_key_id"]
     return spec

@@ -23,6 +23,7 @@ from edgevol import service_state
 from edgevol import states
 from edgevol.volume import audit
 from edgevol.volume import clones
+from edgevol.volume import encryption
 from edgevol.volume import image_api
 from edgevol.volume import rpcapi as volume_rpcapi
 from edgevol.volume import type_encryption
@@ -39,6 +40,7 @@ class VolumeAPI:
         db_quotas.set_defaults(quota.configured_defaults(conf))
         self.types = volume_types.VolumeTypeAPI(conf)
         self.type_encryption = type_encryption.TypeEncryptionAPI()
+        self.volume_keys = encryption.VolumeKeys(conf)
         self.volume_services = service_state.VolumeServices(conf)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
         self.volume_rpc = volume_rpcapi.VolumeRPCClient(conf)
@@ -90,11 +92,11 @@ class VolumeAPI:
             vtype = self.types.get(
                 context, volume_type or source.volume["volume_type_id"])
             _check_type_zone(vtype, source.volume["availability_zone"])
-            self.type_encryption.refuse_encrypted(context, vtype)
-            return clones.create(
-                self, context, source, vtype, size=size, name=name,
-                description=description, metadata=metadata,
-                multiattach=bool(multiattach) or _type_multiattach(vtype))
+            encryption.check_clone_type(
+                source.volume, vtype,
+                self.type_encryption.get(context, vtype["id"]))
+            return self._create_clone(context, source, vtype, size, name,
+                                      description, metadata, multiattach)
         if size is None and not image_id:
             raise exception.InvalidInput(
                 reason="size is required unless snapshot_id, "
@@ -113,25 +115,53 @@ class VolumeAPI:
             if not volume_type:
                 vtype = self._type_of_image(context, image, vtype)
                 _check_type_zone(vtype, zone)
-        self.type_encryption.refuse_encrypted(context, vtype)
+        if image is not None:
+            self.type_encryption.refuse_encrypted(context, vtype,
+                                                  "from an image")
         db_quotas.check_volume_size(context, context.project_id, size)
         db_quotas.ensure_usage_rows(context, context.project_id,
                                     ("volumes", "gigabytes"))
+        volume_id = str(uuid.uuid4())
+        key_id = (self.volume_keys.create(volume_id)
+                  if self.type_encryption.get(context, vtype["id"])
+                  else None)
+        with self.volume_keys.given_back_on_failure(key_id):
+            volume = self._insert(context, volume_id, key_id, size, name,
+                                  description, zone, vtype, multiattach,
+                                  metadata, image)
+        self._schedule(context, volume, vtype)
+        return volume
+
+    def _create_clone(self, context, source, vtype, size, name, description,
+                      metadata, multiattach):
+        # A COW clone reads its parent's data, encrypted with the parent's
+        # key: it gets a copy of that key under an id of its own.
+        key_id = (self.volume_keys.copy(source.volume["encryption_key_id"])
+                  if source.volume.get("encryption_key_id") else None)
+        with self.volume_keys.given_back_on_failure(key_id):
+            return clones.create(
+                self, context, source, vtype, size=size, name=name,
+                description=description, metadata=metadata,
+                multiattach=bool(multiattach) or _type_multiattach(vtype),
+                encryption_key_id=key_id)
+
+    def _insert(self, context, volume_id, key_id, size, name, description,
+                zone, vtype, multiattach, metadata, image):
         volume = db_volumes.create(context, {
-            "id": str(uuid.uuid4()), "project_id": context.project_id,
+            "id": volume_id, "project_id": context.project_id,
             "user_id": context.user_id, "display_name": name,
             "display_description": description, "size": size,
             "status": states.CREATING, "attach_status": "detached",
             "availability_zone": zone, "volume_type_id": vtype["id"],
             "bootable": image is not None,
             "multiattach": bool(multiattach) or _type_multiattach(vtype),
+            "encryption_key_id": key_id,
         }, metadata or {}, {"volumes": 1, "gigabytes": size}, vtype["name"],
             image_metadata=image and image_api.volume_image_metadata(image))
         if image is not None:
             volume["volume_image_metadata"] = (
                 image_api.volume_image_metadata(image))
             volume["image"] = image_api.spec_image(image)
-        self._schedule(context, volume, vtype)
         return volume
 
     def _type_of_image(self, context, image, default):
@@ -219,6 +249,8 @@ class VolumeAPI:
             # Never placed (scheduling failed or its cast was lost): nothing
             # exists in Ceph, and no scheduler may place it any more.
             db_volumes.finish_delete(context, volume_id)
+            if volume.get("encryption_key_id"):
+                self.volume_keys.discard(volume["encryption_key_id"])
         else:
             self.volume_rpc.delete_volume(context, volume["host"], volume_id)
         return volume

@@ -64,10 +64,12 @@ def find_source(volume_api, context, snapshot_id, source_volid,
 
 
 def create(volume_api, context, source, vtype, *, size, name, description,
-           metadata, multiattach):
+           metadata, multiattach, encryption_key_id=None):
     """Insert a ``creating`` clone of ``source`` and cast it to the site.
 
     :param vtype: the new volume's type, checked against the zone.
+    :param encryption_key_id: the clone's own key (a copy of the
+        encrypted source's) or None.
     :raises InvalidInput: a size smaller than the source's.
     :raises InvalidStatus: the source is not in a status to clone from.
     """
@@ -91,6 +93,7 @@ def create(volume_api, context, source, vtype, *, size, name, description,
         "multiattach": multiattach,
         "snapshot_id": source.id if source.kind == "snapshot" else None,
         "source_volid": source.id if source.kind == "volume" else None,
+        "encryption_key_id": encryption_key_id,
     }, metadata or {}, {"volumes": 1, "gigabytes": size})
     _cast(volume_api, context, volume, vtype)
     return volume

@@ -24,6 +24,7 @@ from edgevol import exception
 from edgevol.image import glance
 from edgevol.image import locations
 from edgevol.image import recent
+from edgevol.volume import encryption
 
 LOG = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ class ImageAPI:
                 reason="force is not supported: an attached volume would "
                 "be copied while it is written")
         volume = volume_api.get(context, volume_id)
+        encryption.refuse_encrypted_volume(volume, "upload to an image")
         claimed = db_volumes.transition(context, volume_id, "upload",
                                         values={"status_reason": None})
         token = glance.user_token(context)

@@ -27,6 +27,7 @@ from edgevol import states
 from edgevol.volume import attach_ops
 from edgevol.volume import clone_ops
 from edgevol.volume import deferred
+from edgevol.volume import encryption_ops
 from edgevol.volume import image_ops
 from edgevol.volume import recovery
 from edgevol.volume import resize_ops
@@ -62,6 +63,7 @@ class VolumeManager:
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
         self.flattener = deferred.Flattener(self.driver)
         self.images = image_ops.SiteImages(conf, site, self.driver)
+        self.encrypted = encryption_ops.EncryptedVolumes(conf, self.driver)
         self.in_flight = recovery.InFlight()
         self._settlers = concurrent.futures.ThreadPoolExecutor(
             SETTLERS, thread_name_prefix="settle")
@@ -203,7 +205,9 @@ class VolumeManager:
                   "snapshot_id": request_spec.get("snapshot_id"),
                   "source_volid": request_spec.get("source_volid"),
                   "image_id": request_spec.get("image_id"),
-                  "image": request_spec.get("image")}
+                  "image": request_spec.get("image"),
+                  "volume_type_id": request_spec["volume_type"]["id"],
+                  "encryption_key_id": request_spec.get("encryption_key_id")}
         self._create(context, volume, request_spec, filter_properties)
 
     @recovery.exclusive("delete", "volume_id")
@@ -269,6 +273,9 @@ class VolumeManager:
             self._ensure_driver()
             if volume.get("image_id"):
                 needs_flatten = self.images.create_volume(context, volume)
+            elif encryption_ops.is_blank_encrypted(volume):
+                self.encrypted.make_image(context, volume)
+                needs_flatten = False
             else:
                 needs_flatten = clone_ops.make_image(context, self.driver,
                                                      volume)
@@ -311,6 +318,8 @@ class VolumeManager:
                     self.host, error)
         retry = (filter_properties or {}).get("retry")
         if (retry is not None and request_spec is not None
+                # The key manager answers every site alike.
+                and not isinstance(error, encryption_ops.KEY_ERRORS)
                 and retry["attempts"] < self.conf.scheduler.max_attempts
                 and db_volumes.set_host(context, volume["id"], None,
                                         expected_host=self.host)):
@@ -354,6 +363,8 @@ class VolumeManager:
         except (exception.InvalidStatus, exception.NotFound) as error:
             LOG.info("Volume %s: %s", volume["id"], error)
             return
+        # Only once the image is gone: nothing can read the data then.
+        self.encrypted.delete_key(volume)
         LOG.debug("Volume %s is deleted", volume["id"])
 
     @staticmethod

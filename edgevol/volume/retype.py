@@ -16,6 +16,7 @@ from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.scheduler.filters import capabilities
 from edgevol import states
+from edgevol.volume import encryption
 
 MIGRATION_POLICIES = ("never", "on-demand")
 
@@ -49,7 +50,10 @@ def retype(volume_api, context, volume_id, new_type,
     if vtype["id"] == volume["volume_type_id"]:
         raise exception.InvalidInput(
             reason="the volume is already of type %s" % vtype["name"])
-    volume_api.type_encryption.refuse_encrypted(context, vtype)
+    # The data would have to be rewritten, either way.
+    encryption.refuse_encrypted_volume(volume, "retype")
+    volume_api.type_encryption.refuse_encrypted(context, vtype,
+                                                "by a retype")
     backend = _pool(volume_api.scheduler_rpc.get_pools(context),
                     volume["host"])
     reason = capabilities.CapabilitiesFilter().describe_rejection(

@@ -1,8 +1,9 @@
 """Volume type encryption (Cinder's ``/types/{id}/encryption``, admin).
 
-The spec is kept and served as Cinder does; edgevol does not make
-encrypted volumes yet, so a volume of an encrypted type is refused with a
-400 rather than made unencrypted under a type that promises otherwise.
+The spec is kept and served as Cinder does. A blank volume of an
+encrypted type is encrypted (``edgevol.volume.encryption``); the ways of
+making a volume that do not encrypt yet refuse such a type with a 400
+rather than make it unencrypted under a type that promises otherwise.
 """
 
 import uuid
@@ -45,9 +46,10 @@ class TypeEncryptionAPI:
     def delete(self, context, type_id, encryption_id):
         db_encryption.delete(context, type_id, encryption_id)
 
-    def refuse_encrypted(self, context, vtype):
-        """Raise 400 for a volume of an encrypted type (not made yet)."""
+    def refuse_encrypted(self, context, vtype, how):
+        """Raise 400 if ``vtype`` is encrypted: edgevol cannot give a
+        volume made ``how`` (e.g. "from a snapshot") that type yet."""
         if db_encryption.get(context, vtype["id"]) is not None:
             raise exception.InvalidInput(
                 reason="volume type %s is encrypted: edgevol does not make "
-                "encrypted volumes yet" % vtype["name"])
+                "encrypted volumes %s yet" % (vtype["name"], how))

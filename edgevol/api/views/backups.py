@@ -52,7 +52,7 @@ def detail(req, backup, project_attribute):
     if version >= mv.BACKUP_PROJECT_USER_ID:
         body["user_id"] = backup["user_id"]
     if version >= mv.ENCRYPTION_KEY_ID_IN_DETAILS:
-        # No volume is encrypted, so no backup has a key.
+        # Encrypted volumes are not backed up yet: no backup has a key.
         body["encryption_key_id"] = None
     return body
 

@@ -86,6 +86,10 @@ def detail(req, volume, seen):
         body["cluster_name"] = None
     if version >= mv.VOLUME_TYPE_ID_IN_VOLUME_DETAIL:
         body["volume_type_id"] = volume["volume_type_id"]
+    if (version >= mv.ENCRYPTION_KEY_ID_IN_DETAILS
+            and volume.get("encryption_key_id")):
+        # The key's id in the key manager, never the key (Cinder's 3.64).
+        body["encryption_key_id"] = volume["encryption_key_id"]
     if version >= mv.USE_QUOTA:
         # Every volume counts against its project's quota (Cinder's
         # temporary volumes of migrations and backups do not; edgevol

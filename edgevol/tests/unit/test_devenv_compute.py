@@ -44,3 +44,23 @@ class ComputeHostsTest(testtools.TestCase):
                          group.keyring)
         self.assertNotIn("site2", text)
         self.assertNotIn("central", text)
+
+    def test_agent_config_gives_the_hosts_own_key_manager_user(self):
+        from castellan.common import utils as castellan_utils
+        from edgevol.devenv import barbican
+        key_manager = barbican.castellan_options(
+            "http://127.0.0.1:9311", "http://127.0.0.1:5000/v3",
+            {"username": "edgevol-compute", "password": "pw",
+             "project_name": "service"})
+        with tempfile.TemporaryDirectory() as state:
+            compute.write_configs(state, SITES, "http://127.0.0.1:8776/v3",
+                                  "u:p", key_manager)
+            conf = cfg.ConfigOpts()
+            compute_conf.register_opts(conf)
+            conf(["--config-file", compute.config_path(state, "site1")],
+                 project="edgevol-compute")
+            credential = castellan_utils.credential_factory(conf)
+        self.assertEqual(("edgevol-compute", "service",
+                          "http://127.0.0.1:5000/v3"),
+                         (credential.username, credential.project_name,
+                          credential.auth_url))

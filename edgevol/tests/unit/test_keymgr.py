@@ -75,3 +75,48 @@ class KeyManagerTest(testtools.TestCase):
                                   manager.get_key, None, "k1")
         self.assertIn("read key k1: Key manager error: Service Unavailable",
                       str(error))
+
+
+class ServiceCredentialTest(testtools.TestCase):
+
+    def conf(self, **options):
+        from castellan.common import utils as castellan_utils
+        conf = cfg.ConfigOpts()
+        conf.register_opts(castellan_utils.credential_opts,
+                           group="key_manager")
+        conf([])
+        for name, value in options.items():
+            conf.set_override(name, value, group="key_manager")
+        return conf
+
+    def test_a_keystone_password_is_one_plugin_that_keeps_its_token(self):
+        conf = self.conf(auth_type="keystone_password", username="edgevol",
+                         password="pw", auth_url="http://127.0.0.1:5000/v3",
+                         project_name="service")
+        first = keymgr.service_credential(conf)
+        self.assertIs(first, keymgr.service_credential(conf))
+        plugin = first.get_auth_plugin()
+        self.assertEqual(("edgevol", "service"),
+                         (plugin._username, plugin._project_name))
+        # A changed password is a new plugin.
+        conf.set_override("password", "pw2", group="key_manager")
+        self.assertIsNot(first, keymgr.service_credential(conf))
+
+    def test_no_credential_configured_is_unavailable(self):
+        error = self.assertRaises(exception.KeyManagerUnavailable,
+                                  keymgr.service_credential, self.conf())
+        self.assertIn("no key manager credential is configured", str(error))
+
+    def test_a_new_key_is_random_and_stored_once(self):
+        stored = []
+
+        class _StoringAPI:
+            def store(self, credential, key):
+                stored.append(key.get_encoded())
+                return "k%d" % len(stored)
+
+        manager = _manager(_StoringAPI())
+        self.assertEqual(["k1", "k2"], [manager.new_key(None, name="v")
+                                        for _ in range(2)])
+        self.assertEqual([keymgr.KEY_BITS // 8] * 2, [len(k) for k in stored])
+        self.assertNotEqual(stored[0], stored[1])

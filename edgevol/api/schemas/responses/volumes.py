@@ -60,6 +60,9 @@ def volume(version, shown):
     extension attributes), not as create and update answer."""
     added = r.added_until(version, ADDED)
     optional = dict(OPTIONAL, **r.added_until(version, ADDED_FOR_ADMINS))
+    if version >= mv.ENCRYPTION_KEY_ID_IN_DETAILS:
+        # Encrypted volumes only (Cinder's).
+        optional["encryption_key_id"] = r.UUID
     if shown:
         optional.update(SHOW_ONLY)
     return r.build(dict(BASE, **added), set(BASE) | set(added), optional)

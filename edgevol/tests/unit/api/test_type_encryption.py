@@ -1,6 +1,5 @@
 """/types/{id}/encryption on the real business layer: Cinder's shapes and
-codes, and volumes of an encrypted type refused while edgevol makes no
-encrypted volumes."""
+codes. Volumes of encrypted types: test_encrypted_volumes."""
 
 import jsonschema
 
@@ -74,10 +73,12 @@ class TypeEncryptionTest(base.RealBusinessTestCase):
         self.fault(self.admin("GET", path + "/nonsense"), 404)
         self.fault(self.admin("PUT", path + "/not-this-one", {
             "encryption": {"key_size": 512}}), 404)
-        # No volume of an encrypted type: edgevol does not encrypt yet.
+        # No key manager is configured here: no volume of an encrypted
+        # type is made, and none without encryption.
         message = self.fault(self.call("POST", "/v3/volumes", {"volume": {
-            "size": 1, "volume_type": "secret"}}), 400)
-        self.assertIn("encrypted", message)
+            "size": 1, "volume_type": "secret"}}), 503)
+        self.assertIn("no key manager credential is configured", message)
+        self.assertEqual([], self.call("GET", "/v3/volumes").json["volumes"])
         self.admin("DELETE", "%s/%s" % (path, encryption_id), expect=202)
 
     def test_a_type_in_use_keeps_its_spec(self):
