@@ -21,6 +21,10 @@ import time
 
 LOG = logging.getLogger(__name__)
 
+LATE_RUN = "Periodic task"
+"""How the warning about a run started more than an interval late begins
+(``edgevol-bench churn`` counts these lines)."""
+
 
 class LatenessRecord:
     """Runs of one periodic task and how late they started.
@@ -38,16 +42,17 @@ class LatenessRecord:
         self._lock = threading.Lock()
 
     def started(self, due, at):
-        """A run due at ``due`` started at ``at`` (monotonic seconds)."""
+        """A run due at ``due`` started at ``at`` (monotonic seconds).
+
+        :returns: True if it started more than one interval late.
+        """
         late = max(0.0, at - due)
         with self._lock:
             self.runs += 1
             self.max_late = max(self.max_late, late)
             if late > self.interval:
                 self.late_runs += 1
-        if late > self.interval:
-            LOG.warning("A periodic run started %.2f s late (interval %s s)",
-                        late, self.interval)
+        return late > self.interval
 
     def finished(self, duration):
         with self._lock:
@@ -97,7 +102,10 @@ class PeriodicTask:
         due = time.monotonic() + self.initial_delay
         while not self._stopping.wait(max(0.0, due - time.monotonic())):
             started = time.monotonic()
-            self.record.started(due, started)
+            if self.record.started(due, started):
+                LOG.warning("%s %s started %.2f s late (interval %s s)",
+                            LATE_RUN, self.name, started - due,
+                            self.interval)
             try:
                 self.function()
             except Exception:
