@@ -60,6 +60,16 @@ def set_defaults(conf=None):
         conf.set_default(name, value, group=RABBIT_GROUP)
 
 
+def executor_threads(conf):
+    """Threads an RPC server of this process runs requests on at once
+    (oslo.messaging's ``executor_thread_pool_size``)."""
+    for group, opts in messaging_opts.list_opts():
+        if group is None:
+            conf.register_opts([opt for opt in opts
+                                if opt.name == "executor_thread_pool_size"])
+    return conf.executor_thread_pool_size
+
+
 def get_transport(conf):
     """One RPC transport per ConfigOpts, built on first use."""
     key = id(conf)

@@ -1,7 +1,10 @@
 """Runs a manager as a service: DB registration, heartbeats, RPC server.
 
-The service heartbeats in its own timer, apart from the manager's periodic
-tasks, so a slow capability read never makes a live service look dead.
+The heartbeat and each of the manager's periodic tasks run on threads of
+their own (``edgevol.periodic``), apart from each other and from the RPC
+workers, so neither a slow capability read nor a burst of user requests
+makes a live service look dead; every heartbeat publishes how late each
+of them ever started.
 """
 
 import os
@@ -15,6 +18,7 @@ from oslo_service import service as oslo_service
 from edgevol import context as edgevol_context
 from edgevol.db import services as db_services
 from edgevol import log_levels
+from edgevol import periodic
 from edgevol import rpc
 
 LOG = logging.getLogger(__name__)
@@ -47,6 +51,7 @@ class Service(oslo_service.Service):
         self.manager = manager
         self.service_id = None
         self.rpc_server = None
+        self.periodic_tasks = []
         self._stopping = False
         self._context = edgevol_context.get_admin_context()
 
@@ -58,12 +63,14 @@ class Service(oslo_service.Service):
             self.conf, self.topic, self.host,
             [self.manager, log_levels.LogLevelsEndpoint()])
         self.rpc_server.start()
-        self.tg.add_timer_args(self.conf.report_interval, self._heartbeat,
-                               stop_on_exception=False)
+        self.periodic_tasks = [periodic.PeriodicTask(
+            "heartbeat", self.conf.report_interval, self._heartbeat)]
         for interval, task in getattr(self.manager, "periodic_tasks",
                                       list)():
-            self.tg.add_timer_args(interval, task, initial_delay=0,
-                                   stop_on_exception=False)
+            self.periodic_tasks.append(periodic.PeriodicTask(
+                periodic.task_name(task), interval, task))
+        for task in self.periodic_tasks:
+            task.start()
         init_host = getattr(self.manager, "init_host", None)
         if init_host is not None:
             self.tg.add_thread(init_host, self.service_id)
@@ -75,15 +82,24 @@ class Service(oslo_service.Service):
             return
         try:
             report = getattr(self.manager, "service_report", None)
-            db_services.heartbeat(self._context, self.service_id,
-                                  report() if report else None)
+            db_services.heartbeat(self._context, self.service_id, dict(
+                report() if report else {},
+                periodic=self.periodic_record()))
         except Exception:
             LOG.exception("Heartbeat of %s failed", self.host)
+
+    def periodic_record(self):
+        """Per periodic task: runs, runs started more than one interval
+        late, the worst lateness (``edgevol.periodic.LatenessRecord``)."""
+        return {task.name: task.record.as_dict()
+                for task in self.periodic_tasks}
 
     def stop(self, graceful=False):
         # Down at once for everyone who asks (AZ list, scheduler), not a
         # service_down_time later: no new work is taken from here on.
         self._stopping = True
+        for task in self.periodic_tasks:
+            task.stop()
         if self.service_id is not None:
             try:
                 db_services.mark_stopped(self._context, self.service_id)

@@ -17,6 +17,7 @@ from edgevol.bench import images
 from edgevol.bench import snapshots
 from edgevol.bench import stats
 from edgevol.drivers import rbd_encryption
+from edgevol import periodic
 
 MiB = 1024 ** 2
 PROJECT = "bench-project"
@@ -221,12 +222,13 @@ def run_images(args):
 
 def _late_reports(status, site_name):
     """Lines of the site's volume service log where a periodic task
-    outlasted its interval (oslo.service logs each)."""
+    started more than an interval late (``edgevol.periodic`` logs each)."""
     log = os.path.join(status["state_dir"], "logs",
                        "edgevol-volume-%s.log" % site_name)
     try:
         with open(log, errors="replace") as log_file:
-            return sum("outlasted interval" in line for line in log_file)
+            return sum(periodic.LATE_RUN in line and " late " in line
+                       for line in log_file)
     except OSError:
         return None
 

@@ -80,7 +80,7 @@ def main():
     from edgevol.db import session as db_session
     from edgevol import rpc
 
-    db_session.configure(conf)
+    db_session.configure(conf, threads=conf.api.threads)
     application = deploy.loadapp(conf)
     if conf.concurrency_backend == "eventlet":
         try:

@@ -16,8 +16,9 @@ def main():
     from edgevol.backup import db_results
     from edgevol.backup import manager
     from edgevol.db import session as db_session
+    from edgevol import rpc
     from edgevol import service
-    db_session.configure(conf)
+    db_session.configure(conf, threads=rpc.executor_threads(conf))
     # The results go to the database from here for now (see
     # edgevol.backup.db_results); the manager itself never touches it.
     manager_ = manager.BackupManager(conf, conf.site,

@@ -9,8 +9,9 @@ def main():
     conf = common.prepare("edgevol-scheduler")
     from edgevol.db import session as db_session
     from edgevol.scheduler import manager
+    from edgevol import rpc
     from edgevol import service
-    db_session.configure(conf)
+    db_session.configure(conf, threads=rpc.executor_threads(conf))
     manager_ = manager.SchedulerManager(conf)
     service.serve(service.Service(
         conf, "edgevol-scheduler", socket.gethostname(), conf.scheduler_topic,

@@ -13,9 +13,10 @@ CLI_OPTS = [
 def main():
     conf = common.prepare("edgevol-volume", CLI_OPTS)
     from edgevol.db import session as db_session
+    from edgevol import rpc
     from edgevol import service
     from edgevol.volume import manager
-    db_session.configure(conf)
+    db_session.configure(conf, threads=rpc.executor_threads(conf))
     manager_ = manager.VolumeManager(conf, conf.site)
     service.serve(service.Service(
         conf, "edgevol-volume", manager_.backend_host.rpc_server,

@@ -4,6 +4,8 @@ A charge is ``UPDATE quota_usages SET in_use = in_use + :d WHERE ... AND
 in_use + :d <= :limit``: two racing creates cannot both take the last slot.
 """
 
+import weakref
+
 import sqlalchemy as sa
 from oslo_db import exception as db_exc
 
@@ -153,7 +155,10 @@ def _try_charge(session, project_id, resource, delta):
     return result.rowcount == 1
 
 
-_known_rows = set()
+_known_rows = weakref.WeakKeyDictionary()
+"""engine -> {(project, resource)} known to exist. Keyed by the engine
+itself, not ``id(engine)``: a test's new engine may get the id of the
+last test's freed one, whose rows its fresh database does not have."""
 
 
 def ensure_usage_rows(context, project_id, resources):
@@ -162,9 +167,8 @@ def ensure_usage_rows(context, project_id, resources):
     Rows are never deleted, so a process remembers which exist (per
     engine: tests point one process at many databases).
     """
-    engine_id = id(db_session.get_engine())
-    missing = [r for r in resources
-               if (engine_id, project_id, r) not in _known_rows]
+    known = _known_rows.setdefault(db_session.get_engine(), set())
+    missing = [r for r in resources if (project_id, r) not in known]
     if not missing:
         return
     with db_session.reader(context) as session:
@@ -179,7 +183,7 @@ def ensure_usage_rows(context, project_id, resources):
                         project_id=project_id, resource=resource, in_use=0))
             except db_exc.DBDuplicateEntry:
                 pass  # a racing request made it; that is all we need
-        _known_rows.add((engine_id, project_id, resource))
+        known.add((project_id, resource))
 
 
 def get(context, project_id):

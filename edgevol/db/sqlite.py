@@ -23,8 +23,6 @@ import sqlalchemy as sa
 
 BUSY_TIMEOUT_MS = 30000
 LOCK_RETRY_SLEEP = (0.0002, 0.001)
-POOL_SIZE = 8
-POOL_OVERFLOW = 56
 
 _primitives_lock = threading.Lock()
 _primitives = None
@@ -45,8 +43,10 @@ def _writer_primitives():
     return _primitives
 
 
-def tune(engine):
-    """Apply the above to an engine oslo.db made for a SQLite file."""
+def tune(engine, pool_size, max_overflow):
+    """Apply the above to an engine oslo.db made for a SQLite file, with a
+    pool of ``pool_size`` connections kept open (and ``max_overflow`` more
+    in a burst, closed when returned)."""
     if engine.url.database in (None, "", ":memory:"):
         return
     sa.event.listen(engine, "connect", _on_connect)
@@ -54,17 +54,17 @@ def tune(engine):
         if listener.__name__ == "_sqlite_emit_begin":
             sa.event.remove(engine, "begin", listener)
     sa.event.listen(engine, "begin", _on_begin)
-    _use_queue_pool(engine)
+    _use_queue_pool(engine, pool_size, max_overflow)
 
 
-def _use_queue_pool(engine):
+def _use_queue_pool(engine, pool_size, max_overflow):
     # oslo.db gives SQLite files a NullPool: a new connection, with its
     # PRAGMAs, for every transaction. SQLAlchemy 2 opens file databases
     # with check_same_thread=False, so pooled connections may move between
     # threads; the pool keeps the engine's listeners (its dispatch).
     old_pool = engine.pool
     engine.pool = sa.pool.QueuePool(
-        old_pool._creator, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+        old_pool._creator, pool_size=pool_size, max_overflow=max_overflow,
         dialect=engine.dialect, _dispatch=old_pool.dispatch)
     old_pool.dispose()
 

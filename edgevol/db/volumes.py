@@ -24,7 +24,7 @@ _SORTING = pagination.Sorting(VOLUMES, SORT_KEYS, {"name": "display_name"})
 
 
 def _row_to_dict(row, metadata, type_name=None):
-    volume = dict(row)
+    volume = _own_columns(row)
     volume["name"] = volume.pop("display_name")
     volume["description"] = volume.pop("display_description")
     volume["metadata"] = metadata
@@ -33,9 +33,40 @@ def _row_to_dict(row, metadata, type_name=None):
     return volume
 
 
+def _has_children():
+    """Whether a volume has metadata, attachments in use and image
+    metadata, as columns of its row: ``_load`` then reads only the child
+    rows that exist, and a status poll of a plain volume (most polls) is
+    one statement instead of four."""
+    attached = attachments.ATTACHMENTS
+    images = glance_metadata.GLANCE_METADATA
+    return [
+        sa.exists().where(METADATA.c.volume_id == VOLUMES.c.id)
+        .label("has_metadata"),
+        sa.exists().where(attached.c.volume_id == VOLUMES.c.id,
+                          attached.c.deleted == sa.false(),
+                          attached.c.attach_status == states.ATTACHED)
+        .label("has_attached"),
+        sa.exists().where(images.c.volume_id == VOLUMES.c.id)
+        .label("has_image_metadata")]
+
+
+_CHILD_FLAGS = ("has_metadata", "has_attached", "has_image_metadata")
+
+
+def _own_columns(row):
+    """The volume's columns (and its type's name), without the flags."""
+    volume = dict(row)
+    for flag in _CHILD_FLAGS:
+        volume.pop(flag, None)
+    return volume
+
+
 def _select_volumes():
-    """Volume rows with their type's name (``volume_type_name``)."""
-    return sa.select(*VOLUMES.c, TYPES.c.name.label("volume_type_name")) \
+    """Volume rows with their type's name (``volume_type_name``) and
+    ``_has_children``."""
+    return sa.select(*VOLUMES.c, TYPES.c.name.label("volume_type_name"),
+                     *_has_children()) \
         .select_from(VOLUMES.outerjoin(
             TYPES, TYPES.c.id == VOLUMES.c.volume_type_id))
 
@@ -45,13 +76,23 @@ def _load(session, rows):
     if not rows:
         return []
     ids = [row["id"] for row in rows]
+    having = {flag: [row["id"] for row in rows if row[flag]]
+              for flag in _CHILD_FLAGS}
     metadata = {volume_id: {} for volume_id in ids}
-    for volume_id, key, value in session.execute(
-            sa.select(METADATA.c.volume_id, METADATA.c.key, METADATA.c.value)
-            .where(METADATA.c.volume_id.in_(ids))):
-        metadata[volume_id][key] = value
-    attached = attachments.attached_by_volume(session, ids)
-    images = glance_metadata.by_volume(session, ids)
+    if having["has_metadata"]:
+        for volume_id, key, value in session.execute(
+                sa.select(METADATA.c.volume_id, METADATA.c.key,
+                          METADATA.c.value)
+                .where(METADATA.c.volume_id.in_(having["has_metadata"]))):
+            metadata[volume_id][key] = value
+    attached = {volume_id: [] for volume_id in ids}
+    if having["has_attached"]:
+        attached.update(attachments.attached_by_volume(
+            session, having["has_attached"]))
+    images = {volume_id: {} for volume_id in ids}
+    if having["has_image_metadata"]:
+        images.update(glance_metadata.by_volume(
+            session, having["has_image_metadata"]))
     return [dict(_row_to_dict(row, metadata[row["id"]]),
                  attachments=attached[row["id"]],
                  volume_image_metadata=images[row["id"]]) for row in rows]
@@ -105,7 +146,7 @@ def get_row(context, volume_id, project_id=None):
     image metadata ``get`` reads for a view: one statement, for callers
     that only act on the volume (a delete and its site's work)."""
     with db_session.reader(context) as session:
-        return dict(_select_one(session, volume_id, project_id))
+        return _own_columns(_select_one(session, volume_id, project_id))
 
 
 _FILTERS = list_filters.ListFilters(

@@ -1,4 +1,4 @@
-"""A service stops: its timers end even when its RPC server fails to,
+"""A service stops: its periodic tasks end even when its RPC server fails to,
 and a stop that hangs ends the process anyway."""
 
 import threading
@@ -6,6 +6,7 @@ from unittest import mock
 
 import testtools
 
+from edgevol import periodic
 from edgevol import service
 
 
@@ -16,14 +17,17 @@ class ServiceStopTest(testtools.TestCase):
         svc.rpc_server = mock.Mock()
         return svc
 
-    def test_timers_stop_when_the_rpc_server_fails_to(self):
+    def test_periodic_tasks_stop_when_the_rpc_server_fails_to(self):
         svc = self._service()
         svc.rpc_server.wait.side_effect = RuntimeError("listener died")
         ticks = threading.Event()
-        svc.tg.add_timer_args(0.01, ticks.set)
+        task = periodic.PeriodicTask("tick", 0.01, ticks.set)
+        svc.periodic_tasks = [task]
+        task.start()
         self.assertTrue(ticks.wait(5))
         self.assertRaises(RuntimeError, svc.stop)
-        self.assertEqual([], svc.tg.timers)
+        task._thread.join(5)
+        self.assertFalse(task._thread.is_alive())
 
     def test_a_stuck_stop_ends_the_process(self):
         exited = threading.Event()

@@ -1,0 +1,49 @@
+"""A service's database pool keeps a connection for each of its threads."""
+
+import fixtures
+from oslo_config import cfg
+import sqlalchemy as sa
+import testtools
+
+from edgevol.db import session as db_session
+
+
+class PoolSizeTest(testtools.TestCase):
+    def _conf(self, *args):
+        conf = cfg.ConfigOpts()
+        db_session.register_opts(conf)
+        directory = self.useFixture(fixtures.TempDir()).path
+        conf(["--config-file", self._config(directory, *args)])
+        self.addCleanup(lambda: db_session.get_engine().dispose())
+        return conf
+
+    @staticmethod
+    def _config(directory, *lines):
+        path = "%s/edgevol.conf" % directory
+        with open(path, "w") as config:
+            config.write("[database]\nconnection = sqlite:///%s/db.sqlite\n"
+                         % directory + "".join(line + "\n" for line in lines))
+        return path
+
+    def test_the_pool_holds_the_service_threads_and_its_own(self):
+        engine = db_session.configure(self._conf(), threads=64)
+        self.assertEqual(64 + db_session.SERVICE_THREADS, engine.pool.size())
+        self.assertEqual(db_session.POOL_OVERFLOW, engine.pool._max_overflow)
+
+    def test_a_configured_pool_size_wins(self):
+        engine = db_session.configure(self._conf("max_pool_size = 7"),
+                                      threads=64)
+        self.assertEqual(7, engine.pool.size())
+
+    def test_without_threads_the_default_pool(self):
+        engine = db_session.configure(self._conf())
+        self.assertEqual(db_session.POOL_SIZE, engine.pool.size())
+
+    def test_connections_are_reused_not_reopened(self):
+        engine = db_session.configure(self._conf(), threads=4)
+        opened = []
+        sa.event.listen(engine, "connect", lambda *_: opened.append(1))
+        for _ in range(20):
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        self.assertEqual(1, len(opened))
