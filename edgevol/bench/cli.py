@@ -42,12 +42,19 @@ def _lift_quota(endpoint):
     response.raise_for_status()
 
 
-def run_create(args):
+def _environment(args):
+    """(status, the benchmarked site, the API endpoint) of ``--status``,
+    with the bench project's quota lifted."""
     with open(args.status) as status_file:
         status = json.load(status_file)
     site = next(s for s in status["sites"] if s["name"] == args.site)
     endpoint = status["api"]["endpoint"]
     _lift_quota(endpoint)
+    return status, site, endpoint
+
+
+def run_create(args):
+    status, site, endpoint = _environment(args)
     raw = create.raw_rbd_create(site, args.count)
     paced = create.raw_rbd_create(site, args.count, create.RAW_PACE_S)
     observed, available_at = create.sequential(
@@ -105,11 +112,7 @@ def run_create(args):
 
 
 def run_snapshots(args):
-    with open(args.status) as status_file:
-        status = json.load(status_file)
-    site = next(s for s in status["sites"] if s["name"] == args.site)
-    endpoint = status["api"]["endpoint"]
-    _lift_quota(endpoint)
+    status, site, endpoint = _environment(args)
     client = snapshots.Client(endpoint, TOKEN, args.poll_interval)
     samples, parents = snapshots.run(client, site, args.count,
                                      args.mib_per_gib)
@@ -140,11 +143,7 @@ def run_snapshots(args):
 
 
 def run_attach(args):
-    with open(args.status) as status_file:
-        status = json.load(status_file)
-    site = next(s for s in status["sites"] if s["name"] == args.site)
-    endpoint = status["api"]["endpoint"]
-    _lift_quota(endpoint)
+    status, site, endpoint = _environment(args)
     host = "bench-compute-%s" % args.site
     attach.register_host(endpoint, "admin:admin", host,
                          site["availability_zone"])
@@ -234,11 +233,7 @@ def _late_reports(status, site_name):
 
 
 def run_churn(args):
-    with open(args.status) as status_file:
-        status = json.load(status_file)
-    site = next(s for s in status["sites"] if s["name"] == args.site)
-    endpoint = status["api"]["endpoint"]
-    _lift_quota(endpoint)
+    status, site, endpoint = _environment(args)
     meter = churn.CpuMeter(status, site)
     late_before = _late_reports(status, args.site)
     phases = churn.stack_churn(
@@ -309,14 +304,7 @@ def run_backups(args):
     with backups.Clusters(status, args.site, args.target_site) as clusters:
         results = backups.run(clusters, args.clones)
     rows, summary = backups.rows(results)
-    stats.print_table("edgevol backup benchmark (%s -> store at %s, "
-                      "restores into %s and %s)" % (
-                          args.site, clusters.store_name, args.target_site,
-                          clusters.store_name), rows)
-    stats.write_json(args.json, dict(summary, site=args.site,
-                                     target_site=args.target_site,
-                                     store_site=clusters.store_name))
-    return 0
+    return _report_backups(args, clusters, rows, summary, "")
 
 
 def run_backups_through_api(args, status):
@@ -337,24 +325,24 @@ def run_backups_through_api(args, status):
         results = backup_service.run(client, clusters, zones, args.clones,
                                      sizes)
     rows, summary = backup_service.rows(results, args.volume_gib)
-    stats.print_table("edgevol backup benchmark through the API (%s -> "
-                      "store at %s, restores into %s and %s)" % (
-                          args.site, clusters.store_name, args.target_site,
-                          clusters.store_name), rows)
+    return _report_backups(args, clusters, rows, summary, " through the API")
+
+
+def _report_backups(args, clusters, rows, summary, how):
+    stats.print_table("edgevol backup benchmark%s (%s -> store at %s, "
+                      "restores into %s and %s)" % (
+                          how, args.site, clusters.store_name,
+                          args.target_site, clusters.store_name), rows)
     stats.write_json(args.json, dict(summary, site=args.site,
                                      target_site=args.target_site,
                                      store_site=clusters.store_name,
-                                     through_api=True))
+                                     through_api=bool(how)))
     return 0
 
 
 def run_encryption(args):
-    with open(args.status) as status_file:
-        status = json.load(status_file)
-    site = next(s for s in status["sites"] if s["name"] == args.site)
-    endpoint = status["api"]["endpoint"]
+    status, site, endpoint = _environment(args)
     zone = site["availability_zone"]
-    _lift_quota(endpoint)
     vtype = encryption.ensure_type(endpoint, "admin:admin")
     client = create.Client(endpoint, TOKEN, args.poll_interval)
     plain, ids = encryption.sequential(client, zone, args.count)

@@ -303,30 +303,25 @@ class ApiClient:
         return [m["user_message"] for m in response.json()["messages"]]
 
     def wait_snapshot(self, snapshot_id, statuses, timeout=30):
-        def status():
-            response = self.get("/snapshots/%s" % snapshot_id)
-            if response.status_code == 404:
-                return "deleted" in statuses and "deleted"
-            snapshot = response.json()["snapshot"]
-            if snapshot["status"].startswith("error") and \
-                    snapshot["status"] not in statuses:
-                raise AssertionError("snapshot %s went to %s" % (
-                    snapshot_id, snapshot["status"]))
-            return snapshot["status"] in statuses and snapshot
-        return wait_for(status, timeout, interval=0.05,
-                        what="snapshot %s to reach %s" % (snapshot_id,
-                                                          statuses))
+        return self._wait("snapshot", snapshot_id, statuses, timeout)
 
     def wait_volume(self, volume_id, statuses, timeout=30):
+        return self._wait("volume", volume_id, statuses, timeout,
+                          lambda: self.messages(volume_id))
+
+    def _wait(self, kind, item_id, statuses, timeout, why=None):
+        """The volume or snapshot once its status is one of ``statuses``
+        ("deleted": gone); an error status not asked for fails at once,
+        with ``why()`` (the user messages of a volume)."""
         def status():
-            response = self.get("/volumes/%s" % volume_id)
+            response = self.get("/%ss/%s" % (kind, item_id))
             if response.status_code == 404:
                 return "deleted" in statuses and "deleted"
-            volume = response.json()["volume"]
-            if volume["status"].startswith("error") and \
-                    volume["status"] not in statuses:
-                raise AssertionError("volume %s went to %s: %s" % (
-                    volume_id, volume["status"], self.messages(volume_id)))
-            return volume["status"] in statuses and volume
+            item = response.json()[kind]
+            if item["status"].startswith("error") and \
+                    item["status"] not in statuses:
+                raise AssertionError("%s %s went to %s: %s" % (
+                    kind, item_id, item["status"], why() if why else item))
+            return item["status"] in statuses and item
         return wait_for(status, timeout, interval=0.05,
-                        what="volume %s to reach %s" % (volume_id, statuses))
+                        what="%s %s to reach %s" % (kind, item_id, statuses))
