@@ -271,6 +271,10 @@ class DriverError(EdgevolError):
     message = "Storage backend error: %(reason)s"
 
 
+class MigrationCancelled(DriverError):
+    message = "The migration of volume %(volume_id)s was cancelled."
+
+
 class BackendUnavailable(DriverError):
     message = "Storage backend of site %(site)s is unavailable: %(reason)s"
 

@@ -14,6 +14,7 @@ import enum
 
 STATUS = "status"
 ATTACH_STATUS = "attach_status"
+MIGRATION_STATUS = "migration_status"
 
 # --- Volume statuses (Cinder's vocabulary) -------------------------------
 CREATING = "creating"
@@ -67,6 +68,23 @@ DETACHING = "detaching"
 """An attachment is being removed; the site terminates its connection."""
 DETACHED = "detached"
 """Attachment status of a removed (soft-deleted) attachment."""
+
+# --- Migration of a volume to another site: its ``migration_status`` ---
+# (Cinder's values; the volume's ``status`` stays ``available``, as Cinder
+# shows it without ``lock_volume``.) None: never migrated.
+MIGRATING = "migrating"
+"""The target site copies the volume from the source's cluster; the volume
+stays in its source site and takes no other status change meanwhile."""
+COMPLETING = "completing"
+"""The copy is verified and the volume lives in the target site (its host
+and AZ); the source site removes its image."""
+SUCCESS = "success"
+"""The last migration finished; nothing of the volume is in its old
+site."""
+MIGRATION_BUSY = frozenset({MIGRATING})
+"""While the migration status is one of these, no status transition of
+the volume applies (``edgevol.db.transitions``) but the migration's own
+and an administrator's reset."""
 
 STABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING, AWAITING_TRANSFER,
                     ERROR_RESTORING})
@@ -287,6 +305,25 @@ TRANSITIONS = {t.event: t for t in (
     # os-reset_status of a backup: Cinder lets an admin set these two.
     _t("backup_reset_available", STATUS, BACKUP_LIVE, AVAILABLE),
     _t("backup_reset_error", STATUS, BACKUP_LIVE, ERROR),
+    # --- migration across sites (edgevol.volume.migration) ---
+    # An admin's os-migrate_volume of an idle volume (guards on the row:
+    # available, no attachment, snapshot, clone, backup, or target left to
+    # clean); ``migration_peer`` becomes the target's host.
+    _t("migrate_start", MIGRATION_STATUS, {None, SUCCESS, ERROR},
+       MIGRATING),
+    # The target reports how far the copy is (migration_progress).
+    _t("migrate_progress", MIGRATION_STATUS, {MIGRATING}, MIGRATING),
+    # The copy is verified: in the same statement the volume moves to the
+    # target's host and AZ, and ``migration_peer`` names the source.
+    _t("migrate_copied", MIGRATION_STATUS, {MIGRATING}, COMPLETING),
+    # The source's image is gone: the migration is over.
+    _t("migrate_done", MIGRATION_STATUS, {COMPLETING}, SUCCESS),
+    # The copy failed, or an admin aborted it: the volume never left its
+    # source; ``migration_peer`` keeps the target until its partial image
+    # is removed ("migrate_target_cleaned" clears it).
+    _t("migrate_failed", MIGRATION_STATUS, {MIGRATING}, ERROR),
+    _t("migrate_abort", MIGRATION_STATUS, {MIGRATING}, ERROR),
+    _t("migrate_target_cleaned", MIGRATION_STATUS, {ERROR}, ERROR),
 )}
 
 
@@ -332,6 +369,20 @@ ON_RESTART = {
     BACKING_UP: Recovery.RESUME,
     RESTORING_BACKUP: Recovery.RESUME,
 }
+
+
+MIGRATION_ON_RESTART = {
+    # The target site copies again from the start: the copy rewrites every
+    # allocated chunk and discards the rest, so a partial image is simply
+    # overwritten (and verified again before anything moves).
+    MIGRATING: Recovery.RESUME,
+    # The source site removes its image (idempotent) and ends it.
+    COMPLETING: Recovery.RESUME,
+    # With a peer left: the target site removes its partial image.
+    ERROR: Recovery.ROLLBACK,
+}
+"""What the site named by a volume's host or ``migration_peer`` does, on
+start-up and in its housekeeping, with a migration in each status."""
 
 
 class Owner(enum.Enum):

@@ -45,6 +45,7 @@ class APIs(typing.NamedTuple):
     volume_hosts: typing.Any = None
     scheduler_stats: typing.Any = None
     backups: typing.Any = None
+    migrations: typing.Any = None
 
 
 def build_apis(conf):
@@ -61,6 +62,7 @@ def build_apis(conf):
     from edgevol.volume import actions_api
     from edgevol.volume import attachments
     from edgevol.volume import legacy_attach
+    from edgevol.volume import migration
     from edgevol.volume import qos_specs
     from edgevol.volume import snapshot_api
     from edgevol.volume import transfers
@@ -88,7 +90,8 @@ def build_apis(conf):
                 volume_hosts=volume_hosts.VolumeHostAPI(conf),
                 scheduler_stats=scheduler_stats.SchedulerStatsAPI(
                     conf, volumes.types, volumes.scheduler_rpc),
-                backups=backup_api.BackupAPI(conf, volumes))
+                backups=backup_api.BackupAPI(conf, volumes),
+                migrations=migration.MigrationAPI(conf, volumes))
 
 
 def _auth(conf, application):

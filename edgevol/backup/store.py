@@ -26,23 +26,6 @@ RESTORE = "restore"
 OWN = "own"
 
 
-class _KeyringConnection(rbd_connection.RadosConnection):
-    """A RadosConnection that reads its key from a given keyring file."""
-
-    def __init__(self, site, opts, rados_module, execute, keyring):
-        super().__init__(site, opts, rados_module, execute)
-        self._keyring = keyring
-
-    def _open(self, client):
-        if self._keyring:
-            try:
-                client.conf_set("keyring", self._keyring)
-            except self._rados.Error as exc:
-                raise self.unavailable("cannot use keyring %s: %s" % (
-                    self._keyring, exc)) from exc
-        return super()._open(client)
-
-
 class StoreConnections:
     """One shared connection per (store site, user) of this process.
 
@@ -84,7 +67,7 @@ class StoreConnections:
                     rbd_user=user, rbd_pool=self.conf.backup.backup_pool,
                     rados_connect_timeout=own.rados_connect_timeout,
                     rados_op_timeout=own.rados_op_timeout)
-                self._connections[key] = _KeyringConnection(
+                self._connections[key] = rbd_connection.KeyringConnection(
                     "%s (backup store)" % store_site, opts, self._rados,
                     self._execute, keyring)
             return self._connections[key]

@@ -43,6 +43,19 @@ opts = [
                     "backup_pool. Unset: the store site's rbd_user."),
     cfg.StrOpt("backup_restore_keyring",
                help="Keyring file of backup_restore_user."),
+    cfg.StrOpt("migration_source_user",
+               help="cephx user (without 'client.') this site's volume "
+                    "service reads another site's volumes as when it "
+                    "migrates one here: read-only on that site's "
+                    "rbd_pool (and images, which clones read through), "
+                    "made on every other site's cluster. It writes only "
+                    "its own pool, with rbd_user. Unset: the source "
+                    "site's rbd_user (development only)."),
+    cfg.StrOpt("migration_keyring_dir",
+               help="Directory of migration_source_user's keyrings, one "
+                    "per other site: <site>.keyring (keys of other "
+                    "clusters, kept only where this site's volume "
+                    "service runs)."),
     cfg.IntOpt("rados_connect_timeout", default=5, min=1,
                help="Seconds to connect to the site's cluster."),
     cfg.IntOpt("rados_op_timeout", default=10, min=1,

@@ -2,8 +2,8 @@
 
 Making a snapshot of a volume, or a volume from a snapshot or another
 volume, does not change the source's status, yet it must not happen while
-the source is being deleted (or extended, reverted ...). ``hold`` touches
-the source's ``updated_at`` with ``UPDATE ... WHERE status IN (...)`` in
+the source is being deleted (or extended, reverted, migrated ...).
+``hold`` touches the source's ``updated_at`` with ``UPDATE ... WHERE status IN (...)`` in
 the caller's transaction: the row lock it takes orders the write with any
 transition of the source (one of the two then finds the other's result),
 and its rowcount says whether the source was in a usable status.
@@ -30,7 +30,8 @@ def hold(session, table, row_id, statuses, action, resource, project_id=None):
         scope.append(table.c.project_id == project_id)
     row = session.execute(
         sa.update(table)
-        .where(*scope, table.c.status.in_(sorted(statuses)))
+        .where(*scope, table.c.status.in_(sorted(statuses)),
+               *transitions.not_migrating(table))
         .values(updated_at=transitions.utcnow())
         .returning(*table.c)).mappings().first()
     if row is not None:
@@ -40,6 +41,10 @@ def hold(session, table, row_id, statuses, action, resource, project_id=None):
     if current is None:
         raise exception.NotFound("%s %s could not be found." %
                                  (resource.capitalize(), row_id))
+    held = transitions.migration_conflict(session, table, row_id, action,
+                                          resource)
+    if held is not None:
+        raise held
     raise exception.InvalidStatus(
         event=action, resource=resource, id=row_id, column=states.STATUS,
         current=current, allowed=", ".join(sorted(statuses)))

@@ -100,6 +100,7 @@ class Volume(Base):
     __table_args__ = (
         sa.Index("ix_volumes_project_deleted", "project_id", "deleted"),
         sa.Index("ix_volumes_host_status", "host", "status"),
+        sa.Index("ix_volumes_migration_peer", "migration_peer"),
     )
     id = sa.Column(sa.String(36), primary_key=True)
     project_id = sa.Column(sa.String(255), nullable=False)
@@ -131,6 +132,12 @@ class Volume(Base):
     # The id of the volume's key in the key manager (never the key); set
     # means encrypted (edgevol.volume.encryption).
     encryption_key_id = sa.Column(sa.String(36))
+    # A migration across sites (edgevol.volume.migration): the other site's
+    # host (the target while ``migrating``, the source while
+    # ``completing``; after an ``error``, a target still to clean) and
+    # the percent copied so far.
+    migration_peer = sa.Column(sa.String(255))
+    migration_progress = sa.Column(sa.Integer)
     terminated_at = sa.Column(sa.DateTime)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)

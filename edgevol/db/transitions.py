@@ -27,6 +27,51 @@ def changed_before(table, moment):
             < moment,)
 
 
+def status_in(column, statuses):
+    """``column IN (statuses)``, where None in ``statuses`` means NULL
+    (a volume never migrated has no ``migration_status``)."""
+    named = sorted(s for s in statuses if s is not None)
+    clause = column.in_(named)
+    if None in statuses:
+        clause = sa.or_(clause, column.is_(None))
+    return clause
+
+
+def not_migrating(table):
+    """Clauses keeping a volume row that a migration holds out of any
+    other status change (none for tables without migrations)."""
+    if "migration_status" not in table.c:
+        return ()
+    return (sa.or_(table.c.migration_status.is_(None),
+                   table.c.migration_status.not_in(
+                       sorted(states.MIGRATION_BUSY))),)
+
+
+def _held_by_migration(event):
+    # The migration's own events, and an administrator's reset (the way
+    # out of anything stuck), apply whatever the migration status.
+    return not (event.startswith("migrate_") or event.startswith("reset_"))
+
+
+def migration_conflict(session, table, row_id, action, resource="volume"):
+    """The error for an action on a row a migration holds, or None."""
+    if "migration_status" not in table.c:
+        return None
+    current = session.execute(sa.select(table.c.migration_status).where(
+        table.c.id == row_id, table.c.deleted == sa.false())).scalar()
+    if current not in states.MIGRATION_BUSY:
+        return None
+    return exception.InvalidStatus(
+        event=action, resource=resource, id=row_id,
+        column=states.MIGRATION_STATUS, current=current,
+        allowed="none, %s, %s" % (states.ERROR, states.SUCCESS))
+
+
+def _describe(transition):
+    return ", ".join(sorted("none" if s is None else s
+                            for s in transition.sources))
+
+
 def apply(session, table, row_id, event, values=None, where=(),
           resource="volume", guard_reason=None):
     """Run transition ``event`` on row ``row_id`` of ``table``.
@@ -48,9 +93,11 @@ def apply(session, table, row_id, event, values=None, where=(),
     if transition.column == states.STATUS and "previous_status" in table.c:
         assignments["previous_status"] = column
     assignments.update(values or {})
+    if _held_by_migration(event):
+        where = tuple(where) + not_migrating(table)
     statement = (
         sa.update(table)
-        .where(table.c.id == row_id, column.in_(sorted(transition.sources)),
+        .where(table.c.id == row_id, status_in(column, transition.sources),
                table.c.deleted == sa.false(), *where)
         .values(**assignments)
         .returning(*table.c))
@@ -61,12 +108,21 @@ def apply(session, table, row_id, event, values=None, where=(),
         sa.select(column).where(table.c.id == row_id,
                                 table.c.deleted == sa.false())).scalar()
     if current is None:
-        raise exception.NotFound("%s %s could not be found." %
-                                 (resource.capitalize(), row_id))
+        # NULL is a value only for migration_status; else the row is gone.
+        exists = session.execute(sa.select(table.c.id).where(
+            table.c.id == row_id, table.c.deleted == sa.false())).first()
+        if exists is None:
+            raise exception.NotFound("%s %s could not be found." %
+                                     (resource.capitalize(), row_id))
+    if _held_by_migration(event):
+        held = migration_conflict(session, table, row_id,
+                                  event.replace("_", " "), resource)
+        if held is not None:
+            raise held
     if current in transition.sources and where:
         raise exception.Conflict(reason=guard_reason or "%s %s changed "
                                  "concurrently" % (resource, row_id))
     raise exception.InvalidStatus(
         event=event.replace("_", " "), resource=resource, id=row_id,
         column=transition.column, current=current,
-        allowed=", ".join(sorted(transition.sources)))
+        allowed=_describe(transition))

@@ -11,6 +11,7 @@ from edgevol.db import pagination
 from edgevol.db import quotas
 from edgevol.db import session as db_session
 from edgevol.db import transitions
+from edgevol.db import volume_migrations
 from edgevol import exception
 from edgevol import states
 
@@ -305,12 +306,15 @@ def get_unscheduled(context, status, changed_before=None):
 
 
 def allocated_gb(context, host):
-    """GiB of live volumes placed on ``host`` (a site@backend#pool)."""
+    """GiB of live volumes placed on ``host`` (a site@backend#pool), and
+    of those a migration is copying there (reserved until it ends, so two
+    migrations cannot overfill a site)."""
     with db_session.reader(context) as session:
-        return session.execute(
+        placed = session.execute(
             sa.select(sa.func.coalesce(sa.func.sum(VOLUMES.c.size), 0))
             .where(VOLUMES.c.deleted == sa.false(), VOLUMES.c.host == host)
         ).scalar()
+        return placed + volume_migrations.reserved_gb(session, host)
 
 
 def in_long_operations(context):

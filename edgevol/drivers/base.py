@@ -81,6 +81,8 @@ fails to instantiate instead of failing at run time.
 
 import abc
 
+from edgevol import exception
+
 #: Model update key: the new volume works now but reads through too many
 #: parents; the manager should run ``flatten_volume`` in the background.
 NEEDS_FLATTEN = "needs_flatten"
@@ -565,6 +567,33 @@ class VolumeDriver(abc.ABC):
 
         For an upload Glance did not accept.  Idempotent: yes.
         """
+
+    # -- migration across sites ------------------------------------------
+    def import_volume(self, volume, source_site, report=None,
+                      cancelled=None):
+        """Copy ``volume`` from ``source_site``'s backend into this one.
+
+        Runs on the TARGET site. Reads the source with this site's own
+        read-only credentials there (never a key sent to it); writes only
+        this site's pool; sends only allocated data; reads the result back
+        and compares it with digests of what it read before returning.
+        The source is left untouched.
+
+        :param volume: dict with at least ``id`` and ``size``.
+        :param report: ``report(done_bytes, total_bytes)`` while copying.
+        :param cancelled: called before each chunk; True stops the copy.
+        :returns: dict with ``size``, ``bytes_allocated``,
+            ``bytes_written`` and ``chunks``.
+        :raises MigrationCancelled: ``cancelled()`` said stop (the target
+            image is partial: the caller deletes it).
+        :raises BackendUnavailable: either cluster cannot be reached.
+        :raises DriverError: the copy failed or did not read back the
+            same (the target is partial).
+        Idempotent: yes; run again, it overwrites a partial target.
+        """
+        raise exception.DriverError(
+            reason="the %s driver cannot migrate volumes across sites" %
+            type(self).__name__)
 
     # -- deferred deletion -------------------------------------------------
     @abc.abstractmethod

@@ -63,6 +63,9 @@ class FakeBackend:
         # image was converted to a raw base.
         self.glance_images = {}
         self.conversions = {}
+        # Called with the volume id before each block an import_volume
+        # into this backend copies: a test holds or fails a copy there.
+        self.import_hook = None
         self.lock = threading.Lock()
 
     def open_volume(self, volume_id, client="client.fake at 127.0.0.1:0/1"):
@@ -180,6 +183,40 @@ class FakeDriver(base.VolumeDriver):
                     self.backend, _name(volume["source_volid"]),
                     _clone_snapshot(volume["id"]))
             fake_images.collect(self.backend, start)
+
+    def import_volume(self, volume, source_site, report=None,
+                      cancelled=None):
+        """The contract's cross-site copy between two fake clusters, one
+        block at a time (``FakeBackend.import_hook`` runs before each)."""
+        self._check()
+        source = backend(source_site)
+        if not source.available:
+            raise exception.BackendUnavailable(
+                site=source_site, reason="the fake backend is switched off")
+        name = _name(volume["id"])
+        with source.lock:
+            image = fake_images.volume(source, name)
+            size, blocks = image.size, fake_images.allocated_blocks(image)
+        with self.backend.lock:
+            target = self.backend.images.get(name)
+            if target is None or target.size != size:
+                target = fake_images.Image(name, size)
+                self.backend.images[name] = target
+            target.blocks = {}
+        for done, (index, data) in enumerate(blocks.items(), 1):
+            if cancelled is not None and cancelled():
+                raise exception.MigrationCancelled(volume_id=volume["id"])
+            if self.backend.import_hook is not None:
+                self.backend.import_hook(volume["id"])
+            self._check()
+            with self.backend.lock:
+                target.blocks[index] = data
+            if report is not None:
+                report(done * fake_images.BLOCK,
+                       len(blocks) * fake_images.BLOCK)
+        copied = len(blocks) * fake_images.BLOCK
+        return {"size": size, "bytes_allocated": copied,
+                "bytes_written": copied, "chunks": len(blocks)}
 
     def volume_exists(self, volume):
         self._check()

@@ -172,6 +172,15 @@ def volume(pool, name):
     return image
 
 
+def allocated_blocks(image):
+    """{block index: data} a read of ``image`` returns that is not zero
+    (its own blocks and what it reads through its parents)."""
+    indexes = set(image.blocks) | _inherited_blocks(image.parent,
+                                                    image.overlap)
+    return {i: data for i in sorted(indexes)
+            if (data := _read_block(image, i)) != ZERO}
+
+
 def refuse_if_open(pool, name):
     holders = pool.watchers.get(name)
     if holders:

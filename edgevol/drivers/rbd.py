@@ -30,6 +30,8 @@ from edgevol.drivers import rbd_clones
 from edgevol.drivers import rbd_connection
 from edgevol.drivers import rbd_encryption
 from edgevol.drivers import rbd_images
+from edgevol.drivers import rbd_migrate
+from edgevol.drivers import rbd_sparse
 from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_trash
 from edgevol.drivers import rbd_volumes
@@ -74,6 +76,8 @@ class RBDDriver(base.VolumeDriver):
             site, self._opts, self._conn, rbd_module)
         self._images = rbd_images.RBDImages(site, self._opts, self._conn,
                                             rbd_module)
+        self._migration_sources = rbd_migrate.SourceConnections(
+            conf, site, rados_module, execute)
 
     # -- life cycle ------------------------------------------------------
     def do_setup(self):
@@ -81,6 +85,7 @@ class RBDDriver(base.VolumeDriver):
 
     def close(self):
         try:
+            self._migration_sources.close()
             self._conn.close()
         except Exception:  # the contract says close never raises
             LOG.exception("site %s: error closing the rados connection",
@@ -93,6 +98,29 @@ class RBDDriver(base.VolumeDriver):
             handle.ioctx.stat("rbd_directory")
         except self._rados.ObjectNotFound:
             pass  # a pool without images yet has no directory object
+
+    # -- migration across sites ----------------------------------------
+    def import_volume(self, volume, source_site, report=None,
+                      cancelled=None):
+        source = self._migration_sources.connection(source_site)
+        name = rbd_volumes.image_name(volume["id"])
+
+        # Named for the error messages (RadosConnection names the
+        # operation that failed, on which site).
+        def copy_from_site(source_handle, target_handle):
+            return rbd_migrate.copy_image(
+                self._rbd, source_handle.ioctx, target_handle.ioctx, name,
+                report, cancelled)
+
+        def import_into_pool(target_handle):
+            return source.run(copy_from_site, target_handle)
+        try:
+            return self._conn.run(import_into_pool)
+        except exception.DriverError as error:
+            if isinstance(error.__cause__, rbd_sparse.CopyCancelled):
+                raise exception.MigrationCancelled(
+                    volume_id=volume["id"]) from error
+            raise
 
     # -- reporting -------------------------------------------------------
     def get_capabilities(self):

@@ -38,25 +38,15 @@ Callers hand in open IoCtx objects (the driver's connections) and the
 
 import concurrent.futures
 import datetime
-import hashlib
 import json
 import threading
 import time
 
-CHUNK = 4 * 1024 ** 2
-"""Copy and digest unit: RBD's default object size, so a chunk is one
-object (reads and writes stay within one OSD request)."""
-IN_FLIGHT = 4
-"""Chunks copied at once: enough to overlap reads and writes across the
-WAN, few enough to bound memory (IN_FLIGHT x CHUNK)."""
-BLOCK = 64 * 1024
-"""Zero detection unit inside a chunk: runs of zero blocks are zeroed in
-the store (no payload) instead of written."""
-ZERO = memoryview(bytes(CHUNK))
-"""Zeros to compare with: slices of a memoryview copy nothing."""
-FEATURES_WANTED = ("RBD_FEATURE_LAYERING", "RBD_FEATURE_EXCLUSIVE_LOCK",
-                   "RBD_FEATURE_OBJECT_MAP", "RBD_FEATURE_FAST_DIFF")
-
+from edgevol.drivers import rbd_sparse
+from edgevol.drivers.rbd_sparse import BLOCK
+from edgevol.drivers.rbd_sparse import CHUNK
+from edgevol.drivers.rbd_sparse import IN_FLIGHT
+from edgevol.drivers.rbd_sparse import ZERO
 
 class CorruptBackup(Exception):
     """A chunk read from the store does not match the digest recorded."""
@@ -80,30 +70,6 @@ def digests_object(backup_id):
     return "backup-%s.digests" % backup_id
 
 
-def _digest(data):
-    """SHA-256 of a chunk, None for an all-zero one (never stored)."""
-    if data == ZERO[:len(data)]:
-        return None
-    return hashlib.sha256(data).hexdigest()
-
-
-class Progress:
-    """Bytes done out of bytes to do, for a callback that may be slow."""
-
-    def __init__(self, total, report=None):
-        self.total = total
-        self.done = 0
-        self._report = report
-        self._lock = threading.Lock()
-
-    def add(self, count):
-        with self._lock:
-            self.done += count
-            done = self.done
-        if self._report is not None:
-            self._report(done, self.total)
-
-
 class Throttle:
     """At most ``rate`` bytes per second through ``take``, for all its
     callers together (0: no limit). Each call books the next free slot
@@ -125,123 +91,13 @@ class Throttle:
             time.sleep(start - now)
 
 
-def _no_limit(count):
-    pass
-
-
-def _chunk_ranges(extents, size):
-    """{chunk index: [(offset, length), ...]} of ``extents`` clipped to
-    each 4 MiB chunk and to ``size``."""
-    ranges = {}
-    for offset, length in extents:
-        end = min(offset + length, size)
-        while offset < end:
-            index = offset // CHUNK
-            stop = min(end, (index + 1) * CHUNK)
-            ranges.setdefault(index, []).append((offset, stop - offset))
-            offset = stop
-    return ranges
-
-
-def _extents(image, from_snapshot=None):
-    """(offset, length) of ``image`` (at its open snapshot) written since
-    ``from_snapshot``, or allocated at all if None."""
-    found = []
-
-    def collect(offset, length, exists):
-        found.append((offset, length))
-    image.diff_iterate(0, image.size(), from_snapshot, collect)
-    return found
-
-
-def _copy_chunk(source, target, index, ranges, size):
-    """Bring chunk ``index`` of ``target`` to the source's content.
-
-    The whole chunk is read (locally) for its digest; only ``ranges``
-    are written, so what crosses to the store is what changed.
-    :returns: (digest, or None for an all-zero chunk; bytes written)
-    """
-    offset = index * CHUNK
-    data = source.read(offset, min(CHUNK, size - offset))
-    digest = _digest(data)
-    if digest is None:
-        # The whole object goes: librbd skips a discard of part of one.
-        target.discard(offset, len(data))
-        return None, 0
-    written = 0
-    for start, length, is_zero in _runs(data, offset, ranges):
-        if is_zero:
-            # Zeroes without a payload, and applied even to part of an
-            # object (where a discard would be skipped).
-            target.write_zeroes(start, length)
-        else:
-            target.write(data[start - offset:start - offset + length], start)
-            written += length
-    return digest, written
-
-
-def _runs(data, offset, ranges):
-    """Split ``ranges`` of a chunk read at ``offset`` into runs of zero and
-    non-zero BLOCKs: (start, length, is_zero), merged while alike.
-
-    librbd's exact diff reports a new object from its start to its last
-    write, holes included: those holes must not cross to the store.
-    """
-    view = memoryview(data)
-    for start, length in ranges:
-        end = start + length
-        run_start, run_zero = start, None
-        position = start
-        while position < end:
-            stop = min(end, (position // BLOCK + 1) * BLOCK)
-            piece = view[position - offset:stop - offset]
-            is_zero = piece == ZERO[:len(piece)]
-            if run_zero is not None and is_zero != run_zero:
-                yield run_start, position - run_start, run_zero
-                run_start = position
-            run_zero = is_zero
-            position = stop
-        if run_zero is not None:
-            yield run_start, end - run_start, run_zero
-
-
-def _copy(source, target, ranges, size, progress, throttle=_no_limit):
-    """Copy the chunk ranges of ``ranges``, IN_FLIGHT chunks at once.
-
-    :param throttle: ``throttle(bytes)`` before each chunk is copied.
-    :returns: ({chunk index: digest or None}, bytes written).
-    """
-    def copy_chunk(index, chunk_ranges):
-        throttle(sum(n for _, n in chunk_ranges))
-        return _copy_chunk(source, target, index, chunk_ranges, size)
-
-    digests, written = {}, 0
-    with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
-        futures = {pool.submit(copy_chunk, index, chunk_ranges): index
-                   for index, chunk_ranges in sorted(ranges.items())}
-        for future in concurrent.futures.as_completed(futures):
-            digest, count = future.result()
-            index = futures[future]
-            digests[index] = digest
-            written += count
-            progress.add(sum(n for _, n in ranges[index]))
-    return digests, written
-
-
-def _features(rbd):
-    value = 0
-    for name in FEATURES_WANTED:
-        value |= getattr(rbd, name)
-    return value
-
-
 def _store_image(rbd, store_ioctx, name, size):
     """Open the store image ``name``, created or grown to ``size``."""
     try:
         image = rbd.Image(store_ioctx, name)
     except rbd.ImageNotFound:
         rbd.RBD().create(store_ioctx, name, size, old_format=False,
-                         features=_features(rbd))
+                         features=rbd_sparse.features(rbd))
         return rbd.Image(store_ioctx, name), True
     if image.size() != size:
         image.resize(size)
@@ -265,7 +121,8 @@ def _write_digests(store_ioctx, backup_id, digests):
 
 
 def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
-           volume_id, backup_id, base=None, report=None, throttle=_no_limit):
+           volume_id, backup_id, base=None, report=None,
+           throttle=rbd_sparse.no_limit):
     """Copy ``volume_name@source_snapshot`` into the store as a backup.
 
     :param base: ``(backup id, source snapshot)`` of the previous backup
@@ -287,17 +144,17 @@ def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
             if parent_digests is None:
                 # The head may hold an older point in time: whatever it
                 # has outside the source's extents must read as zeros.
-                extents = _extents(source) + (
-                    [] if created else _extents(target))
+                extents = rbd_sparse.extents(source) + (
+                    [] if created else rbd_sparse.extents(target))
                 digests = {}
             else:
-                extents = _extents(source, base[1])
+                extents = rbd_sparse.extents(source, base[1])
                 digests = dict(parent_digests)
-            ranges = _chunk_ranges(extents, size)
-            progress = Progress(sum(n for r in ranges.values()
-                                    for _, n in r), report)
-            copied, written = _copy(source, target, ranges, size, progress,
-                                    throttle)
+            ranges = rbd_sparse.chunk_ranges(extents, size)
+            progress = rbd_sparse.Progress(
+                sum(n for r in ranges.values() for _, n in r), report)
+            copied, written = rbd_sparse.copy(source, target, ranges, size,
+                                              progress, throttle=throttle)
             for index, digest in copied.items():
                 if digest is None:
                     digests.pop(index, None)
@@ -313,7 +170,7 @@ def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
 
 
 def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
-            target_name, report=None, throttle=_no_limit):
+            target_name, report=None, throttle=rbd_sparse.no_limit):
     """Copy a backup into the existing image ``target_name``.
 
     Only the backup's allocated chunks are read; each is checked against
@@ -335,11 +192,12 @@ def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         size = source.size()
         if target.size() < size:
             target.resize(size)
-        ranges = _chunk_ranges(_extents(source) + _extents(target), size)
-        progress = Progress(sum(n for r in ranges.values() for _, n in r),
-                            report)
-        copied, written = _copy(source, target, ranges, size, progress,
-                                throttle)
+        ranges = rbd_sparse.chunk_ranges(
+            rbd_sparse.extents(source) + rbd_sparse.extents(target), size)
+        progress = rbd_sparse.Progress(
+            sum(n for r in ranges.values() for _, n in r), report)
+        copied, written = rbd_sparse.copy(source, target, ranges, size,
+                                          progress, throttle=throttle)
     bad = sorted(i for i, digest in copied.items()
                  if digest != digests.get(i))
     missing = sorted(set(digests) - set(copied))
@@ -389,7 +247,7 @@ def clone_from_backup(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
 
 
 def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
-                     target_name, report=None, throttle=_no_limit):
+                     target_name, report=None, throttle=rbd_sparse.no_limit):
     """Bring an existing volume back to a backup, writing only what differs.
 
     Which chunks may differ: when the volume still holds the backup's
@@ -417,13 +275,13 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         if target.size() < size:
             target.resize(size)
         if snap in {s["name"] for s in target.list_snaps()}:
-            by, candidates = "snapshot", _chunk_ranges(
-                _extents(target, snap), size)
+            by, candidates = "snapshot", rbd_sparse.chunk_ranges(
+                rbd_sparse.extents(target, snap), size)
         else:
             by = "digests"
-            candidates = set(digests) | set(_chunk_ranges(_extents(target),
-                                                          size))
-        progress = Progress(len(candidates) * CHUNK, report)
+            candidates = set(digests) | set(rbd_sparse.chunk_ranges(
+                rbd_sparse.extents(target), size))
+        progress = rbd_sparse.Progress(len(candidates) * CHUNK, report)
         written, read = 0, 0
         with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
             futures = [pool.submit(
@@ -446,11 +304,11 @@ def _sync_chunk(source, target, index, size, expected, skip_if_same,
     offset = index * CHUNK
     length = min(CHUNK, size - offset)
     have = target.read(offset, length)
-    if skip_if_same and _digest(have) == expected:
+    if skip_if_same and rbd_sparse.digest(have) == expected:
         return 0, False
     throttle(length)  # what crosses from the store
     want = source.read(offset, length)
-    if _digest(want) != expected:
+    if rbd_sparse.digest(want) != expected:
         raise CorruptBackup(
             "backup %s: the chunk at byte %d differs from the digest "
             "recorded at backup time; the restore stopped" % (
@@ -506,10 +364,10 @@ def verify(rbd, store_ioctx, volume_id, backup_id):
                    snapshot=snapshot_name(backup_id),
                    read_only=True) as image:
         size = image.size()
-        allocated = _chunk_ranges(_extents(image), size)
+        allocated = rbd_sparse.chunk_ranges(rbd_sparse.extents(image), size)
         for index in sorted(set(allocated) | set(digests)):
             data = image.read(index * CHUNK, min(CHUNK, size - index * CHUNK))
-            if _digest(data) != digests.get(index):
+            if rbd_sparse.digest(data) != digests.get(index):
                 bad.append(index)
     return bad
 

@@ -245,6 +245,24 @@ class RadosConnection:
             mon_host, opts.ceph_conf, what)
 
 
+class KeyringConnection(RadosConnection):
+    """A RadosConnection that reads its key from a given keyring file (a
+    user of ANOTHER site's cluster, whose ceph.conf names no key of it)."""
+
+    def __init__(self, site, opts, rados_module, execute, keyring):
+        super().__init__(site, opts, rados_module, execute)
+        self._keyring = keyring
+
+    def _open(self, client):
+        if self._keyring:
+            try:
+                client.conf_set("keyring", self._keyring)
+            except self._rados.Error as exc:
+                raise self.unavailable("cannot use keyring %s: %s" % (
+                    self._keyring, exc)) from exc
+        return super()._open(client)
+
+
 def _shutdown_quietly(client):
     try:
         client.shutdown()

@@ -7,6 +7,7 @@ from edgevol.policies import base
 
 VOLUME_RESET_STATUS = "volume_extension:volume_admin_actions:reset_status"
 VOLUME_FORCE_DELETE = "volume_extension:volume_admin_actions:force_delete"
+VOLUME_MIGRATE = "volume_extension:volume_admin_actions:migrate_volume"
 SNAPSHOT_RESET_STATUS = \
     "volume_extension:snapshot_admin_actions:reset_status"
 SNAPSHOT_FORCE_DELETE = \
@@ -27,6 +28,12 @@ rules = [
         VOLUME_FORCE_DELETE, base.ADMIN,
         "Delete a volume whatever its status (os-force_delete).",
         [("POST", _VOLUME_ACTION + " (os-force_delete)")]),
+    base.documented(
+        VOLUME_MIGRATE, base.ADMIN,
+        "Move a volume to another site (os-migrate_volume), or abort that "
+        "(os-migrate_volume_abort, an edgevol action).",
+        [("POST", _VOLUME_ACTION + " (os-migrate_volume)"),
+         ("POST", _VOLUME_ACTION + " (os-migrate_volume_abort)")]),
     base.documented(
         SNAPSHOT_RESET_STATUS, base.ADMIN,
         "Set a snapshot's status by hand (os-reset_status).",

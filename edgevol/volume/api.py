@@ -289,8 +289,9 @@ class VolumeAPI:
             transition of ``edgevol.states``).
         :param attach_status: ``attached`` or ``detached``; ``detached``
             also ends every attachment of the volume.
-        :param migration_status: None clears it; edgevol never migrates,
-            so no other value can be true.
+        :param migration_status: only None is accepted: a migration's own
+            steps set it (``edgevol.volume.migration``; an admin stops a
+            running one with os-migrate_volume_abort).
         :raises InvalidInput: a value edgevol cannot set (400).
         :raises Invalid: ``in-use`` for a volume without attachments.
         """
@@ -301,9 +302,9 @@ class VolumeAPI:
                     status, ", ".join(resets.volume_statuses())))
         if migration_status not in (UNSET, None):
             raise exception.InvalidInput(
-                reason="Cannot reset migration_status to %s: edgevol does "
-                "not migrate volumes, so it can only be cleared ('none')." %
-                migration_status)
+                reason="Cannot reset migration_status to %s: a migration "
+                "sets it itself; abort a running one with "
+                "os-migrate_volume_abort." % migration_status)
         self.get(context, volume_id)
         before, after = resets.reset_volume(
             context, volume_id, status=status, attach_status=attach_status)

@@ -29,6 +29,7 @@ from edgevol.volume import clone_ops
 from edgevol.volume import deferred
 from edgevol.volume import encryption_ops
 from edgevol.volume import image_ops
+from edgevol.volume import migrate_ops
 from edgevol.volume import recovery
 from edgevol.volume import resize_ops
 from edgevol.volume import rpcapi as volume_rpcapi
@@ -68,6 +69,9 @@ class VolumeManager:
         self._settlers = concurrent.futures.ThreadPoolExecutor(
             SETTLERS, thread_name_prefix="settle")
         self.volume_locks = volume_locks.VolumeLocks()
+        self.migrations = migrate_ops.SiteMigrations(
+            self.backend_host, self.availability_zone, self.driver,
+            volume_rpcapi.VolumeRPCClient(conf))
         self._ready = False
         self._cluster_answered_at = None
         self._cluster_error = None
@@ -80,8 +84,10 @@ class VolumeManager:
     def init_host(self, service_id):
         """Connect to the site's cluster, then settle interrupted work."""
         self._ensure_driver()
-        concurrent.futures.wait(
-            self._settle(edgevol_context.get_admin_context()))
+        context = edgevol_context.get_admin_context()
+        concurrent.futures.wait(self._settle(context))
+        # Not waited for: a resumed copy may take minutes.
+        self.migrations.settle(context, self.in_flight, self._settlers)
         self._housekeeping()
 
     def _settle(self, context, changed_before=None):
@@ -156,6 +162,10 @@ class VolumeManager:
     def _housekeeping(self):
         deferred.purge(self.driver, self.site)
         self.flattener.start_pending(self.backend_host.rpc_server)
+        # Partial copies and old images a down cluster kept (copies are
+        # resumed at start-up and by the reconciler, not here).
+        self.migrations.settle(edgevol_context.get_admin_context(),
+                               self.in_flight, self._settlers, copies=False)
 
     def _ensure_driver(self):
         if not self._ready:
@@ -194,6 +204,8 @@ class VolumeManager:
         nothing here works on (the scheduler's reconciler asks)."""
         self._settle(context.elevated(), transitions.utcnow() -
                      datetime.timedelta(seconds=stale_after))
+        self.migrations.settle(context.elevated(), self.in_flight,
+                               self._settlers)
 
     @recovery.exclusive("create", "volume_id")
     def create_volume(self, context, volume_id, request_spec,
@@ -258,6 +270,16 @@ class VolumeManager:
     def revert_to_snapshot(self, context, volume_id, snapshot_id):
         self._ensure_driver()
         resize_ops.revert(context, self.driver, volume_id, snapshot_id)
+
+    @recovery.exclusive("migrate", "volume_id")
+    def migrate_volume(self, context, volume_id):
+        self._ensure_driver()
+        self.migrations.copy_in(context.elevated(), volume_id)
+
+    @recovery.exclusive("migrate_source", "volume_id")
+    def remove_migration_source(self, context, volume_id):
+        self._ensure_driver()
+        self.migrations.remove_source(context.elevated(), volume_id)
 
     # --- operations ----------------------------------------------------
     def _create(self, context, volume, request_spec, filter_properties):

@@ -10,12 +10,14 @@ Version history (bump the minor for additions, the major for breaks):
 * 1.3 - copy_volume_to_image (cast); create_volume's request spec may
   name an ``image_id`` to make the volume from
 * 1.4 - settle_stale_rows (cast, from the scheduler's reconciler)
+* 1.5 - migrate_volume (cast to the target site),
+  remove_migration_source (cast to the source site)
 """
 
 from edgevol.host import BackendHost
 from edgevol import rpc
 
-RPC_VERSION = "1.4"
+RPC_VERSION = "1.5"
 
 
 class VolumeRPCClient:
@@ -61,6 +63,20 @@ class VolumeRPCClient:
         ``stale_after`` seconds that nothing there works on (a cast)."""
         self._prepare(host, "1.4").cast(context, "settle_stale_rows",
                                         stale_after=stale_after)
+
+    def migrate_volume(self, context, target_host, volume_id):
+        """Copy a ``migrating`` volume into ``target_host``'s site (a cast
+        to the TARGET, which reads the source with its own read-only key
+        there); it moves the volume to itself once the copy is verified,
+        or ends the migration with ``error`` and removes its copy."""
+        self._prepare(target_host, "1.5").cast(
+            context, "migrate_volume", volume_id=volume_id)
+
+    def remove_migration_source(self, context, source_host, volume_id):
+        """Remove the old image of a volume that moved away (a cast to the
+        SOURCE site); it ends the migration with ``success``."""
+        self._prepare(source_host, "1.5").cast(
+            context, "remove_migration_source", volume_id=volume_id)
 
     def initialize_connection(self, context, host, volume_id, connector,
                               attach_mode):

@@ -11,6 +11,7 @@ from edgevol.api.handlers import legacy_attach
 from edgevol.api.handlers import volume_changes
 from edgevol.api.handlers import volume_image_metadata
 from edgevol.api.handlers import volume_images
+from edgevol.api.handlers import volume_migration
 
 ACTIONS = {
     "os-force_detach": attachments.force_detach,
@@ -32,6 +33,8 @@ ACTIONS = {
     "os-show_image_metadata": volume_image_metadata.show,
     "os-set_image_metadata": volume_image_metadata.set_keys,
     "os-unset_image_metadata": volume_image_metadata.unset,
+    "os-migrate_volume": volume_migration.migrate,
+    "os-migrate_volume_abort": volume_migration.abort,
 }
 
 

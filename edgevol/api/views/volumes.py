@@ -69,6 +69,12 @@ def detail(req, volume, seen):
     if seen.migration:
         body["os-vol-mig-status-attr:migstat"] = volume["migration_status"]
         body["os-vol-mig-status-attr:name_id"] = None
+        if volume.get("migration_status") == "migrating" and volume.get(
+                "migration_progress") is not None:
+            # Cinder shows no progress of a migration; edgevol's copy to
+            # another site reports how much of it is done.
+            body["os-vol-migration-attr:progress"] = "%d%%" % (
+                volume["migration_progress"])
     if seen.admin:
         body["migration_status"] = volume["migration_status"]
     if version >= mv.GROUP_VOLUME:

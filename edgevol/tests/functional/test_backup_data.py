@@ -75,7 +75,7 @@ class BackupDataBase(testtools.TestCase):
     def new_image(self, ioctx, size=GiB):
         name = "test-backup-%s" % uuid.uuid4().hex[:12]
         self.rbd.RBD().create(ioctx, name, size, old_format=False,
-                              features=rbd_backup._features(self.rbd))
+                              features=rbd_sparse.features(self.rbd))
         self.addCleanup(self._remove_image, ioctx, name)
         return name
 

@@ -32,6 +32,10 @@ OPTIONAL = {
     # edgevol's own extension: a volume waiting for its image's copy into
     # its site's store says which copy and for how long.
     "os-vol-image-copy-attr:progress": r.STRING,
+    # edgevol's own extension: how much of a migration's copy to another
+    # site is done (administrators, while migrating).
+    "os-vol-migration-attr:progress": {"type": "string",
+                                       "pattern": r"^\d{1,3}%$"},
 }
 SHOW_ONLY = {
     # Cinder's attribute extensions extend show and list detail only.

@@ -125,7 +125,7 @@ class AdminActionsTest(base.APITestCase):
                 ({"status": "maintenance"},
                  "Cannot reset-state to maintenance"),
                 ({"migration_status": "migrating"},
-                 "edgevol does not migrate volumes"),
+                 "a migration sets it itself"),
                 ({"status": "in-use"}, "does not have any attachments"),
                 ({"state": "error"}, "Additional properties")):
             response = self._act("volumes", path_id,

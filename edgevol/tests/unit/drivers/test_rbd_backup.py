@@ -11,23 +11,24 @@ import time
 import testtools
 
 from edgevol.drivers import rbd_backup
+from edgevol.drivers import rbd_sparse
 from edgevol.tests.unit.drivers import fake_ceph
 
-CHUNK = rbd_backup.CHUNK
-BLOCK = rbd_backup.BLOCK
+CHUNK = rbd_sparse.CHUNK
+BLOCK = rbd_sparse.BLOCK
 
 
 class ChunkRangesTest(testtools.TestCase):
     def test_extents_split_at_chunk_boundaries_and_the_image_end(self):
-        ranges = rbd_backup._chunk_ranges(
+        ranges = rbd_sparse.chunk_ranges(
             [(CHUNK - 10, 20), (3 * CHUNK + 5, 10 * CHUNK)], 4 * CHUNK)
         self.assertEqual({0: [(CHUNK - 10, 10)], 1: [(CHUNK, 10)],
                           3: [(3 * CHUNK + 5, CHUNK - 5)]}, ranges)
 
     def test_empty_and_overlapping_extents(self):
-        self.assertEqual({}, rbd_backup._chunk_ranges([(0, 0)], CHUNK))
+        self.assertEqual({}, rbd_sparse.chunk_ranges([(0, 0)], CHUNK))
         self.assertEqual({0: [(0, 10), (5, 10)]},
-                         rbd_backup._chunk_ranges([(0, 10), (5, 10)], CHUNK))
+                         rbd_sparse.chunk_ranges([(0, 10), (5, 10)], CHUNK))
 
 
 class ZeroRunsTest(testtools.TestCase):
@@ -38,7 +39,7 @@ class ZeroRunsTest(testtools.TestCase):
         self.assertEqual(
             [(0, BLOCK, True), (BLOCK, BLOCK, False), (2 * BLOCK, BLOCK, True),
              (3 * BLOCK, BLOCK, False), (4 * BLOCK, CHUNK - 4 * BLOCK, True)],
-            list(rbd_backup._runs(bytes(data), 0, [(0, CHUNK)])))
+            list(rbd_sparse.runs(bytes(data), 0, [(0, CHUNK)])))
 
     def test_runs_stay_inside_the_asked_ranges_at_any_offset(self):
         data = bytearray(CHUNK)
@@ -49,7 +50,7 @@ class ZeroRunsTest(testtools.TestCase):
             [(offset + BLOCK + 100, BLOCK - 100, False),
              (offset + 2 * BLOCK, BLOCK, True),
              (offset + 3 * BLOCK, 10, False)],
-            list(rbd_backup._runs(bytes(data), offset,
+            list(rbd_sparse.runs(bytes(data), offset,
                                   [(offset + BLOCK + 100, 2 * BLOCK - 100),
                                    (offset + 3 * BLOCK, 10)])))
 
@@ -85,8 +86,8 @@ class DifferingRunsTest(testtools.TestCase):
 
 class DigestTest(testtools.TestCase):
     def test_zero_chunks_have_no_digest(self):
-        self.assertIsNone(rbd_backup._digest(bytes(CHUNK)))
-        self.assertEqual(64, len(rbd_backup._digest(b"a")))
+        self.assertIsNone(rbd_sparse.digest(bytes(CHUNK)))
+        self.assertEqual(64, len(rbd_sparse.digest(b"a")))
 
 
 class DeleteWhileWrittenTest(testtools.TestCase):

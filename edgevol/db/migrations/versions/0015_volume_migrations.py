@@ -1,0 +1,22 @@
+"""Volume migrations across sites: the other site and the copy's progress.
+
+Revision ID: 0015
+Revises: 0001
+Create Date: 2026-12-07
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0015"
+down_revision = "0001"
+branch_labels = ("volume_migrations",)
+depends_on = None
+
+
+def upgrade():
+    op.add_column("volumes", sa.Column("migration_peer", sa.String(255)))
+    op.add_column("volumes", sa.Column("migration_progress", sa.Integer))
+    # A restarting site looks its migrations up by this column.
+    op.create_index("ix_volumes_migration_peer", "volumes",
+                    ["migration_peer"])

@@ -1,0 +1,201 @@
+"""Business rules of migrating a volume to another site (admin only).
+
+``os-migrate_volume`` names the target as Cinder's ``host``
+(``site@backend#pool``) or, an edgevol extension, an
+``availability_zone``. Only an ``available`` volume moves across sites (a
+host of the old AZ could not attach it afterwards anyway); the checks
+below answer at once with the reason, and the claim's compare-and-swap
+(``edgevol.db.volume_migrations.claim``) decides. The target site's volume
+manager then copies (``edgevol.volume.migrate_ops``).
+
+Refused for now, each with a 400 that says so: a volume with snapshots
+(they are not carried over yet), a volume that is the parent of COW
+clones in its site (the clones read its image, which must stay where
+they are), and another pool of the volume's own site.
+"""
+
+from oslo_log import log as logging
+
+from edgevol.conf import site as site_conf
+from edgevol.db import volume_migrations
+from edgevol.db import volumes as db_volumes
+from edgevol import exception
+from edgevol.host import BackendHost
+from edgevol.scheduler import backend_state
+from edgevol.scheduler.filters import capacity
+from edgevol import states
+
+LOG = logging.getLogger(__name__)
+
+
+class MigrationAPI:
+    """``os-migrate_volume`` and its abort.
+
+    :param volume_api: the ``VolumeAPI`` (its services, RPC clients).
+    """
+
+    def __init__(self, conf, volume_api):
+        self.conf = conf
+        self.volume_api = volume_api
+
+    def migrate(self, context, volume_id, host=None, availability_zone=None):
+        """Start moving ``volume_id`` to another site.
+
+        :raises VolumeNotFound: no such volume.
+        :raises InvalidInput: no or an unknown target, the volume's own
+            host or site, a site that is down or has no room.
+        :raises InvalidVolume: not available, has snapshots or clones.
+        :raises Conflict: attached (naming the attachment), a backup
+            running, a migration running or not cleaned up yet.
+        """
+        volume = db_volumes.get_row(context, volume_id)
+        target = self._target(host, availability_zone)
+        source = BackendHost.parse(volume["host"]) if volume["host"] else None
+        self._check_target(volume, source, target)
+        self._check_volume(context, volume)
+        self._check_room(context, volume, target)
+        volume_migrations.claim(context, volume, str(target))
+        LOG.info("Migration of volume %s from %s to %s started by %s",
+                 volume_id, volume["host"], target, context.user_id)
+        self.volume_api.volume_rpc.migrate_volume(context, str(target),
+                                                  volume_id)
+
+    def abort(self, context, volume_id):
+        """Stop a running migration: the target removes its copy and the
+        volume stays where it is, ``error`` as its migration status.
+
+        :raises InvalidVolume: the volume is not migrating.
+        :raises Conflict: the copy is verified and the volume already
+            moved (``completing``): too late to abort.
+        """
+        volume = db_volumes.get_row(context, volume_id)
+        if volume["migration_status"] == states.COMPLETING:
+            raise exception.Conflict(
+                reason="volume %s has already moved to %s (migration "
+                "status completing); it is too late to abort" %
+                (volume_id, volume["host"]))
+        if volume["migration_status"] != states.MIGRATING:
+            raise exception.InvalidVolume(
+                reason="volume %s is not migrating (migration status %s)"
+                % (volume_id, volume["migration_status"] or "none"))
+        volume_migrations.fail(context, volume_id, "migrate_abort",
+                               volume["migration_peer"], cleaned=False)
+        LOG.info("Migration of volume %s to %s aborted by %s", volume_id,
+                 volume["migration_peer"], context.user_id)
+
+    # --- checks ----------------------------------------------------------
+    def _target(self, host, availability_zone):
+        if bool(host) == bool(availability_zone):
+            raise exception.InvalidInput(
+                reason="give exactly one of host (site@backend#pool) and "
+                "availability_zone as the migration's target")
+        if availability_zone:
+            return self._site_host(self._site_of_zone(availability_zone))
+        wanted = BackendHost.parse(host)
+        if wanted.site not in self.conf.enabled_sites:
+            raise exception.InvalidInput(
+                reason="no volume service serves host %s (sites: %s)" % (
+                    host, ", ".join(self.conf.enabled_sites)))
+        served = self._site_host(wanted.site)
+        if "#" in host and wanted.pool != served.pool:
+            raise exception.InvalidInput(
+                reason="site %s serves only pool %s, not %s" % (
+                    wanted.site, served.pool, wanted.pool))
+        if wanted.backend != served.backend:
+            raise exception.InvalidInput(
+                reason="site %s has no backend %s (its backend: %s)" % (
+                    wanted.site, wanted.backend, served.backend))
+        return served
+
+    def _site_of_zone(self, zone):
+        for site in self.conf.enabled_sites:
+            if site_conf.availability_zone(self.conf, site) == zone:
+                return site
+        raise exception.InvalidInput(
+            reason="availability zone %s has no site (zones: %s)" % (
+                zone, ", ".join(sorted(
+                    site_conf.availability_zone(self.conf, s)
+                    for s in self.conf.enabled_sites))))
+
+    def _site_host(self, site):
+        group = site_conf.register_opts(self.conf, site)
+        return BackendHost(site, group.backend_name, group.rbd_pool)
+
+    def _check_target(self, volume, source, target):
+        if source is not None and source.site == target.site:
+            if source == target:
+                raise exception.InvalidInput(
+                    reason="volume %s is already on host %s" % (
+                        volume["id"], target))
+            raise exception.InvalidInput(
+                reason="a migration within site %s (another pool) is not "
+                "supported" % target.site)
+        if not self.volume_api.volume_services.is_up(target.rpc_server):
+            raise exception.InvalidInput(
+                reason="the volume service of site %s is down: %s" % (
+                    target.site, self.volume_api.volume_services.why_down(
+                        site_conf.availability_zone(self.conf, target.site))
+                    or "never started"))
+
+    def _check_volume(self, context, volume):
+        if volume["migration_status"] in (states.MIGRATING,
+                                          states.COMPLETING):
+            raise exception.Conflict(
+                reason="volume %s is already migrating to %s (migration "
+                "status %s)" % (volume["id"], volume["migration_peer"]
+                                if volume["migration_status"] ==
+                                states.MIGRATING else volume["host"],
+                                volume["migration_status"]))
+        if volume["migration_peer"]:
+            raise exception.Conflict(
+                reason="the copy a failed migration of volume %s left in %s "
+                "is still being removed; try again when it is gone" % (
+                    volume["id"], volume["migration_peer"]))
+        found = volume_migrations.obstacles(context, volume)
+        if found["attachments"]:
+            raise exception.Conflict(
+                reason="volume %s is attached (attachment %s): only an "
+                "available volume moves to another site" % (
+                    volume["id"], ", ".join(found["attachments"])))
+        if volume["status"] != states.AVAILABLE:
+            raise exception.InvalidVolume(
+                reason="volume %s is %s; only an available volume moves to "
+                "another site" % (volume["id"], volume["status"]))
+        if found["backups"]:
+            raise exception.Conflict(
+                reason="backup %s of volume %s is %s; migrate it when the "
+                "backup is done" % (found["backups"][0][0], volume["id"],
+                                    found["backups"][0][1]))
+        if found["snapshots"]:
+            raise exception.InvalidVolume(
+                reason="volume %s has snapshots (%s); edgevol does not "
+                "carry snapshots to another site: delete them first" % (
+                    volume["id"], ", ".join(found["snapshots"])))
+        if found["clones"]:
+            raise exception.InvalidVolume(
+                reason="volume %s is the parent of COW clones in its site "
+                "(%s), which read its data there: flatten or delete them "
+                "first" % (volume["id"], ", ".join(found["clones"])))
+
+    def _check_room(self, context, volume, target):
+        """The target must have room for the volume, counting what other
+        migrations copying there will take (reported as allocated)."""
+        for pool in self.volume_api.scheduler_rpc.get_pools(context):
+            if pool["name"] != str(target):
+                continue
+            report = dict(pool["capabilities"])
+            report["provisioned_capacity_gb"] = max(
+                float(report.get("provisioned_capacity_gb") or 0),
+                float(report.get("allocated_capacity_gb") or 0))
+            state = backend_state.BackendState(
+                target, pool["availability_zone"], report, 0)
+            reason = capacity.CapacityFilter().describe_rejection(
+                state, {"size": volume["size"]})
+            if reason:
+                raise exception.InvalidInput(
+                    reason="site %s has no room for volume %s (%d GiB): %s"
+                    % (target.site, volume["id"], volume["size"], reason))
+            return
+        raise exception.InvalidInput(
+            reason="site %s does not report its capacity to the scheduler "
+            "(is it up?); try again when it does" % target.site)
