@@ -3,10 +3,11 @@
 Making a snapshot of a volume, or a volume from a snapshot or another
 volume, does not change the source's status, yet it must not happen while
 the source is being deleted (or extended, reverted, migrated ...).
-``hold`` touches the source's ``updated_at`` with ``UPDATE ... WHERE status IN (...)`` in
-the caller's transaction: the row lock it takes orders the write with any
-transition of the source (one of the two then finds the other's result),
-and its rowcount says whether the source was in a usable status.
+``hold`` touches the source's ``updated_at`` with
+``UPDATE ... WHERE status IN (...)`` in the caller's transaction: the row
+lock it takes orders the write with any transition of the source (one of
+the two then finds the other's result), and its rowcount says whether the
+source was in a usable status.
 """
 
 import sqlalchemy as sa

@@ -14,6 +14,7 @@ import uuid
 import testtools
 
 from edgevol.drivers import rbd_backup
+from edgevol.drivers import rbd_sparse
 from edgevol.tests.functional import ceph_env
 
 MiB = 1024 ** 2
