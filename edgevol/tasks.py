@@ -4,7 +4,8 @@ Central code: it reads the database.  Each kind of operation comes from a
 *provider*, an object with ``tasks(context)`` returning ``Task`` values;
 ``PROVIDERS`` lists them: volumes waiting for Glance's copy of their
 image into their site, volumes flattening in the background, backups
-copying to their store and restores, from their rows' ``progress``.
+copying to their store and restores, from their rows' ``progress``, and
+volumes being copied to another site (migrations).
 
 A task's rate is measured here, not reported by the operation: from two
 looks at its progress (``RateMeter``), or on the first look, its average
@@ -137,7 +138,30 @@ class BackupOperations:
         return backup_tasks(rows, sites)
 
 
-PROVIDERS = (VolumeOperations(), BackupOperations())
+def migration_tasks(rows):
+    """Tasks of the rows of ``db.volume_migrations.in_progress``: the
+    target site copies (``migration_peer``), and the copy moves the
+    source's allocated data (``migration_bytes``, known from the copy's
+    first report)."""
+    return [Task(
+        key="migration:%s" % row["id"], kind="migration",
+        resource_id=row["id"], site=row["migration_peer"].split("@", 1)[0],
+        percent=(None if row["migration_progress"] is None
+                 else float(row["migration_progress"])),
+        size_bytes=row["migration_bytes"],
+        detail="from %s (%d GiB volume)" % (row["host"], row["size"]))
+        for row in rows]
+
+
+class MigrationOperations:
+    """Provider of migrations across sites."""
+
+    def tasks(self, context):
+        from edgevol.db import volume_migrations
+        return migration_tasks(volume_migrations.in_progress(context))
+
+
+PROVIDERS = (VolumeOperations(), BackupOperations(), MigrationOperations())
 
 
 def collect(context, providers=PROVIDERS):

@@ -134,10 +134,12 @@ class Volume(Base):
     encryption_key_id = sa.Column(sa.String(36))
     # A migration across sites (edgevol.volume.migration): the other site's
     # host (the target while ``migrating``, the source while
-    # ``completing``; after an ``error``, a target still to clean) and
-    # the percent copied so far.
+    # ``completing``; after an ``error``, a target still to clean), the
+    # percent copied so far and the bytes the copy moves in all (the
+    # allocated data).
     migration_peer = sa.Column(sa.String(255))
     migration_progress = sa.Column(sa.Integer)
+    migration_bytes = sa.Column(sa.BigInteger)
     terminated_at = sa.Column(sa.DateTime)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)

@@ -106,7 +106,8 @@ def claim(context, volume, target_host):
     with db_session.writer(context) as session:
         return dict(transitions.apply(
             session, VOLUMES, volume["id"], "migrate_start",
-            values={"migration_peer": target_host, "migration_progress": 0},
+            values={"migration_peer": target_host, "migration_progress": 0,
+                    "migration_bytes": None},
             where=_idle_guards(volume),
             guard_reason="volume %s changed while its migration was being "
             "started (it must stay available, on %s, without attachments, "
@@ -114,12 +115,14 @@ def claim(context, volume, target_host):
             (volume["id"], volume["host"])))
 
 
-def progress(context, volume_id, percent):
-    """Record how far the copy is; False when the migration is over (an
-    abort, a failure or a finish that won), so the copier stops."""
+def progress(context, volume_id, percent, total_bytes):
+    """Record how far the copy is (of ``total_bytes``); False when the
+    migration is over (an abort, a failure or a finish that won), so the
+    copier stops."""
     try:
         transition(context, volume_id, "migrate_progress",
-                   values={"migration_progress": percent})
+                   values={"migration_progress": percent,
+                           "migration_bytes": total_bytes})
     except (exception.InvalidStatus, exception.NotFound):
         return False
     return True
@@ -225,7 +228,7 @@ def in_progress(context):
         return [dict(row) for row in session.execute(
             sa.select(VOLUMES.c.id, VOLUMES.c.size, VOLUMES.c.host,
                       VOLUMES.c.migration_peer, VOLUMES.c.migration_progress,
-                      VOLUMES.c.updated_at, VOLUMES.c.created_at)
+                      VOLUMES.c.migration_bytes, VOLUMES.c.updated_at)
             .where(VOLUMES.c.deleted == sa.false(),
                    VOLUMES.c.migration_status == states.MIGRATING)
-            .order_by(VOLUMES.c.created_at)).mappings()]
+            .order_by(VOLUMES.c.updated_at)).mappings()]

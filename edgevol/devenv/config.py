@@ -45,6 +45,9 @@ PROJECT = "admin"
 # A site's own users of the backup store (see edgevol.devenv.backup_keys).
 BACKUP_SITE_KEYS = ("backup_store_user", "backup_store_keyring",
                     "backup_restore_user", "backup_restore_keyring")
+# A site's own read-only users of the other sites' clusters, for the
+# migrations it copies in (see edgevol.devenv.migration_keys).
+MIGRATION_SITE_KEYS = ("migration_source_user", "migration_keyring_dir")
 CLOUD = "edgevol"
 
 
@@ -109,7 +112,8 @@ def render_edgevol_conf(values):
             "rbd_pool = volumes",
             "rbd_secret_uuid = %s" % site["secret_uuid"],
         ]
-        lines += ["%s = %s" % (key, site[key]) for key in BACKUP_SITE_KEYS
+        lines += ["%s = %s" % (key, site[key])
+                  for key in BACKUP_SITE_KEYS + MIGRATION_SITE_KEYS
                   if site.get(key)]
     if values.get("backup_site"):
         lines += ["", "[backup]",

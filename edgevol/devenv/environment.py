@@ -12,6 +12,7 @@ import os
 import shutil
 
 from edgevol.devenv import backup_keys
+from edgevol.devenv import migration_keys
 from edgevol.devenv import barbican
 from edgevol.devenv import ceph
 from edgevol.devenv import compute
@@ -160,6 +161,7 @@ class DevEnvironment:
         self._record_settings()
         self.start_infrastructure()
         self.provision_backup_keys()
+        self.provision_migration_keys()
         self.write_config()
         services.manage(self.config_file, "db", "sync")
         self.set_up_compute_hosts()
@@ -213,6 +215,12 @@ class DevEnvironment:
         backup_keys.provision(store.ceph_conf, self.settings.sites,
                               self.state_dir)
 
+    def provision_migration_keys(self):
+        """Each site's read-only user on every other site's cluster."""
+        migration_keys.provision(
+            {site.name: site.ceph_conf for site in self.ceph_sites()},
+            self.state_dir)
+
     def site_infos(self):
         """Each site's info with its backup store users, if made."""
         infos = []
@@ -220,6 +228,8 @@ class DevEnvironment:
             info = site.info()
             info.update(backup_keys.provisioned(self.state_dir, site.name)
                         or {})
+            info.update(migration_keys.provisioned(
+                self.state_dir, site.name, self.settings.sites) or {})
             infos.append(info)
         return infos
 

@@ -54,7 +54,7 @@ class _CopyWatch:
                 return
             self._percent = percent
         if not volume_migrations.progress(self._context, self._volume_id,
-                                          percent):
+                                          percent, total):
             self._stopped = True
 
     def cancelled(self):

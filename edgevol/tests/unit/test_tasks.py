@@ -189,3 +189,22 @@ class InLongOperationsTest(test_volumes.DBTestCase):
             [("image copy", copying["id"], "site1"),
              ("flatten", flattening["id"], "site2")],
             [(t.kind, t.resource_id, t.site) for t in found])
+
+
+class MigrationTasksTest(testtools.TestCase):
+    def test_a_migration_runs_at_its_target_over_the_allocated_bytes(self):
+        [task] = tasks.migration_tasks([{
+            "id": "v1", "size": 4, "host": "site1@rbd#volumes",
+            "migration_peer": "site2@rbd#volumes", "migration_progress": 25,
+            "migration_bytes": 1024 ** 3}])
+        self.assertEqual(("migration", "site2", 25.0),
+                         (task.kind, task.site, task.percent))
+        self.assertEqual(256 * 1024 ** 2, task.done_bytes)
+        self.assertIn("site1@rbd#volumes", task.detail)
+
+    def test_before_the_first_report_the_size_is_unknown(self):
+        [task] = tasks.migration_tasks([{
+            "id": "v1", "size": 4, "host": "site1@rbd#volumes",
+            "migration_peer": "central@rbd#volumes",
+            "migration_progress": 0, "migration_bytes": None}])
+        self.assertIsNone(task.done_bytes)

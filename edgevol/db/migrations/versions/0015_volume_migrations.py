@@ -1,4 +1,5 @@
-"""Volume migrations across sites: the other site and the copy's progress.
+"""Volume migrations across sites: the other site, the copy's progress
+and size.
 
 Revision ID: 0015
 Revises: 0001
@@ -17,6 +18,7 @@ depends_on = None
 def upgrade():
     op.add_column("volumes", sa.Column("migration_peer", sa.String(255)))
     op.add_column("volumes", sa.Column("migration_progress", sa.Integer))
+    op.add_column("volumes", sa.Column("migration_bytes", sa.BigInteger))
     # A restarting site looks its migrations up by this column.
     op.create_index("ix_volumes_migration_peer", "volumes",
                     ["migration_peer"])

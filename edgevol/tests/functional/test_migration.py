@@ -1,0 +1,218 @@
+"""Migration across sites through a real stack, with the real clients.
+
+A site1 volume with data moves to site2 (edge to edge, ``cinder
+migrate``) and then to central (``openstack volume migrate``): its id
+never changes, its data reads back exactly, and its RBD image is only in
+the target's cluster afterwards. The copies run with each target site's
+read-only user on the source cluster (``edgevol.devenv.migration_keys``),
+which cannot write there. An abort mid-copy and a target volume manager
+killed mid-copy each end with the volume in exactly one site, its data
+exact, nothing left behind.
+"""
+
+import hashlib
+import os
+import signal
+
+from edgevol.tests.functional import rbd_data
+from edgevol.tests.functional import stack as stack_fixture
+from edgevol.tests.functional import test_clients
+from edgevol.tests.functional import test_stack
+from edgevol.tests import fixtures as edgevol_fixtures
+
+MiB = 1024 ** 2
+ADMIN = ("admin", "admin")
+OWNER = ("erin", "project-e")
+
+
+def _key_options():
+    """Each site's read-only migration user, as ``edgevol-dev up`` made
+    them (the stack's config names only the sites' own users)."""
+    status = edgevol_fixtures.dev_status() or {"sites": []}
+    return {site["name"]: {key: site[key] for key in (
+        "migration_source_user", "migration_keyring_dir") if key in site}
+        for site in status["sites"]}
+
+
+def pattern(length, seed):
+    block = hashlib.sha256(b"%d" % seed).digest() * 128
+    return (block * (length // len(block) + 1))[:length]
+
+
+class MigrationTest(test_stack.StackTestCase):
+    stack_options = _key_options()
+
+    def setUp(self):
+        super().setUp()
+        self.owner = self.stack.client(*OWNER, version="3.66")
+        self.admin = self.stack.client(*ADMIN, version="3.66")
+
+    def cli(self, tool, *args):
+        if tool == "cinder":
+            return test_clients.run(
+                os.path.join(test_clients.BIN_DIR, "cinder"),
+                "--os-auth-type", "noauth", "--os-user-id", ADMIN[0],
+                "--os-project-id", ADMIN[1], "--os-endpoint",
+                self.stack.endpoint, "--os-volume-api-version", "3.66",
+                *args)
+        return test_clients.run(
+            os.path.join(test_clients.BIN_DIR, "openstack"),
+            "--os-auth-type", "admin_token", "--os-token", "%s:%s" % ADMIN,
+            "--os-endpoint", self.stack.endpoint, *args)
+
+    def volume_with_data(self, size=1, pieces=((0, MiB), (300 * MiB, 4 * MiB),
+                                                (1023 * MiB, MiB))):
+        volume = self.create_available(self.owner, availability_zone="site1",
+                                       size=size)
+        site1 = self.stack.site_info("site1")
+        for seed, (offset, length) in enumerate(pieces):
+            rbd_data.write(site1, volume["id"], offset,
+                           pattern(length, seed))
+        return volume["id"], pieces
+
+    def assert_data(self, zone, volume_id, pieces):
+        site = self.stack.site_info(zone)
+        for seed, (offset, length) in enumerate(pieces):
+            self.assertEqual(
+                hashlib.sha256(pattern(length, seed)).hexdigest(),
+                hashlib.sha256(rbd_data.read(site, volume_id, offset,
+                                             length)).hexdigest(),
+                "volume %s in %s at byte %d" % (volume_id, zone, offset))
+
+    def assert_only_in(self, zone, volume_id):
+        image = "volume-%s" % volume_id
+        for info in self.stack.status["sites"]:
+            images = test_stack.rbd_images(info)
+            if info["name"] == zone:
+                self.assertIn(image, images, zone)
+            else:
+                self.assertNotIn(image, images, info["name"])
+                self.assertEqual([], list(rbd_data.leftovers(
+                    info, [volume_id])), info["name"])
+
+    def shown(self, volume_id):
+        response = self.admin.get("/volumes/%s" % volume_id)
+        self.assertEqual(200, response.status_code, response.text)
+        return response.json()["volume"]
+
+    def wait_migration(self, volume_id, status, timeout=180):
+        return stack_fixture.wait_for(
+            lambda: (self.shown(volume_id)["migration_status"] == status
+                     and self.shown(volume_id)), timeout, interval=0.2,
+            what="volume %s migration %s" % (volume_id, status))
+
+    def wait_copying(self, volume_id):
+        return stack_fixture.wait_for(
+            lambda: self.shown(volume_id).get(
+                "os-vol-migration-attr:progress", "0%") != "0%", 120,
+            interval=0.05, what="volume %s copying" % volume_id)
+
+    def test_site1_to_site2_to_central_with_the_clients(self):
+        volume_id, pieces = self.volume_with_data()
+        before = self.shown(volume_id)
+        self.cli("cinder", "migrate", volume_id, "site2@rbd#volumes")
+        moved = self.wait_migration(volume_id, "success")
+        self.assertEqual(("site2", "site2@rbd#volumes", "available"),
+                         (moved["availability_zone"],
+                          moved["os-vol-host-attr:host"], moved["status"]))
+        for key in ("id", "name", "size", "volume_type", "metadata",
+                    "os-vol-tenant-attr:tenant_id"):
+            self.assertEqual(before[key], moved[key], key)
+        self.assert_data("site2", volume_id, pieces)
+        self.assert_only_in("site2", volume_id)
+        self.cli("openstack", "volume", "migrate", "--host",
+                 "central@rbd#volumes", volume_id)
+        moved = self.wait_migration(volume_id, "success")
+        self.assertEqual("central", moved["availability_zone"])
+        self.assert_data("central", volume_id, pieces)
+        stack_fixture.wait_for(lambda: "volume-%s" % volume_id not in
+                               test_stack.rbd_images(
+                                   self.stack.site_info("site2")), 30)
+        self.assert_only_in("central", volume_id)
+        # What was copied: the allocated data only, checked by digests.
+        log = self.stack.log("edgevol-volume", "central")
+        self.assertIn("volume %s copied from site2@rbd#volumes" % volume_id,
+                      log.replace("Volume", "volume"))
+
+    def test_the_copy_key_reads_the_source_and_cannot_write_it(self):
+        import rados
+        import rbd
+        options = self.stack_options["site2"]
+        site1 = self.stack.site_info("site1")
+        cluster = rados.Rados(
+            conffile=site1["ceph_conf"],
+            rados_id=options["migration_source_user"],
+            conf={"keyring": os.path.join(options["migration_keyring_dir"],
+                                          "site1.keyring"),
+                  "client_mount_timeout": "10",
+                  "rados_osd_op_timeout": "10"})
+        cluster.connect(timeout=10)
+        self.addCleanup(cluster.shutdown)
+        with cluster.open_ioctx("volumes") as ioctx:
+            list(rbd.RBD().list(ioctx))
+            self.assertRaises(rbd.PermissionError, rbd.RBD().create, ioctx,
+                              "not-allowed", MiB)
+
+    def big_volume(self):
+        # 256 MiB of data in a 4 GiB volume: seconds to copy.
+        pieces = tuple((i * 64 * MiB, 4 * MiB) for i in range(64))
+        return self.volume_with_data(size=4, pieces=pieces)
+
+    def test_abort_mid_copy_leaves_the_volume_in_its_site(self):
+        volume_id, pieces = self.big_volume()
+        response = self.admin.post("/volumes/%s/action" % volume_id, {
+            "os-migrate_volume": {"availability_zone": "site2"}})
+        self.assertEqual(202, response.status_code, response.text)
+        self.wait_copying(volume_id)
+        response = self.owner.delete("/volumes/%s" % volume_id)
+        self.assertEqual(409, response.status_code, response.text)
+        response = self.admin.post("/volumes/%s/action" % volume_id,
+                                   {"os-migrate_volume_abort": None})
+        self.assertEqual(202, response.status_code, response.text)
+        shown = self.wait_migration(volume_id, "error")
+        self.assertEqual(("available", "site1"),
+                         (shown["status"], shown["availability_zone"]))
+        stack_fixture.wait_for(lambda: "volume-%s" % volume_id not in
+                               test_stack.rbd_images(
+                                   self.stack.site_info("site2")), 60)
+        self.assert_only_in("site1", volume_id)
+        self.assert_data("site1", volume_id, pieces)
+
+    def test_a_target_killed_mid_copy_resumes_on_restart(self):
+        volume_id, pieces = self.big_volume()
+        self.cli("cinder", "migrate", volume_id, "site2@rbd#volumes")
+        self.wait_copying(volume_id)
+        self.stack.stop("edgevol-volume", "site2", signo=signal.SIGKILL)
+        shown = self.shown(volume_id)
+        self.assertEqual(("migrating", "site1"),
+                         (shown["migration_status"],
+                          shown["availability_zone"]))
+        self.assert_data("site1", volume_id, pieces)
+        self.stack.start("edgevol-volume", "site2")
+        moved = self.wait_migration(volume_id, "success")
+        self.assertEqual("site2", moved["availability_zone"])
+        self.assert_data("site2", volume_id, pieces)
+        self.assert_only_in("site2", volume_id)
+
+    def test_refusals_change_nothing(self):
+        volume_id, _ = self.volume_with_data(pieces=((0, MiB),))
+        path = "/volumes/%s/action" % volume_id
+        response = self.owner.post(path, {"os-migrate_volume": {
+            "host": "site2@rbd#volumes"}})
+        self.assertEqual(403, response.status_code, response.text)
+        for target, code in (({"host": "site1@rbd#volumes"}, 400),
+                             ({"host": "site7@rbd#volumes"}, 400),
+                             ({"availability_zone": "atlantis"}, 400)):
+            response = self.admin.post(path, {"os-migrate_volume": target})
+            self.assertEqual(code, response.status_code, response.text)
+        self.owner.post(path, {"os-reserve": None})
+        response = self.admin.post(path, {"os-migrate_volume": {
+            "host": "site2@rbd#volumes"}})
+        self.assertEqual(409, response.status_code, response.text)
+        self.assertIn("attachment", response.json()["conflictingRequest"][
+            "message"])
+        self.owner.post(path, {"os-unreserve": None})
+        shown = self.shown(volume_id)
+        self.assertEqual(("site1", None), (shown["availability_zone"],
+                                           shown["migration_status"]))
+        self.assert_only_in("site1", volume_id)
