@@ -136,10 +136,11 @@ class Volume(Base):
     # host (the target while ``migrating``, the source while
     # ``completing``; after an ``error``, a target still to clean), the
     # percent copied so far and the bytes the copy moves in all (the
-    # allocated data).
+    # allocated data); a retype's new type, given when the volume moves.
     migration_peer = sa.Column(sa.String(255))
     migration_progress = sa.Column(sa.Integer)
     migration_bytes = sa.Column(sa.BigInteger)
+    migration_new_type_id = sa.Column(sa.String(36))
     terminated_at = sa.Column(sa.DateTime)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)

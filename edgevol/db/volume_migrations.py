@@ -93,9 +93,12 @@ def _idle_guards(volume):
     )
 
 
-def claim(context, volume, target_host):
+def claim(context, volume, target_host, new_type_id=None):
     """Start migrating ``volume`` (a row read by the caller) to
     ``target_host``: ``migrating``, progress 0, the target as peer.
+
+    :param new_type_id: a retype's new type, which the volume gets in the
+        statement that moves it to the target (its type stays meanwhile).
 
     :raises InvalidStatus: the migration status is not none, success or
         error.
@@ -107,8 +110,10 @@ def claim(context, volume, target_host):
         return dict(transitions.apply(
             session, VOLUMES, volume["id"], "migrate_start",
             values={"migration_peer": target_host, "migration_progress": 0,
-                    "migration_bytes": None},
-            where=_idle_guards(volume),
+                    "migration_bytes": None,
+                    "migration_new_type_id": new_type_id},
+            where=_idle_guards(volume) + (
+                VOLUMES.c.volume_type_id == volume["volume_type_id"],),
             guard_reason="volume %s changed while its migration was being "
             "started (it must stay available, on %s, without attachments, "
             "snapshots, clones or running backups); nothing was changed" %
@@ -145,7 +150,11 @@ def copied(context, volume_id, source_host, target_host, target_zone):
     return transition(
         context, volume_id, "migrate_copied",
         values={"host": target_host, "availability_zone": target_zone,
-                "migration_peer": source_host, "migration_progress": 100},
+                "migration_peer": source_host, "migration_progress": 100,
+                "volume_type_id": sa.func.coalesce(
+                    VOLUMES.c.migration_new_type_id,
+                    VOLUMES.c.volume_type_id),
+                "migration_new_type_id": None},
         where=(VOLUMES.c.host == source_host,
                VOLUMES.c.migration_peer == target_host),
         guard_reason="the migration of volume %s to %s was replaced" %
@@ -170,7 +179,7 @@ def fail(context, volume_id, event, target_host, cleaned):
     """End a running migration with ``error`` (``migrate_failed`` or an
     admin's ``migrate_abort``); the peer stays until the target's partial
     image is removed (``cleaned`` says it already is)."""
-    values = {"migration_progress": None}
+    values = {"migration_progress": None, "migration_new_type_id": None}
     if cleaned:
         values["migration_peer"] = None
     return transition(

@@ -22,6 +22,7 @@ from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
 from edgevol.scheduler import backend_state
+from edgevol.scheduler.filters import capabilities
 from edgevol.scheduler.filters import capacity
 from edgevol import states
 
@@ -38,8 +39,12 @@ class MigrationAPI:
         self.conf = conf
         self.volume_api = volume_api
 
-    def migrate(self, context, volume_id, host=None, availability_zone=None):
+    def migrate(self, context, volume_id, host=None, availability_zone=None,
+                new_type_id=None):
         """Start moving ``volume_id`` to another site.
+
+        :param new_type_id: a retype's new type (``retype_elsewhere``),
+            given to the volume when it moves.
 
         :raises VolumeNotFound: no such volume.
         :raises InvalidInput: no or an unknown target, the volume's own
@@ -54,7 +59,7 @@ class MigrationAPI:
         self._check_target(volume, source, target)
         self._check_volume(context, volume)
         self._check_room(context, volume, target)
-        volume_migrations.claim(context, volume, str(target))
+        volume_migrations.claim(context, volume, str(target), new_type_id)
         LOG.info("Migration of volume %s from %s to %s started by %s",
                  volume_id, volume["host"], target, context.user_id)
         self.volume_api.volume_rpc.migrate_volume(context, str(target),
@@ -82,6 +87,39 @@ class MigrationAPI:
                                volume["migration_peer"], cleaned=False)
         LOG.info("Migration of volume %s to %s aborted by %s", volume_id,
                  volume["migration_peer"], context.user_id)
+
+    def retype_elsewhere(self, context, volume, vtype, pools):
+        """``os-retype`` with ``migration_policy`` on-demand to a type the
+        volume's backend does not satisfy: migrate the volume to the pool
+        of another site that satisfies it and has the most room; the type
+        changes when the volume arrives.
+
+        :param pools: the scheduler's pools (``get_pools``).
+        :raises InvalidInput: no other site satisfies the type.
+        """
+        spec = {"size": volume["size"], "volume_type": {
+            "id": vtype["id"], "name": vtype["name"],
+            "extra_specs": vtype["extra_specs"]}}
+        own = BackendHost.parse(volume["host"]).site
+        fitting, reasons = [], []
+        for pool in pools:
+            host = BackendHost.parse(pool["name"])
+            if host.site == own:
+                continue
+            state = _state_of(host, pool)
+            reason = (capabilities.CapabilitiesFilter().describe_rejection(
+                state, spec) or capacity.CapacityFilter().describe_rejection(
+                    state, spec))
+            if reason:
+                reasons.append("%s %s" % (host, reason))
+            else:
+                fitting.append((state.free_capacity_gb or 0, str(host)))
+        if not fitting:
+            raise exception.InvalidInput(
+                reason="no other site satisfies volume type %s: %s" % (
+                    vtype["name"], "; ".join(reasons) or "none is up"))
+        self.migrate(context, volume["id"], host=max(fitting)[1],
+                     new_type_id=vtype["id"])
 
     # --- checks ----------------------------------------------------------
     def _target(self, host, availability_zone):
@@ -183,12 +221,7 @@ class MigrationAPI:
         for pool in self.volume_api.scheduler_rpc.get_pools(context):
             if pool["name"] != str(target):
                 continue
-            report = dict(pool["capabilities"])
-            report["provisioned_capacity_gb"] = max(
-                float(report.get("provisioned_capacity_gb") or 0),
-                float(report.get("allocated_capacity_gb") or 0))
-            state = backend_state.BackendState(
-                target, pool["availability_zone"], report, 0)
+            state = _state_of(target, pool)
             reason = capacity.CapacityFilter().describe_rejection(
                 state, {"size": volume["size"]})
             if reason:
@@ -199,3 +232,15 @@ class MigrationAPI:
         raise exception.InvalidInput(
             reason="site %s does not report its capacity to the scheduler "
             "(is it up?); try again when it does" % target.site)
+
+
+def _state_of(host, pool):
+    """The scheduler's view of a pool from its last report, where the GiB
+    that migrations are copying there (reported within allocated) count
+    as provisioned: the copy has not written them yet."""
+    report = dict(pool["capabilities"])
+    report["provisioned_capacity_gb"] = max(
+        float(report.get("provisioned_capacity_gb") or 0),
+        float(report.get("allocated_capacity_gb") or 0))
+    return backend_state.BackendState(host, pool["availability_zone"],
+                                      report, 0)

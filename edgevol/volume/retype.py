@@ -5,9 +5,11 @@ Cinder asks the volume's backend whether it can take the new type as it
 is; here the scheduler's copy of the backend's last capability report is
 checked with the scheduler's own capabilities filter (the same verdict a
 create of the new type would get on that backend). A type the backend
-does not satisfy needs a migration, which edgevol does not do yet: that
-is a 400 whatever the ``migration_policy``, as is a change of
-encryption (the data would have to be rewritten).
+does not satisfy needs a migration: with ``migration_policy``
+``on-demand`` the volume moves to another site that satisfies it (the
+type changes when it arrives, ``edgevol.volume.migration``); with
+``never`` that is a 400. A change of encryption is a 400 either way (the
+data would have to be rewritten).
 """
 
 import types
@@ -17,6 +19,7 @@ from edgevol import exception
 from edgevol.scheduler.filters import capabilities
 from edgevol import states
 from edgevol.volume import encryption
+from edgevol.volume import migration
 
 MIGRATION_POLICIES = ("never", "on-demand")
 
@@ -37,7 +40,10 @@ def retype(volume_api, context, volume_id, new_type,
     """Give a volume ``new_type`` (an id or a name).
 
     :raises InvalidInput: a bad policy, the same type, an encryption
-        change, or a backend that does not satisfy the new type.
+        change, or a backend that does not satisfy the new type (with
+        ``on-demand``: no other site does either).
+    :raises Conflict: ``on-demand`` for an attached volume (only an
+        available volume moves to another site).
     :raises InvalidStatus: the volume is neither available nor in-use
         (when the type changes: one guarded statement).
     """
@@ -54,16 +60,20 @@ def retype(volume_api, context, volume_id, new_type,
     encryption.refuse_encrypted_volume(volume, "retype")
     volume_api.type_encryption.refuse_encrypted(context, vtype,
                                                 "by a retype")
-    backend = _pool(volume_api.scheduler_rpc.get_pools(context),
-                    volume["host"])
+    pools = volume_api.scheduler_rpc.get_pools(context)
+    backend = _pool(pools, volume["host"])
     reason = capabilities.CapabilitiesFilter().describe_rejection(
         backend, {"volume_type": {"id": vtype["id"], "name": vtype["name"],
                                   "extra_specs": vtype["extra_specs"]}})
+    if reason and migration_policy == "on-demand":
+        migration.MigrationAPI(volume_api.conf, volume_api).retype_elsewhere(
+            context, volume, vtype, pools)
+        return
     if reason:
         raise exception.InvalidInput(
-            reason="retype to %s needs a migration (backend %s %s), which "
-            "edgevol does not do yet" % (vtype["name"], volume["host"],
-                                         reason))
+            reason="retype to %s needs a migration (backend %s %s); ask "
+            "for one with migration_policy on-demand" % (
+                vtype["name"], volume["host"], reason))
     event = ("retype_attached" if volume["status"] == states.IN_USE
              else "retype")
     db_volumes.transition(

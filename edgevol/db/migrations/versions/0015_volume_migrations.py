@@ -1,5 +1,5 @@
 """Volume migrations across sites: the other site, the copy's progress
-and size.
+and size, and the type a retype gives the volume when it arrives.
 
 Revision ID: 0015
 Revises: 0001
@@ -19,6 +19,8 @@ def upgrade():
     op.add_column("volumes", sa.Column("migration_peer", sa.String(255)))
     op.add_column("volumes", sa.Column("migration_progress", sa.Integer))
     op.add_column("volumes", sa.Column("migration_bytes", sa.BigInteger))
+    op.add_column("volumes", sa.Column("migration_new_type_id",
+                                       sa.String(36)))
     # A restarting site looks its migrations up by this column.
     op.create_index("ix_volumes_migration_peer", "volumes",
                     ["migration_peer"])

@@ -182,3 +182,24 @@ class MigrationTest(base.RealBusinessTestCase):
         self.migrate(volume_id, availability_zone="site2")
         self.wait_migration(volume_id, "success")
         self.assert_data_in("site2", volume_id)
+
+    def test_retype_on_demand_moves_the_volume_to_a_site_of_the_type(self):
+        type_id = self.call("POST", "/v3/types", {"volume_type": {
+            "name": "at-site2"}}, token=base.ADMIN, expect=200).json[
+                "volume_type"]["id"]
+        self.call("POST", "/v3/types/%s/extra_specs" % type_id,
+                  {"extra_specs": {"RESKEY:availability_zones": "site2"}},
+                  token=base.ADMIN, expect=200)
+        volume_id = self.volume_with_data()
+        before = self.shown(volume_id)["volume_type"]
+        retype = {"os-retype": {"new_type": "at-site2"}}
+        path = "/v3/volumes/%s/action" % volume_id
+        self.assertIn("migration_policy on-demand", self.fault(
+            self.call("POST", path, retype), 400))
+        self.assertEqual(before, self.shown(volume_id)["volume_type"])
+        retype["os-retype"]["migration_policy"] = "on-demand"
+        self.call("POST", path, retype, expect=202)
+        moved = self.wait_migration(volume_id, "success")
+        self.assertEqual(("at-site2", "site2"), (moved["volume_type"],
+                                                 moved["availability_zone"]))
+        self.assert_data_in("site2", volume_id)
