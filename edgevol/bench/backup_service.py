@@ -82,7 +82,7 @@ class Run:
         return seconds, backup_id
 
     def write(self, volume_id, total, size):
-        driver_bench._write_spread(self.c.rbd, self.c.source,
+        driver_bench.write_spread(self.c.rbd, self.c.source,
                                    "volume-%s" % volume_id, total, size)
 
     def raw_copy_of_volume(self, volume_id):
@@ -100,7 +100,7 @@ class Run:
     def cleanup(self):
         self.raw.images.reverse()
         for ioctx, name in self.raw.images:
-            driver_bench._remove_with_snapshots(self.c.rbd, ioctx, name)
+            driver_bench.remove_with_snapshots(self.c.rbd, ioctx, name)
         for volume_id in self.volumes:
             self.client.delete(volume_id)
         for volume_id in self.volumes:

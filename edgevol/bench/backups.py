@@ -32,7 +32,7 @@ CLIENT_TIMEOUT_OPTIONS = ("rados_osd_op_timeout", "rados_mon_op_timeout",
 OP_TIMEOUT = 120
 
 
-def _connect(rados, ceph_conf, user, keyring=None):
+def connect(rados, ceph_conf, user, keyring=None):
     client = rados.Rados(conffile=ceph_conf, rados_id=user)
     if keyring:
         client.conf_set("keyring", keyring)
@@ -83,7 +83,7 @@ class Clusters:
         if keys.get("backup_%s_user" % role):
             user = keys["backup_%s_user" % role]
             keyring = keys["backup_%s_keyring" % role]
-        client = _connect(self.rados, site["ceph_conf"], user, keyring)
+        client = connect(self.rados, site["ceph_conf"], user, keyring)
         self._open.append(client.shutdown)
         ioctx = client.open_ioctx(pool)
         self._open.append(ioctx.close)
@@ -97,13 +97,13 @@ class Clusters:
         self._open = []
 
 
-def _timed(call, *args, **kwargs):
+def timed(call, *args, **kwargs):
     started = time.perf_counter()
     result = call(*args, **kwargs)
     return time.perf_counter() - started, result
 
 
-def _write_spread(rbd, ioctx, name, total, size, seed_buffers=8):
+def write_spread(rbd, ioctx, name, total, size, seed_buffers=8):
     """``total`` bytes of random data in 4 MiB pieces spread evenly over
     the image (one piece every size/total bytes)."""
     buffers = [os.urandom(4 * MiB) for _ in range(seed_buffers)]
@@ -140,7 +140,7 @@ class Run:
     def backup(self, name, volume_id, base=None):
         backup_id = str(uuid.uuid4())
         snap = self.snapshot(name, backup_id)
-        seconds, stats = _timed(rbd_backup.backup, self.rbd, self.c.source,
+        seconds, stats = timed(rbd_backup.backup, self.rbd, self.c.source,
                                 name, snap, self.c.store, volume_id,
                                 backup_id, base=base)
         self.backups.append((volume_id, backup_id))
@@ -158,7 +158,7 @@ class Run:
             with self.rbd.Image(ioctx, name, snapshot=snap,
                                 read_only=True) as image:
                 try:
-                    seconds, _ = _timed(image.deep_copy, dest_ioctx, dest)
+                    seconds, _ = timed(image.deep_copy, dest_ioctx, dest)
                     return seconds
                 except self.rbd.ReadOnlyImage:
                     if attempt + 1 == attempts:
@@ -166,12 +166,12 @@ class Run:
 
     def cleanup(self):
         for ioctx, name in reversed(self.images):
-            _remove_with_snapshots(self.rbd, ioctx, name)
+            remove_with_snapshots(self.rbd, ioctx, name)
         for volume_id, backup_id in self.backups:
             rbd_backup.delete(self.rbd, self.c.store, volume_id, backup_id)
 
 
-def _remove_with_snapshots(rbd, ioctx, name):
+def remove_with_snapshots(rbd, ioctx, name):
     try:
         with rbd.Image(ioctx, name) as image:
             for snap in image.list_snaps():
@@ -194,7 +194,7 @@ def _measure(bench, c, clones):
     rbd = c.rbd
     results = {}
     source = bench.volume(c.source, 4 * GiB)
-    _write_spread(rbd, c.source, source, GiB, 4 * GiB)
+    write_spread(rbd, c.source, source, GiB, 4 * GiB)
     probe = "bench-raw"
     with rbd.Image(c.source, source) as image:
         image.create_snap(probe)
@@ -207,20 +207,20 @@ def _measure(bench, c, clones):
     results["raw_full_runs_s"] = [raw_before, raw_after]
     results["raw_full_s"] = (raw_before + raw_after) / 2
     results["full_bytes"] = stats["bytes_written"]
-    _write_spread(rbd, c.source, source, 64 * MiB, 4 * GiB)
+    write_spread(rbd, c.source, source, 64 * MiB, 4 * GiB)
     inc, _, results["incremental_s"], stats = bench.backup(
         source, bench.volume_id, base=(full, snap))
     results["incremental_bytes"] = stats["bytes_written"]
     results["incremental_changed"] = 64 * MiB
     target = bench.volume(c.target, 4 * GiB)
-    results["restore_s"], _ = _timed(
+    results["restore_s"], _ = timed(
         rbd_backup.restore, rbd, c.store_for_target, bench.volume_id, inc,
         c.target, target)
     results["raw_restore_s"] = bench.raw_deep_copy(
         c.store_for_target, rbd_backup.image_name(bench.volume_id),
         rbd_backup.snapshot_name(inc), c.target)
     small = bench.volume(c.source, GiB)
-    _write_spread(rbd, c.source, small, 256 * MiB, GiB)
+    write_spread(rbd, c.source, small, 256 * MiB, GiB)
     small_id = str(uuid.uuid4())
     small_backup, _, _, _ = bench.backup(small, small_id)
     # Alternated, so that a busy moment of the machine weighs on both.
@@ -234,7 +234,7 @@ def _measure(bench, c, clones):
 def _clone(bench, volume_id, backup_id):
     name = "bench-clone-%s" % uuid.uuid4().hex[:12]
     bench.images.append((bench.c.local, name))
-    taken, _ = _timed(rbd_backup.clone_from_backup, bench.rbd,
+    taken, _ = timed(rbd_backup.clone_from_backup, bench.rbd,
                       bench.c.store_for_local, volume_id, backup_id,
                       bench.c.local, name,
                       features=rbd_volumes.features(bench.rbd))

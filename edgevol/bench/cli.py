@@ -14,6 +14,7 @@ from edgevol.bench import churn
 from edgevol.bench import create
 from edgevol.bench import encryption
 from edgevol.bench import images
+from edgevol.bench import migrate
 from edgevol.bench import snapshots
 from edgevol.bench import stats
 from edgevol.drivers import rbd_encryption
@@ -411,6 +412,20 @@ def run_encryption(args):
     return 0
 
 
+def run_migrate(args):
+    with open(args.status) as status_file:
+        status = json.load(status_file)
+    with migrate.Clusters(status, args.site, args.target_site) as clusters:
+        results = migrate.run(clusters)
+    rows, summary = migrate.rows(results)
+    stats.print_table("edgevol migration benchmark (%s -> %s, read as "
+                      "client.%s)" % (args.site, args.target_site,
+                                      results["reader"]), rows)
+    stats.write_json(args.json, dict(summary, site=args.site,
+                                     target_site=args.target_site))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="edgevol-bench")
     parser.add_argument("--status", default=_default_status(),
@@ -517,6 +532,15 @@ def main(argv=None):
         "under load")
     encryption_parser.add_argument("--json", default=".bench/encryption.json")
     encryption_parser.set_defaults(func=run_encryption)
+    migrate_parser = sub.add_parser(
+        "migrate", help="cross-site migration data path on the real "
+        "clusters, next to a raw librbd deep_copy")
+    migrate_parser.add_argument("--site", default="site1",
+                                help="site the volume leaves")
+    migrate_parser.add_argument("--target-site", default="site2",
+                                help="site the volume moves to")
+    migrate_parser.add_argument("--json", default=".bench/migrate.json")
+    migrate_parser.set_defaults(func=run_migrate)
     args = parser.parse_args(argv)
     return args.func(args)
 
