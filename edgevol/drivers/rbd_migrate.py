@@ -15,6 +15,7 @@ The target image has the volume's usual name, ``volume-<id>``: the two
 clusters are distinct, so the id and name of the volume never change.
 """
 
+import concurrent.futures
 import os
 import threading
 import types
@@ -99,14 +100,16 @@ def _target_image(rbd, ioctx, name, size):
 
 def _mismatches(target, digests, size):
     """Chunk indexes of ``target`` whose digest differs from ``digests``
-    (every chunk the copy touched, read back from the target cluster)."""
-    bad = []
-    for index in sorted(digests):
+    (every chunk the copy touched, read back from the target cluster,
+    IN_FLIGHT at once)."""
+    def differs(index):
         offset = index * rbd_sparse.CHUNK
         data = target.read(offset, min(rbd_sparse.CHUNK, size - offset))
-        if rbd_sparse.digest(data) != digests[index]:
-            bad.append(index)
-    return bad
+        return rbd_sparse.digest(data) != digests[index]
+    with concurrent.futures.ThreadPoolExecutor(rbd_sparse.IN_FLIGHT) as pool:
+        verdicts = dict(zip(sorted(digests),
+                            pool.map(differs, sorted(digests))))
+    return [index for index, bad in sorted(verdicts.items()) if bad]
 
 
 def copy_image(rbd, source_ioctx, target_ioctx, name, report=None,
