@@ -6,9 +6,10 @@ the source site into the target site's pool as a migration copies it
 (``edgevol.drivers.rbd_migrate.copy_image``: sparse, digests read back
 and verified), next to librbd alone doing the same move between the same
 clusters with the same users (``Image.deep_copy`` of a snapshot of the
-same data; it also copies only the objects that exist). Both read the source with the
-target's read-only migration user there (``migrate-<target>``) and write
-the target with the target's own service user, as in production.
+same data; it also copies only the objects that exist). Both read the
+source with the target's read-only migration user there
+(``migrate-<target>``) and write the target with the target's own
+service user, as in production.
 
 Reported: both times and rates, their ratio (goal >= 0.8), and bytes
 moved per allocated byte (goal <= 1.05). Within-site migration (another
