@@ -6,6 +6,7 @@ change with it (its snapshots, its quota) commit together or not at all.
 
 import sqlalchemy as sa
 
+from edgevol.db import holds
 from edgevol.db import models
 from edgevol.db import quotas
 from edgevol.db import session as db_session
@@ -66,6 +67,9 @@ def claim_snapshot_delete(context, snapshot_id, event="snapshot_delete"):
         snapshot = dict(transitions.apply(
             session, SNAPSHOTS, snapshot_id, event,
             values={"status_reason": None}, resource="snapshot"))
+        # Not while a migration copies the volume (and its snapshots).
+        holds.hold(session, VOLUMES, snapshot["volume_id"], states.ANY_LIVE,
+                   "delete a snapshot of", "volume")
         creating = volume_sources.creating_from(session, snapshot_id)
         if creating:
             raise exception.Invalid(

@@ -48,23 +48,26 @@ def obstacles(context, volume):
     """What keeps ``volume`` (a row) from migrating now, for the API's
     fast answer (the claim's guards decide).
 
-    :returns: dict with lists ``attachments`` (ids), ``snapshots`` (ids),
-        ``clones`` (ids), ``backups`` ((id, status)).
+    :returns: dict with lists ``attachments`` (ids), ``busy_snapshots``
+        ((id, status) of snapshots not available: being made, deleted or
+        restored), ``clones`` (ids), ``backups`` ((id, status)).
     """
     with db_session.reader(context) as session:
         attachments = session.execute(sa.select(ATTACHMENTS.c.id).where(
             ATTACHMENTS.c.volume_id == volume["id"],
             ATTACHMENTS.c.deleted == sa.false())).scalars().all()
-        snapshots = session.execute(sa.select(SNAPSHOTS.c.id).where(
-            SNAPSHOTS.c.volume_id == volume["id"],
-            SNAPSHOTS.c.deleted == sa.false())).scalars().all()
+        snapshots = session.execute(sa.select(
+            SNAPSHOTS.c.id, SNAPSHOTS.c.status).where(
+                SNAPSHOTS.c.volume_id == volume["id"],
+                SNAPSHOTS.c.deleted == sa.false(),
+                SNAPSHOTS.c.status != states.AVAILABLE)).all()
         backups = session.execute(sa.select(
             BACKUPS.c.id, BACKUPS.c.status).where(
                 BACKUPS.c.volume_id == volume["id"],
                 BACKUPS.c.deleted == sa.false(),
                 BACKUPS.c.status.in_(BACKUP_BUSY))).all()
         return {"attachments": list(attachments),
-                "snapshots": list(snapshots),
+                "busy_snapshots": [tuple(s) for s in snapshots],
                 "clones": list(_clone_children(session, volume)),
                 "backups": [tuple(b) for b in backups]}
 
@@ -79,7 +82,8 @@ def _idle_guards(volume):
         ~sa.exists().where(ATTACHMENTS.c.volume_id == volume["id"],
                            ATTACHMENTS.c.deleted == sa.false()),
         ~sa.exists().where(SNAPSHOTS.c.volume_id == volume["id"],
-                           SNAPSHOTS.c.deleted == sa.false()),
+                           SNAPSHOTS.c.deleted == sa.false(),
+                           SNAPSHOTS.c.status != states.AVAILABLE),
         ~sa.exists().where(BACKUPS.c.volume_id == volume["id"],
                            BACKUPS.c.deleted == sa.false(),
                            BACKUPS.c.status.in_(BACKUP_BUSY)),
@@ -116,7 +120,8 @@ def claim(context, volume, target_host, new_type_id=None):
                 VOLUMES.c.volume_type_id == volume["volume_type_id"],),
             guard_reason="volume %s changed while its migration was being "
             "started (it must stay available, on %s, without attachments, "
-            "snapshots, clones or running backups); nothing was changed" %
+            "busy snapshots, clones or running backups); nothing was "
+            "changed" %
             (volume["id"], volume["host"])))
 
 

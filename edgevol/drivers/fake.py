@@ -197,12 +197,19 @@ class FakeDriver(base.VolumeDriver):
         with source.lock:
             image = fake_images.volume(source, name)
             size, blocks = image.size, fake_images.allocated_blocks(image)
+            points = [(snap.name, snap.size,
+                       fake_images.allocated_blocks(snap))
+                      for snap in image.snapshots if not snap.trashed
+                      and snap.name.startswith("snapshot-")]
         with self.backend.lock:
-            target = self.backend.images.get(name)
-            if target is None or target.size != size:
-                target = fake_images.Image(name, size)
-                self.backend.images[name] = target
-            target.blocks = {}
+            # A copy starts from nothing (as RBD's: a partial one goes).
+            target = fake_images.Image(name, size)
+            for snap_name, snap_size, snap_blocks in points:
+                target.size, target.blocks = snap_size, dict(snap_blocks)
+                target.snapshots.append(fake_images.Snapshot(snap_name,
+                                                             target))
+            target.size, target.blocks = size, {}
+            self.backend.images[name] = target
         for done, (index, data) in enumerate(blocks.items(), 1):
             if cancelled is not None and cancelled():
                 raise exception.MigrationCancelled(volume_id=volume["id"])
@@ -216,7 +223,8 @@ class FakeDriver(base.VolumeDriver):
                        len(blocks) * fake_images.BLOCK)
         copied = len(blocks) * fake_images.BLOCK
         return {"size": size, "bytes_allocated": copied,
-                "bytes_written": copied, "chunks": len(blocks)}
+                "bytes_written": copied, "chunks": len(blocks),
+                "snapshots": len(points)}
 
     def volume_exists(self, volume):
         self._check()

@@ -113,6 +113,10 @@ class RBDDriver(base.VolumeDriver):
                 report, cancelled)
 
         def import_into_pool(target_handle):
+            # A copy starts from nothing: what a crashed or failed one
+            # left (snapshots included) goes first.
+            rbd_trash.delete(self._rbd, target_handle, name, cascade=True,
+                             may_be_clone=False)
             return source.run(copy_from_site, target_handle)
         try:
             return self._conn.run(import_into_pool)

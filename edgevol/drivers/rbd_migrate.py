@@ -11,8 +11,9 @@ target image is read back and checked against the digests of what was
 read from the source before the caller may move the volume and remove
 the source.
 
-The target image has the volume's usual name, ``volume-<id>``: the two
-clusters are distinct, so the id and name of the volume never change.
+The target image has the volume's usual name, ``volume-<id>``, and its
+snapshots theirs (``snapshot-<id>``): the two clusters are distinct, so
+the ids and names of the volume and its snapshots never change.
 """
 
 import concurrent.futures
@@ -22,6 +23,7 @@ import types
 
 from edgevol.conf import site as site_conf
 from edgevol.drivers import rbd_connection
+from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_sparse
 from edgevol.drivers import rbd_volumes
 
@@ -82,20 +84,12 @@ class SourceConnections:
             connection.close()
 
 
-def _target_image(rbd, ioctx, name, size):
-    """Open ``name`` in the target pool, made (or grown) to ``size``.
-
-    :returns: (image, True if it was made now).
-    """
-    try:
-        image = rbd.Image(ioctx, name)
-    except rbd.ImageNotFound:
-        rbd.RBD().create(ioctx, name, size, old_format=False,
-                         features=rbd_volumes.features(rbd))
-        return rbd.Image(ioctx, name), True
-    if image.size() != size:
-        image.resize(size)
-    return image, False
+def _points(rbd, image):
+    """The user snapshots of the open head ``image``, oldest first, then
+    None for the head: the points in time a migration carries."""
+    return [snap["name"] for snap in sorted(image.list_snaps(),
+                                            key=lambda snap: snap["id"])
+            if rbd_snapshots.is_user_snapshot(rbd, snap)] + [None]
 
 
 def _mismatches(target, digests, size):
@@ -114,38 +108,66 @@ def _mismatches(target, digests, size):
 
 def copy_image(rbd, source_ioctx, target_ioctx, name, report=None,
                cancelled=None):
-    """Bring ``name`` of the target pool to the source image's content.
+    """Make ``name`` in the target pool a copy of the source image with
+    its user snapshots (``snapshot-<id>``, same names).
 
-    Idempotent: run again after a crash, it rewrites every allocated
-    chunk of the source and discards what the partial target holds
-    elsewhere.
+    Each point in time, oldest snapshot first and the head last, is one
+    step: what changed since the previous point (``diff_iterate``, so
+    only allocated or discarded data) is copied into the target's head,
+    read back and checked against the digests of what was read, and the
+    point's snapshot is taken on the target. Snapshots other than users'
+    (a backup's base) are not carried: the next backup is then a full one.
+
+    The target must not exist (a caller resuming a crashed copy removes
+    its partial image first).
 
     :param report: ``report(done_bytes, total_bytes)`` while copying.
     :param cancelled: called before each chunk; True stops the copy.
     :raises CopyCancelled: ``cancelled()`` said stop.
     :raises CopyMismatch: the target does not read back the source.
-    :returns: {"size", "bytes_allocated", "bytes_written", "chunks"}.
+    :returns: {"size", "bytes_allocated", "bytes_written", "chunks",
+        "snapshots"}.
     """
-    with rbd.Image(source_ioctx, name, read_only=True) as source:
-        size = source.size()
-        target, created = _target_image(rbd, target_ioctx, name, size)
-        with target:
-            allocated = rbd_sparse.extents(source)
-            extents = allocated + ([] if created
-                                   else rbd_sparse.extents(target))
-            ranges = rbd_sparse.chunk_ranges(extents, size)
-            progress = rbd_sparse.Progress(
-                sum(n for r in ranges.values() for _, n in r), report)
-            digests, written = rbd_sparse.copy(source, target, ranges, size,
-                                               progress, cancelled)
-            bad = _mismatches(target, digests, size)
+    with rbd.Image(source_ioctx, name, read_only=True) as head:
+        size = head.size()
+        points = _points(rbd, head)
+    steps, previous = [], None
+    for point in points:
+        with rbd.Image(source_ioctx, name, snapshot=point,
+                       read_only=True) as source:
+            point_size = source.size()
+            steps.append((point, point_size, rbd_sparse.chunk_ranges(
+                rbd_sparse.extents(source, previous), point_size)))
+        previous = point
+    progress = rbd_sparse.Progress(
+        sum(n for _, _, ranges in steps for r in ranges.values()
+            for _, n in r), report)
+    rbd.RBD().create(target_ioctx, name, steps[0][1], old_format=False,
+                     features=rbd_volumes.features(rbd))
+    written = chunks = 0
+    with rbd.Image(target_ioctx, name) as target:
+        for point, point_size, ranges in steps:
+            with rbd.Image(source_ioctx, name, snapshot=point,
+                           read_only=True) as source:
+                if target.size() != point_size:
+                    target.resize(point_size)
+                digests, count = rbd_sparse.copy(
+                    source, target, ranges, point_size, progress, cancelled)
+                _check(target, digests, point_size, name, point)
+            written += count
+            chunks += sum(1 for d in digests.values() if d is not None)
+            if point is not None:
+                target.create_snap(point)
+    return {"size": size, "bytes_allocated": progress.total,
+            "bytes_written": written, "chunks": chunks,
+            "snapshots": len(points) - 1}
+
+
+def _check(target, digests, size, name, point):
+    bad = _mismatches(target, digests, size)
     if bad:
         raise CopyMismatch(
-            "%d chunk(s) of %s read back differently from the target "
-            "cluster (first at byte %d)" % (len(bad), name,
-                                            bad[0] * rbd_sparse.CHUNK))
-    return {"size": size,
-            "bytes_allocated": sum(min(n, size - o) for o, n in allocated
-                                   if o < size),
-            "bytes_written": written,
-            "chunks": sum(1 for d in digests.values() if d is not None)}
+            "%d chunk(s) of %s%s read back differently from the target "
+            "cluster (first at byte %d)" % (
+                len(bad), name, "@%s" % point if point else "",
+                bad[0] * rbd_sparse.CHUNK))

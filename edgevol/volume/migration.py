@@ -8,10 +8,11 @@ below answer at once with the reason, and the claim's compare-and-swap
 (``edgevol.db.volume_migrations.claim``) decides. The target site's volume
 manager then copies (``edgevol.volume.migrate_ops``).
 
-Refused for now, each with a 400 that says so: a volume with snapshots
-(they are not carried over yet), a volume that is the parent of COW
-clones in its site (the clones read its image, which must stay where
-they are), and another pool of the volume's own site.
+The volume's snapshots go with it (same ids, same data; a snapshot being
+made or deleted is a 409). Refused for now, each with a 400 that says
+so: a volume that is the parent of COW clones in its site (the clones
+read its image, which must stay where they are), and another pool of the
+volume's own site.
 """
 
 from oslo_log import log as logging
@@ -49,9 +50,9 @@ class MigrationAPI:
         :raises VolumeNotFound: no such volume.
         :raises InvalidInput: no or an unknown target, the volume's own
             host or site, a site that is down or has no room.
-        :raises InvalidVolume: not available, has snapshots or clones.
-        :raises Conflict: attached (naming the attachment), a backup
-            running, a migration running or not cleaned up yet.
+        :raises InvalidVolume: not available, or has clones.
+        :raises Conflict: attached (naming the attachment), a snapshot or
+            a backup busy, a migration running or not cleaned up yet.
         """
         volume = db_volumes.get_row(context, volume_id)
         target = self._target(host, availability_zone)
@@ -204,11 +205,12 @@ class MigrationAPI:
                 reason="backup %s of volume %s is %s; migrate it when the "
                 "backup is done" % (found["backups"][0][0], volume["id"],
                                     found["backups"][0][1]))
-        if found["snapshots"]:
-            raise exception.InvalidVolume(
-                reason="volume %s has snapshots (%s); edgevol does not "
-                "carry snapshots to another site: delete them first" % (
-                    volume["id"], ", ".join(found["snapshots"])))
+        if found["busy_snapshots"]:
+            raise exception.Conflict(
+                reason="snapshot %s of volume %s is %s; migrate the volume "
+                "when its snapshots are available" % (
+                    found["busy_snapshots"][0][0], volume["id"],
+                    found["busy_snapshots"][0][1]))
         if found["clones"]:
             raise exception.InvalidVolume(
                 reason="volume %s is the parent of COW clones in its site "

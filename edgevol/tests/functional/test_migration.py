@@ -1,9 +1,9 @@
 """Migration across sites through a real stack, with the real clients.
 
-A site1 volume with data moves to site2 (edge to edge, ``cinder
-migrate``) and then to central (``openstack volume migrate``): its id
-never changes, its data reads back exactly, and its RBD image is only in
-the target's cluster afterwards. The copies run with each target site's
+A site1 volume with data and two snapshots moves to site2 (edge to edge,
+``cinder migrate``) and then to central (``openstack volume migrate``):
+its id never changes, its data and its snapshots' read back exactly, and
+its RBD image is only in the target's cluster afterwards. The copies run with each target site's
 read-only user on the source cluster (``edgevol.devenv.migration_keys``),
 which cannot write there. An abort mid-copy and a target volume manager
 killed mid-copy each end with the volume in exactly one site, its data
@@ -107,8 +107,42 @@ class MigrationTest(test_stack.StackTestCase):
                 "os-vol-migration-attr:progress", "0%") != "0%", 120,
             interval=0.05, what="volume %s copying" % volume_id)
 
+    def snapshot(self, volume_id):
+        response = self.owner.post("/snapshots", {"snapshot": {
+            "volume_id": volume_id}})
+        self.assertEqual(202, response.status_code, response.text)
+        snapshot_id = response.json()["snapshot"]["id"]
+        stack_fixture.wait_for(lambda: self.owner.get(
+            "/snapshots/%s" % snapshot_id).json()["snapshot"]["status"] ==
+            "available", 30, what="snapshot %s" % snapshot_id)
+        return snapshot_id
+
+    def snapshots_in(self, zone, volume_id):
+        import rbd
+        with test_stack.admin_ioctx(self.stack.site_info(zone)) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume_id,
+                           read_only=True) as image:
+                return [snap["name"] for snap in image.list_snaps()]
+
+    def assert_snapshot(self, zone, volume_id, snapshot_id, offset, data):
+        import rbd
+        with test_stack.admin_ioctx(self.stack.site_info(zone)) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume_id,
+                           snapshot="snapshot-%s" % snapshot_id,
+                           read_only=True) as image:
+                self.assertEqual(hashlib.sha256(data).hexdigest(),
+                                 hashlib.sha256(image.read(
+                                     offset, len(data))).hexdigest())
+
     def test_site1_to_site2_to_central_with_the_clients(self):
         volume_id, pieces = self.volume_with_data()
+        # Two snapshots, the data changing in between and after.
+        site1 = self.stack.site_info("site1")
+        first = self.snapshot(volume_id)
+        rbd_data.write(site1, volume_id, 0, pattern(MiB, 7))
+        second = self.snapshot(volume_id)
+        rbd_data.write(site1, volume_id, 0, pattern(MiB, 0))
+        snapshots = ((first, pattern(MiB, 0)), (second, pattern(MiB, 7)))
         before = self.shown(volume_id)
         self.cli("cinder", "migrate", volume_id, "site2@rbd#volumes")
         moved = self.wait_migration(volume_id, "success")
@@ -119,12 +153,18 @@ class MigrationTest(test_stack.StackTestCase):
                     "os-vol-tenant-attr:tenant_id"):
             self.assertEqual(before[key], moved[key], key)
         self.assert_data("site2", volume_id, pieces)
+        self.assertEqual(["snapshot-%s" % first, "snapshot-%s" % second],
+                         self.snapshots_in("site2", volume_id))
+        for snapshot_id, data in snapshots:
+            self.assert_snapshot("site2", volume_id, snapshot_id, 0, data)
         self.assert_only_in("site2", volume_id)
         self.cli("openstack", "volume", "migrate", "--host",
                  "central@rbd#volumes", volume_id)
         moved = self.wait_migration(volume_id, "success")
         self.assertEqual("central", moved["availability_zone"])
         self.assert_data("central", volume_id, pieces)
+        for snapshot_id, data in snapshots:
+            self.assert_snapshot("central", volume_id, snapshot_id, 0, data)
         stack_fixture.wait_for(lambda: "volume-%s" % volume_id not in
                                test_stack.rbd_images(
                                    self.stack.site_info("site2")), 30)
@@ -133,6 +173,14 @@ class MigrationTest(test_stack.StackTestCase):
         log = self.stack.log("edgevol-volume", "central")
         self.assertIn("volume %s copied from site2@rbd#volumes" % volume_id,
                       log.replace("Volume", "volume"))
+        # The snapshots live on in central: deleting them works there.
+        for snapshot_id, _ in snapshots:
+            self.assertEqual(202, self.owner.delete(
+                "/snapshots/%s" % snapshot_id).status_code)
+        stack_fixture.wait_for(lambda: self.snapshots_in(
+            "central", volume_id) == [] and all(
+                self.owner.get("/snapshots/%s" % s).status_code == 404
+                for s in (first, second)), 30, what="snapshots deleted")
 
     def test_the_copy_key_reads_the_source_and_cannot_write_it(self):
         import rados

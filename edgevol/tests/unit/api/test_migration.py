@@ -102,25 +102,50 @@ class MigrationTest(base.RealBusinessTestCase):
         self.assertEqual(("site1", None), (shown["availability_zone"],
                                            shown["migration_status"]))
 
-    def test_attached_snapshotted_and_parent_volumes_stay(self):
+    def test_attached_and_parent_volumes_stay(self):
         attached = self.volume_with_data()
         self.call("POST", "/v3/volumes/%s/action" % attached,
                   {"os-reserve": None}, expect=202)
         self.assertIn("attachment", self.fault(
             self.migrate(attached, host="site2"), 409))
-        with_snapshot = self.volume_with_data()
-        self.call("POST", "/v3/snapshots", {"snapshot": {
-            "volume_id": with_snapshot}}, expect=202)
-        self.assertIn("has snapshots", self.fault(
-            self.migrate(with_snapshot, host="site2"), 400))
         parent = self.volume_with_data()
         clone = self.create_volume(source_volid=parent)
         self.wait_status(clone["id"], "available")
         self.assertIn("parent of COW clones", self.fault(
             self.migrate(parent, host="site2"), 400))
-        for volume_id in (attached, with_snapshot, parent):
+        for volume_id in (attached, parent):
             self.assertIsNone(self.shown(volume_id)["migration_status"])
         self.assertEqual(set(), {n for n in self.images_of("site2")})
+
+    def snapshot(self, volume_id):
+        snapshot_id = self.call("POST", "/v3/snapshots", {"snapshot": {
+            "volume_id": volume_id}}, expect=202).json["snapshot"]["id"]
+        in_process.wait_for(lambda: self.call(
+            "GET", "/v3/snapshots/%s" % snapshot_id).json["snapshot"][
+                "status"] == "available")
+        return snapshot_id
+
+    def test_snapshots_go_with_the_volume(self):
+        volume_id = self.volume_with_data()
+        first = self.snapshot(volume_id)
+        image = fake_driver.backend("site1").images["volume-%s" % volume_id]
+        with fake_driver.backend("site1").lock:
+            image.write(0, b"c" * BLOCK)
+        second = self.snapshot(volume_id)
+        self.migrate(volume_id, host="site2@rbd#volumes")
+        self.wait_migration(volume_id, "success")
+        moved = fake_driver.backend("site2").images["volume-%s" % volume_id]
+        self.assertEqual(["snapshot-%s" % first, "snapshot-%s" % second],
+                         [snap.name for snap in moved.snapshots])
+        self.assertEqual(b"a" * BLOCK, moved.snapshots[0].blocks[0])
+        self.assertEqual(b"c" * BLOCK, moved.snapshots[1].blocks[0])
+        self.assertEqual(b"c" * BLOCK, moved.read(0, BLOCK))
+        self.assertNotIn("volume-%s" % volume_id, self.images_of("site1"))
+        # The snapshots are managed in their new site.
+        self.call("DELETE", "/v3/snapshots/%s" % first, expect=202)
+        in_process.wait_for(lambda: [s.name for s in moved.snapshots
+                                     if not s.trashed] ==
+                            ["snapshot-%s" % second])
 
     def hold_copies_into(self, site):
         """Copies into ``site`` wait at their first block until released."""
@@ -135,6 +160,7 @@ class MigrationTest(base.RealBusinessTestCase):
 
     def test_abort_mid_copy_leaves_the_volume_where_it_was(self):
         volume_id = self.volume_with_data()
+        snapshot_id = self.snapshot(volume_id)
         reached, release = self.hold_copies_into("site2")
         self.migrate(volume_id, host="site2@rbd#volumes")
         self.assertTrue(reached.wait(10))
@@ -148,6 +174,8 @@ class MigrationTest(base.RealBusinessTestCase):
         self.assertIn("migration_status is 'migrating'", message)
         self.fault(self.call("POST", "/v3/snapshots", {"snapshot": {
             "volume_id": volume_id}}), 409)
+        self.assertIn("migration_status is 'migrating'", self.fault(
+            self.call("DELETE", "/v3/snapshots/%s" % snapshot_id), 409))
         self.fault(self.migrate(volume_id, host="site2"), 409)
         self.assertEqual(202, self.act(volume_id, "os-migrate_volume_abort",
                                        {}).status_int)
@@ -158,6 +186,9 @@ class MigrationTest(base.RealBusinessTestCase):
         self.assertEqual(("available", "site1"),
                          (shown["status"], shown["availability_zone"]))
         self.assert_data_in("site1", volume_id)
+        self.assertEqual("available", self.call(
+            "GET", "/v3/snapshots/%s" % snapshot_id).json["snapshot"][
+                "status"])
         # Usable again: it extends, and a new migration may start.
         self.call("POST", "/v3/volumes/%s/action" % volume_id,
                   {"os-extend": {"new_size": 2}}, expect=202)
