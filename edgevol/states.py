@@ -307,8 +307,9 @@ TRANSITIONS = {t.event: t for t in (
     _t("backup_reset_error", STATUS, BACKUP_LIVE, ERROR),
     # --- migration across sites (edgevol.volume.migration) ---
     # An admin's os-migrate_volume of an idle volume (guards on the row:
-    # available, no attachment, snapshot, clone, backup, or target left to
-    # clean); ``migration_peer`` becomes the target's host.
+    # available, no attachment, clone, backup, snapshot that is not
+    # available, or target left to clean); ``migration_peer`` becomes the
+    # target's host.
     _t("migrate_start", MIGRATION_STATUS, {None, SUCCESS, ERROR},
        MIGRATING),
     # The target reports how far the copy is (migration_progress).
@@ -372,9 +373,9 @@ ON_RESTART = {
 
 
 MIGRATION_ON_RESTART = {
-    # The target site copies again from the start: the copy rewrites every
-    # allocated chunk and discards the rest, so a partial image is simply
-    # overwritten (and verified again before anything moves).
+    # The target site copies again from the start: the partial image (and
+    # any snapshot it took) is removed first, and the new copy is verified
+    # again before anything moves.
     MIGRATING: Recovery.RESUME,
     # The source site removes its image (idempotent) and ends it.
     COMPLETING: Recovery.RESUME,
