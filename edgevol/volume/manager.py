@@ -162,10 +162,10 @@ class VolumeManager:
     def _housekeeping(self):
         deferred.purge(self.driver, self.site)
         self.flattener.start_pending(self.backend_host.rpc_server)
-        # Partial copies and old images a down cluster kept (copies are
-        # resumed at start-up and by the reconciler, not here).
+        # Copies whose cast was lost, and partial copies and old images a
+        # down cluster kept (a running copy is left to itself: in_flight).
         self.migrations.settle(edgevol_context.get_admin_context(),
-                               self.in_flight, self._settlers, copies=False)
+                               self.in_flight, self._settlers)
 
     def _ensure_driver(self):
         if not self._ready:

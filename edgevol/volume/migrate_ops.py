@@ -184,19 +184,18 @@ class SiteMigrations:
                  volume["host"])
 
     # --- after a restart, and in housekeeping ----------------------------
-    def settle(self, context, in_flight, executor, copies=True):
+    def settle(self, context, in_flight, executor):
         """Hand every migration of this site that nothing here works on to
-        ``executor``: copies to resume (unless ``copies`` is False),
-        partial copies and old images to remove."""
+        ``executor``: copies to resume (a restart, or a cast that never
+        arrived), partial copies and old images to remove (also of
+        volumes deleted since: their images must go all the same)."""
         mine = self.host.rpc_server
-        work = []
-        if copies:
-            work += [("migrate", row, self.copy_in, row["id"])
-                     for row in volume_migrations.with_peer(
-                         context, mine, states.MIGRATING)]
+        work = [("migrate", row, self.copy_in, row["id"])
+                for row in volume_migrations.with_peer(
+                    context, mine, states.MIGRATING)]
         work += [("migrate_clean", row, self.clean_target, row)
                  for row in volume_migrations.with_peer(
-                     context, mine, states.ERROR)]
+                     context, mine, states.ERROR, include_deleted=True)]
         work += [("migrate_source", row, self._remove_source_of, row)
                  for row in volume_migrations.with_peer(
                      context, mine, states.COMPLETING, include_deleted=True)]
