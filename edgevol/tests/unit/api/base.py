@@ -69,6 +69,7 @@ class RealBusinessTestCase(APITestCase):
     def setUp(self):
         super().setUp()
         services = self.useFixture(in_process.InProcessServices())
+        self.services = services
         self.conf = services.conf
         self.app = deploy.loadapp(self.conf)
         in_process.wait_for(lambda: len(

@@ -5,6 +5,9 @@ failed copy leave it where it was with nothing left in the target."""
 
 import threading
 
+from edgevol import context
+from edgevol.db import volume_migrations
+from edgevol.db import volumes as db_volumes
 from edgevol.drivers import fake as fake_driver
 from edgevol.tests.unit.api import base
 from edgevol.tests.unit import in_process
@@ -233,4 +236,18 @@ class MigrationTest(base.RealBusinessTestCase):
         moved = self.wait_migration(volume_id, "success")
         self.assertEqual(("at-site2", "site2"), (moved["volume_type"],
                                                  moved["availability_zone"]))
+        self.assert_data_in("site2", volume_id)
+
+    def test_a_lost_cast_is_resumed_by_the_target_housekeeping(self):
+        volume_id = self.volume_with_data()
+        admin = context.get_admin_context()
+        # Claimed as the API claims it, but the cast never arrives.
+        volume_migrations.claim(admin, db_volumes.get_row(admin, volume_id),
+                                "site2@rbd#volumes")
+        self.assertEqual("migrating", self.shown(volume_id)[
+            "migration_status"])
+        site2 = self.services.services[2].manager
+        self.assertEqual("site2", site2.site)
+        site2._housekeeping()
+        self.wait_migration(volume_id, "success")
         self.assert_data_in("site2", volume_id)
