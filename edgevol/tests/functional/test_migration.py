@@ -5,9 +5,9 @@ A site1 volume with data and two snapshots moves to site2 (edge to edge,
 its id never changes, its data and its snapshots' read back exactly, and
 its RBD image is only in the target's cluster afterwards. The copies run
 with each target site's read-only user on the source cluster
-(``edgevol.devenv.migration_keys``), which cannot write there. An abort mid-copy and a target volume manager
-killed mid-copy each end with the volume in exactly one site, its data
-exact, nothing left behind.
+(``edgevol.devenv.migration_keys``), which cannot write there. An abort
+mid-copy and a target volume manager killed mid-copy each end with the
+volume in exactly one site, its data exact, nothing left behind.
 """
 
 import hashlib
