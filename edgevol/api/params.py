@@ -11,6 +11,7 @@ from oslo_utils import strutils
 from oslo_utils import timeutils
 
 from edgevol.api import faults
+from edgevol.api.schemas import parameter_types as types
 from edgevol.api import validation
 
 SORT_DIRECTIONS = ("asc", "desc")
@@ -73,6 +74,16 @@ def to_int(value, name, minimum=None, maximum=None):
         raise faults.BadRequest("%s must be <= %d, got %d." %
                                 (name, maximum, number))
     return number
+
+
+
+def quota_limits(values, skip=()):
+    """{resource: int} of a quota body's limits (integers or their
+    strings, -1 for unlimited; the schema checked their form), except the
+    keys in ``skip``. 400 for a limit the database cannot hold."""
+    return {resource: to_int(value, resource, minimum=-1,
+                             maximum=types.MAX_INT)
+            for resource, value in values.items() if resource not in skip}
 
 
 class Page:

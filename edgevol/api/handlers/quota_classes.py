@@ -5,6 +5,7 @@ project without limits of its own gets them (also projects made later).
 """
 
 from edgevol.api.handlers import common
+from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.schemas import quota_sets as schemas
 from edgevol.api import validation
@@ -37,7 +38,6 @@ def update(req):
     class_name = _start(req)
     body = req.json_body()
     UPDATE_SCHEMA.validate(body)
-    limits = {resource: int(value)
-              for resource, value in body["quota_class_set"].items()}
+    limits = params.quota_limits(body["quota_class_set"])
     updated = req.apis.quotas.update_class(req.context, class_name, limits)
     return Response(200, views.quota_class_set(None, updated))

@@ -63,9 +63,7 @@ def update(req):
     project_id = req.urlargs["project_id"]
     body = req.json_body()
     UPDATE_SCHEMA.validate(body)
-    limits = {resource: int(value)
-              for resource, value in body["quota_set"].items()
-              if resource not in NOT_LIMITS}
+    limits = params.quota_limits(body["quota_set"], skip=NOT_LIMITS)
     # Cinder's default is to skip this check; clients opt in.
     if not params.get_bool(req.params, "skip_validation", default=True):
         _check_not_below_usage(req, project_id, limits)

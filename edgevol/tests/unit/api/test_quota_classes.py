@@ -63,6 +63,13 @@ class QuotaClassesTest(base.RealBusinessTestCase):
         self.fault(self.quota_class("default", {"volumes_gold": 1}), 400)
         self.fault(self.quota_class("default", {"volumes": -2}), 400)
         self.fault(self.quota_class("default", {"volumes": "many"}), 400)
+        # A string past what the integer column holds (PostgreSQL refused
+        # it with a 500 before the range was checked).
+        self.assertIn("volumes must be <= 2147483647", self.fault(
+            self.quota_class("default", {"volumes": "2147483648"}), 400))
+        self.assertIn("gigabytes must be <= 2147483647", self.fault(
+            self.call("PUT", "/v3/os-quota-sets/p1", {"quota_set": {
+                "gigabytes": "9999999999"}}, token=base.ADMIN), 400))
         self.fault(self.quota_class("x" * 256), 400)
         self.fault(self.quota_class("default", token=base.MEMBER), 403)
         self.fault(self.quota_class("default", {"volumes": 1},
