@@ -118,6 +118,12 @@ class AdminExtensionsTest(test_stack.StackTestCase):
         self.cinder("thaw-host", "site2@rbd")
         stack_fixture.wait_for(lambda: self.zone_available("site2"), 30,
                                what="the thawed zone to be available")
+        # The scheduler caches the services' rows apart from the API: it
+        # places volumes in site2 again once its pool list has it back.
+        stack_fixture.wait_for(
+            lambda: "site2@rbd#volumes" in [
+                pool["name"] for pool in self.pools()],
+            30, what="the thawed site's pool to be back in the pool list")
         self.create_available(availability_zone="site2")
         self.assertEqual(400, self.admin.request(
             "PUT", "/os-services/thaw", json={"host": "mars"}).status_code)
