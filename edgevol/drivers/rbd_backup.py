@@ -46,7 +46,7 @@ from edgevol.drivers import rbd_sparse
 from edgevol.drivers.rbd_sparse import BLOCK
 from edgevol.drivers.rbd_sparse import CHUNK
 from edgevol.drivers.rbd_sparse import IN_FLIGHT
-from edgevol.drivers.rbd_sparse import ZERO
+
 
 class CorruptBackup(Exception):
     """A chunk read from the store does not match the digest recorded."""
@@ -331,7 +331,8 @@ def _differing_runs(want, have, offset):
     at ``offset``): (start, length, is_zero), merged while contiguous and
     alike (is_zero: ``want`` is zeros there)."""
     run = None
-    want, have = memoryview(want), memoryview(have)
+    # Slices of bytes compare by memcmp (see rbd_sparse.is_zero).
+    want, have = bytes(want), bytes(have)
     for position in range(0, len(want), BLOCK):
         piece = want[position:position + BLOCK]
         if piece == have[position:position + BLOCK]:
@@ -339,7 +340,7 @@ def _differing_runs(want, have, offset):
                 yield run
                 run = None
             continue
-        is_zero = piece == ZERO[:len(piece)]
+        is_zero = rbd_sparse.is_zero(piece)
         if run is not None and run[2] == is_zero:
             run = (run[0], run[1] + len(piece), is_zero)
             continue

@@ -21,8 +21,8 @@ WAN, few enough to bound memory (IN_FLIGHT x CHUNK)."""
 BLOCK = 64 * 1024
 """Zero detection unit inside a chunk: runs of zero blocks are zeroed in
 the target (no payload) instead of written."""
-ZERO = memoryview(bytes(CHUNK))
-"""Zeros to compare with: slices of a memoryview copy nothing."""
+ZEROS = bytes(CHUNK)
+"""Zeros to compare with (see ``is_zero``)."""
 FEATURES_WANTED = ("RBD_FEATURE_LAYERING", "RBD_FEATURE_EXCLUSIVE_LOCK",
                    "RBD_FEATURE_OBJECT_MAP", "RBD_FEATURE_FAST_DIFF")
 
@@ -31,9 +31,20 @@ class CopyCancelled(Exception):
     """The caller's ``cancelled()`` said stop; chunks in flight finished."""
 
 
+def is_zero(buffer):
+    """True if ``buffer`` (bytes or a memoryview, at most a CHUNK) holds
+    only zeros.
+
+    ``bytes.startswith`` is one memcmp without a copy; comparing
+    memoryviews goes element by element, ~60x slower (24 ms for a zero
+    chunk, under the GIL, which starved parallel copies).
+    """
+    return ZEROS.startswith(buffer)
+
+
 def digest(data):
     """SHA-256 of a chunk, None for an all-zero one (never stored)."""
-    if data == ZERO[:len(data)]:
+    if is_zero(data):
         return None
     return hashlib.sha256(data).hexdigest()
 
@@ -121,11 +132,11 @@ def runs(data, offset, ranges):
         while position < end:
             stop = min(end, (position // BLOCK + 1) * BLOCK)
             piece = view[position - offset:stop - offset]
-            is_zero = piece == ZERO[:len(piece)]
-            if run_zero is not None and is_zero != run_zero:
+            zero = is_zero(piece)
+            if run_zero is not None and zero != run_zero:
                 yield run_start, position - run_start, run_zero
                 run_start = position
-            run_zero = is_zero
+            run_zero = zero
             position = stop
         if run_zero is not None:
             yield run_start, end - run_start, run_zero

@@ -89,6 +89,16 @@ class DigestTest(testtools.TestCase):
         self.assertIsNone(rbd_sparse.digest(bytes(CHUNK)))
         self.assertEqual(64, len(rbd_sparse.digest(b"a")))
 
+    def test_is_zero_sees_one_byte_anywhere_in_bytes_or_views(self):
+        data = bytearray(CHUNK)
+        view = memoryview(data)
+        self.assertTrue(rbd_sparse.is_zero(view[BLOCK:2 * BLOCK]))
+        data[CHUNK - 1] = 1
+        self.assertFalse(rbd_sparse.is_zero(bytes(data)))
+        self.assertFalse(rbd_sparse.is_zero(view[CHUNK - BLOCK:]))
+        self.assertTrue(rbd_sparse.is_zero(view[:CHUNK - 1]))
+        self.assertTrue(rbd_sparse.is_zero(b""))
+
 
 class DeleteWhileWrittenTest(testtools.TestCase):
     """The last backup of a store image deleted while a writer (a backup
