@@ -146,13 +146,17 @@ class Run:
         self.backups.append((volume_id, backup_id))
         return backup_id, snap, seconds, stats
 
-    def raw_deep_copy(self, ioctx, name, snap, dest_ioctx, attempts=2):
+    def raw_deep_copy(self, ioctx, name, snap, dest_ioctx, attempts=5):
         """Seconds of one ``deep_copy`` of ``name@snap`` to ``dest_ioctx``.
 
         Pacific's deep_copy from a snapshot now and then fails at once with
-        EROFS (ReadOnlyImage) on this machine; a fresh handle then works.
+        EROFS (ReadOnlyImage) on this machine, several times in a row in
+        the seconds after a backup read the same image; a fresh handle a
+        moment later works. Only the successful copy is timed.
         """
         for attempt in range(attempts):
+            if attempt:
+                time.sleep(2)
             dest = "bench-raw-%s" % uuid.uuid4().hex[:12]
             self.images.append((dest_ioctx, dest))
             with self.rbd.Image(ioctx, name, snapshot=snap,
