@@ -63,7 +63,12 @@ class VolumeServices:
 
     Creates ask about liveness on every request; a one-second-old answer is
     as good as a fresh one next to a service_down_time of many seconds.
+    Only a "no" is asked again of rows at most ``RECHECK_AGE`` old: a
+    service that came back (a thaw, a restart) is not refused for a whole
+    ``ttl`` after the API already shows it.
     """
+
+    RECHECK_AGE = 0.1
 
     def __init__(self, conf, ttl=1.0, binary=VOLUME_BINARY):
         self.conf = conf
@@ -73,10 +78,12 @@ class VolumeServices:
         self._rows = []
         self._read_at = None
 
-    def rows(self):
+    def rows(self, max_age=None):
+        """The rows, re-read if older than ``max_age`` (default: ttl)."""
+        max_age = self.ttl if max_age is None else max_age
         with self._lock:
             now = time.monotonic()
-            if self._read_at is None or now - self._read_at > self.ttl:
+            if self._read_at is None or now - self._read_at > max_age:
                 self._rows = db_services.get_all(
                     edgevol_context.get_admin_context(),
                     binary=self.binary)
@@ -85,13 +92,26 @@ class VolumeServices:
 
     def is_up(self, rpc_server):
         """Whether the volume service of ``site@backend`` serves."""
-        return any(row["host"] == rpc_server and is_serving(self.conf, row)
-                   for row in self.rows())
+        def serving(rows):
+            return any(row["host"] == rpc_server and
+                       is_serving(self.conf, row) for row in rows)
+        return (serving(self.rows()) or
+                serving(self.rows(max_age=self.RECHECK_AGE)))
 
-    def zones(self):
-        """{availability zone: True if at least one service serves}."""
+    def zones(self, wanted=None):
+        """{availability zone: True if at least one service serves}.
+
+        :param wanted: a zone about to be used: if it is unknown or down,
+            the answer comes from rows at most RECHECK_AGE old.
+        """
+        zones = self._zones(self.rows())
+        if wanted is not None and not zones.get(wanted):
+            zones = self._zones(self.rows(max_age=self.RECHECK_AGE))
+        return zones
+
+    def _zones(self, rows):
         zones = {}
-        for row in self.rows():
+        for row in rows:
             zone = row["availability_zone"]
             zones[zone] = zones.get(zone, False) or is_serving(self.conf,
                                                                row)

@@ -61,8 +61,8 @@ class BackupAPI:
         return None
 
     def _require_service(self, site, what):
-        if not self.backup_services.zones().get(
-                site_conf.availability_zone(self.conf, site)):
+        zone = site_conf.availability_zone(self.conf, site)
+        if not self.backup_services.zones(wanted=zone).get(zone):
             raise exception.ServiceUnavailable(
                 reason="the backup service of site %s, which would %s, is "
                 "not running" % (site, what))

@@ -54,7 +54,7 @@ class VolumeAPI:
                 if alive]
 
     def _resolve_zone(self, requested):
-        zones = self.volume_services.zones()
+        zones = self.volume_services.zones(wanted=requested)
         live = sorted(zone for zone, alive in zones.items() if alive)
         if requested is None or (requested not in zones and
                                  self.conf.api.allow_availability_zone_fallback):
