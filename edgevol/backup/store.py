@@ -15,8 +15,6 @@ rebuilt when the store's cluster does not answer.
 """
 
 import contextlib
-import threading
-import types
 
 from edgevol.conf import site as site_conf
 from edgevol.drivers import rbd_connection
@@ -35,10 +33,8 @@ class StoreConnections:
     def __init__(self, conf, site, rados_module, execute):
         self.conf = conf
         self.site = site
-        self._rados = rados_module
-        self._execute = execute
-        self._lock = threading.Lock()
-        self._connections = {}
+        self._cache = rbd_connection.KeyringConnections(
+            site_conf.register_opts(conf, site), rados_module, execute)
 
     def _credentials(self, store_site, purpose):
         own = site_conf.register_opts(self.conf, self.site)
@@ -57,27 +53,13 @@ class StoreConnections:
     def connection(self, store_site, purpose):
         """The ``RadosConnection`` to ``store_site``'s store pool."""
         user, keyring = self._credentials(store_site, purpose)
-        key = (store_site, user, keyring)
-        with self._lock:
-            if key not in self._connections:
-                store = site_conf.register_opts(self.conf, store_site)
-                own = site_conf.register_opts(self.conf, self.site)
-                opts = types.SimpleNamespace(
-                    ceph_conf=store.ceph_conf, cluster_name=store.cluster_name,
-                    rbd_user=user, rbd_pool=self.conf.backup.backup_pool,
-                    rados_connect_timeout=own.rados_connect_timeout,
-                    rados_op_timeout=own.rados_op_timeout)
-                self._connections[key] = rbd_connection.KeyringConnection(
-                    "%s (backup store)" % store_site, opts, self._rados,
-                    self._execute, keyring)
-            return self._connections[key]
+        return self._cache.get(
+            (store_site, user, keyring), "%s (backup store)" % store_site,
+            site_conf.register_opts(self.conf, store_site), user, keyring,
+            self.conf.backup.backup_pool)
 
     def close(self):
-        with self._lock:
-            connections = list(self._connections.values())
-            self._connections.clear()
-        for connection in connections:
-            connection.close()
+        self._cache.close()
 
 
 @contextlib.contextmanager

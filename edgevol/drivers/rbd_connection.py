@@ -21,6 +21,7 @@ import errno
 import logging
 import threading
 import time
+import types
 
 from edgevol import exception
 
@@ -261,6 +262,47 @@ class KeyringConnection(RadosConnection):
                 raise self.unavailable("cannot use keyring %s: %s" % (
                     self._keyring, exc)) from exc
         return super()._open(client)
+
+
+class KeyringConnections:
+    """KeyringConnections of one process to other clusters (or as other
+    users), one per key, shared by every thread and closed together.
+
+    :param own: this site's options; its rados timeouts apply to every
+        connection, whichever cluster it reaches.
+    """
+
+    def __init__(self, own, rados_module, execute):
+        self._own = own
+        self._rados = rados_module
+        self._execute = execute
+        self._lock = threading.Lock()
+        self._connections = {}
+
+    def get(self, key, label, remote, user, keyring, pool):
+        """The connection cached under ``key``, made on first use.
+
+        :param remote: the options of the site whose cluster it reaches
+            (``ceph_conf``, ``cluster_name``).
+        """
+        with self._lock:
+            if key not in self._connections:
+                opts = types.SimpleNamespace(
+                    ceph_conf=remote.ceph_conf,
+                    cluster_name=remote.cluster_name, rbd_user=user,
+                    rbd_pool=pool,
+                    rados_connect_timeout=self._own.rados_connect_timeout,
+                    rados_op_timeout=self._own.rados_op_timeout)
+                self._connections[key] = KeyringConnection(
+                    label, opts, self._rados, self._execute, keyring)
+            return self._connections[key]
+
+    def close(self):
+        with self._lock:
+            connections = list(self._connections.values())
+            self._connections.clear()
+        for connection in connections:
+            connection.close()
 
 
 def _shutdown_quietly(client):

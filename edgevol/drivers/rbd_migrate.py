@@ -18,8 +18,6 @@ the ids and names of the volume and its snapshots never change.
 
 import concurrent.futures
 import os
-import threading
-import types
 
 from edgevol.conf import site as site_conf
 from edgevol.drivers import rbd_connection
@@ -41,10 +39,8 @@ class SourceConnections:
     def __init__(self, conf, site, rados_module, execute):
         self.conf = conf
         self.site = site
-        self._rados = rados_module
-        self._execute = execute
-        self._lock = threading.Lock()
-        self._connections = {}
+        self._cache = rbd_connection.KeyringConnections(
+            site_conf.register_opts(conf, site), rados_module, execute)
 
     def _credentials(self, source_site):
         own = site_conf.register_opts(self.conf, self.site)
@@ -59,29 +55,14 @@ class SourceConnections:
 
     def connection(self, source_site):
         """The ``RadosConnection`` to ``source_site``'s volume pool."""
-        with self._lock:
-            if source_site not in self._connections:
-                user, keyring = self._credentials(source_site)
-                source = site_conf.register_opts(self.conf, source_site)
-                own = site_conf.register_opts(self.conf, self.site)
-                opts = types.SimpleNamespace(
-                    ceph_conf=source.ceph_conf,
-                    cluster_name=source.cluster_name, rbd_user=user,
-                    rbd_pool=source.rbd_pool,
-                    rados_connect_timeout=own.rados_connect_timeout,
-                    rados_op_timeout=own.rados_op_timeout)
-                self._connections[source_site] = \
-                    rbd_connection.KeyringConnection(
-                        "%s (migration source)" % source_site, opts,
-                        self._rados, self._execute, keyring)
-            return self._connections[source_site]
+        user, keyring = self._credentials(source_site)
+        source = site_conf.register_opts(self.conf, source_site)
+        return self._cache.get(
+            source_site, "%s (migration source)" % source_site, source,
+            user, keyring, source.rbd_pool)
 
     def close(self):
-        with self._lock:
-            connections = list(self._connections.values())
-            self._connections.clear()
-        for connection in connections:
-            connection.close()
+        self._cache.close()
 
 
 def _points(rbd, image):
