@@ -240,11 +240,17 @@ class VolumeAPI:
     def _claim_delete(self, context, volume_id, event, cascade):
         # Even a forced delete leaves an attached volume alone: a host may
         # be writing to it (os-force_detach first).
-        volume = volume_claims.claim_delete(
-            context, volume_id, event, cascade,
-            where=(db_attachments.no_live_clause(),),
-            guard_reason="Volume %s has attachments; detach it first." %
-            volume_id)
+        try:
+            volume = volume_claims.claim_delete(
+                context, volume_id, event, cascade,
+                where=(db_attachments.no_live_clause(),),
+                guard_reason="Volume %s has attachments; detach it first." %
+                volume_id)
+        except exception.Conflict as error:
+            # Cinder refuses every delete the volume's state forbids with
+            # 400 (InvalidVolume); Nova and Tempest expect that code.
+            raise exception.InvalidVolume(
+                reason=error.kwargs.get("reason") or str(error)) from error
         if volume["host"] is None:
             # Never placed (scheduling failed or its cast was lost): nothing
             # exists in Ceph, and no scheduler may place it any more.

@@ -184,7 +184,8 @@ def update(req):
 def delete(req):
     """DELETE /volumes/{volume_id} -> 202; ``cascade``; ``force`` (3.23).
 
-    409 when the volume's status does not allow deletion.
+    400 when the volume's status or attachments do not allow deletion
+    (as Cinder).
     """
     ctx = req.context
     cascade = params.get_bool(req.params, "cascade")

@@ -213,7 +213,7 @@ class MigrationTest(test_stack.StackTestCase):
         self.assertEqual(202, response.status_code, response.text)
         self.wait_copying(volume_id)
         response = self.owner.delete("/volumes/%s" % volume_id)
-        self.assertEqual(409, response.status_code, response.text)
+        self.assertEqual(400, response.status_code, response.text)
         response = self.admin.post("/volumes/%s/action" % volume_id,
                                    {"os-migrate_volume_abort": None})
         self.assertEqual(202, response.status_code, response.text)

@@ -222,10 +222,10 @@ class FakeVolumeAPI:
         self.calls.append(("delete", volume_id, cascade, force))
         volume = self._get(ctx, volume_id)
         if volume["status"] not in ("available", "error") and not force:
-            raise exception.InvalidStatus(
-                event="delete", resource="volume", id=volume_id,
-                column="status", current=volume["status"],
-                allowed="available, error")
+            raise exception.InvalidVolume(
+                reason="Cannot delete volume %s: its status is '%s', must "
+                "be one of: available, error." % (volume_id,
+                                                  volume["status"]))
         del self.volumes[volume_id]
 
     def get_metadata(self, ctx, volume_id):

@@ -154,10 +154,10 @@ class AttachmentsTest(AttachStack):
         volume_id = self.volume()
         first = self.attach(volume_id).json["attachment"]
         self.fault(self.attach(volume_id), 409)
-        self.fault(self.call("DELETE", "/v3/volumes/%s" % volume_id), 409)
+        self.fault(self.call("DELETE", "/v3/volumes/%s" % volume_id), 400)
         message = self.fault(self.call(
             "DELETE", "/v3/volumes/%s?force=True" % volume_id,
-            token=base.ADMIN, version=V), 409)
+            token=base.ADMIN, version=V), 400)
         self.assertIn("attachments", message)
         self.fault(self.call("POST", "/v3/volumes/%s/action" % volume_id,
                              {"os-force_detach": {}}), 403)

@@ -173,7 +173,7 @@ class MigrationTest(base.RealBusinessTestCase):
                           shown["availability_zone"]))
         # Nothing else may change the volume meanwhile.
         message = self.fault(self.call(
-            "DELETE", "/v3/volumes/%s" % volume_id), 409)
+            "DELETE", "/v3/volumes/%s" % volume_id), 400)
         self.assertIn("migration_status is 'migrating'", message)
         self.fault(self.call("POST", "/v3/snapshots", {"snapshot": {
             "volume_id": volume_id}}), 409)

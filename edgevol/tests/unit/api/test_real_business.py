@@ -53,7 +53,7 @@ class RealBusinessLayerTest(base.RealBusinessTestCase):
         self.fault(self.call("GET", "/v3/volumes?sort=colour"), 400)
         volume = self.create_volume()
         self.fault(self.call("DELETE", "/v3/volumes/%s" % volume["id"]),
-                   409)
+                   400)
 
     def test_admin_resources(self):
         gold = self.call("POST", "/v3/types", {"volume_type": {

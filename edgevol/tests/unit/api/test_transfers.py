@@ -112,7 +112,7 @@ class TransfersTest(base.RealBusinessTestCase):
         volume = self.available_volume()
         transfer = self.offer(volume["id"])
         self.fault(self.call("DELETE", "/v3/volumes/%s" % volume["id"]),
-                   409)
+                   400)
         self.fault(self.call("DELETE", "/v3/volume-transfers/%s" %
                              transfer["id"], token=base.OTHER,
                              version=LATEST), 404)

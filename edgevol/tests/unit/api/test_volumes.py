@@ -116,7 +116,7 @@ class ShowUpdateDeleteTest(base.APITestCase):
     def test_force_is_ignored_before_3_23_and_admin_only_after(self):
         volume = self.create_volume()
         path = "/v3/volumes/%s?force=true" % volume["id"]
-        message = self.fault(self.call("DELETE", path, version="3.22"), 409)
+        message = self.fault(self.call("DELETE", path, version="3.22"), 400)
         self.assertIn("creating", message)
         self.fault(self.call("DELETE", path, version="3.23"), 403)
         self.call("DELETE", path, version="3.23", token=base.ADMIN,
