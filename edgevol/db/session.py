@@ -6,10 +6,13 @@ process at a fresh database with ``configure(connection=...)``.
 """
 
 import contextlib
+import sys
 import threading
+import time
 
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
 
 from edgevol.db import sqlite
 
@@ -29,6 +32,9 @@ SERVICE_THREADS = 16
 """Threads of a service besides its request workers that may hold a
 connection at once: the heartbeat, the periodic tasks, a volume manager's
 settlers (8) and flatten progress writers."""
+PING_AFTER_IDLE = 10.0
+"""Seconds a pooled connection may rest before it is tested on checkout."""
+_RETURNED_AT = "edgevol_returned_at"
 
 
 def register_opts(conf):
@@ -55,16 +61,67 @@ def configure(conf=None, connection=None, threads=None):
                     if v is not None and k not in ("backend",)}
     if connection is not None:
         settings["connection"] = connection
+    # oslo.db sleeps on every connection checkin so that a green thread
+    # lets others run; OS threads need no such turn, and each cost a GIL
+    # hand-over per transaction under load.
+    settings["thread_checkin"] = _green_threads()
     facade = enginefacade.transaction_context()
     facade.configure(**settings)
     engine = facade.writer.get_engine()
     if engine.dialect.name == "sqlite":
         sqlite.tune(engine, settings.get("max_pool_size", POOL_SIZE),
                     settings.get("max_overflow", POOL_OVERFLOW))
+    ping_when_idle(engine)
     with _lock:
         _facade = facade
         _serialize_writers = engine.dialect.name == "sqlite"
     return engine
+
+
+def _green_threads():
+    eventlet = sys.modules.get("eventlet")
+    return eventlet is not None and eventlet.patcher.is_monkey_patched(
+        "thread")
+
+
+def ping_when_idle(engine, idle=PING_AFTER_IDLE):
+    """Test a pooled connection on checkout only if it rested ``idle``
+    seconds.
+
+    oslo.db turns on SQLAlchemy's pre-ping: a ``SELECT 1`` round trip
+    before every transaction, a quarter of the statements of a status
+    poll. A connection back in use within seconds was just working; one
+    that rested may have been cut (a database restart, a firewall), and
+    is replaced before anyone uses it. A connection that dies while busy
+    fails its transaction either way; SQLAlchemy then drops every older
+    connection of the pool, so a restart costs each process at most the
+    transactions in flight.
+    """
+    engine.pool._pre_ping = False
+    sa.event.listen(engine.pool, "checkin", _returned)
+    sa.event.listen(engine.pool, "checkout",
+                    lambda dbapi_connection, record, _proxy: _test_rested(
+                        dbapi_connection, record, idle))
+
+
+def _returned(_dbapi_connection, record):
+    if record is not None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _test_rested(dbapi_connection, record, idle):
+    returned_at = record.info.get(_RETURNED_AT)
+    if returned_at is None or time.monotonic() - returned_at < idle:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as error:
+        # The pool discards this connection and checks out another.
+        raise sa.exc.DisconnectionError(str(error)) from error
 
 
 def _current():

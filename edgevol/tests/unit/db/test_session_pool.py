@@ -2,6 +2,7 @@
 
 import fixtures
 from oslo_config import cfg
+from oslo_db import exception as db_exception
 import sqlalchemy as sa
 import testtools
 
@@ -47,3 +48,36 @@ class PoolSizeTest(testtools.TestCase):
             with engine.connect() as connection:
                 connection.exec_driver_sql("SELECT 1")
         self.assertEqual(1, len(opened))
+
+
+class PingWhenIdleTest(PoolSizeTest):
+    """A connection is tested only after it rested, and replaced if dead."""
+
+    def _break_pooled_connection(self, engine):
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+            raw = connection.connection.dbapi_connection
+        # Closed underneath the pool, as a database restart would.
+        raw.close()
+
+    def _rest(self, seconds):
+        now = db_session.time.monotonic() + seconds
+        self.useFixture(fixtures.MonkeyPatch(
+            "edgevol.db.session.time.monotonic", lambda: now))
+
+    def test_a_rested_dead_connection_is_replaced_before_use(self):
+        engine = db_session.configure(self._conf(), threads=1)
+        self._break_pooled_connection(engine)
+        self._rest(db_session.PING_AFTER_IDLE + 1)
+        with engine.connect() as connection:
+            self.assertEqual(1, connection.exec_driver_sql(
+                "SELECT 1").scalar())
+
+    def test_a_busy_connection_is_not_pinged(self):
+        engine = db_session.configure(self._conf(), threads=1)
+        self._break_pooled_connection(engine)
+        # Returned a moment ago: handed out untested (the dead one shows).
+        with engine.connect() as connection:
+            self.assertRaises(db_exception.DBConnectionError,
+                              connection.exec_driver_sql,
+                              "SELECT 1")
