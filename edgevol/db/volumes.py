@@ -124,12 +124,21 @@ def create(context, values, metadata, reservations, type_name,
     return _row_to_dict(inserted, dict(metadata), type_name)
 
 
+# Built once: a status poll (most API calls) reads one volume, and making
+# the statement and its cache key each time was a third of a GET's CPU.
+_LIVE_BY_ID = _select_volumes().where(VOLUMES.c.id == sa.bindparam("id"),
+                                      VOLUMES.c.deleted == sa.false())
+_LIVE_BY_ID_IN_PROJECT = _LIVE_BY_ID.where(
+    VOLUMES.c.project_id == sa.bindparam("project_id"))
+
+
 def _select_one(session, volume_id, project_id=None):
-    query = _select_volumes().where(VOLUMES.c.id == volume_id,
-                                    VOLUMES.c.deleted == sa.false())
-    if project_id is not None:
-        query = query.where(VOLUMES.c.project_id == project_id)
-    row = session.execute(query).mappings().first()
+    if project_id is None:
+        query, params = _LIVE_BY_ID, {"id": volume_id}
+    else:
+        query, params = _LIVE_BY_ID_IN_PROJECT, {"id": volume_id,
+                                                 "project_id": project_id}
+    row = session.execute(query, params).mappings().first()
     if row is None:
         raise exception.VolumeNotFound(volume_id=volume_id)
     return row
