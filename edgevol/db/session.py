@@ -19,6 +19,8 @@ from edgevol.db import sqlite
 _lock = threading.Lock()
 _facade = None
 _serialize_writers = False
+_autocommit_reads = False
+_nesting = None
 
 
 POOL_SIZE = 32
@@ -35,6 +37,7 @@ settlers (8) and flatten progress writers."""
 PING_AFTER_IDLE = 10.0
 """Seconds a pooled connection may rest before it is tested on checkout."""
 _RETURNED_AT = "edgevol_returned_at"
+_AUTOCOMMIT = "edgevol_autocommit"
 
 
 def register_opts(conf):
@@ -51,7 +54,7 @@ def configure(conf=None, connection=None, threads=None):
         one and no heartbeat waits for one behind user work; an explicit
         ``[database] max_pool_size`` still wins.
     """
-    global _facade, _serialize_writers
+    global _facade, _serialize_writers, _autocommit_reads
     settings = {}
     if conf is not None:
         if threads is not None:
@@ -72,9 +75,12 @@ def configure(conf=None, connection=None, threads=None):
         sqlite.tune(engine, settings.get("max_pool_size", POOL_SIZE),
                     settings.get("max_overflow", POOL_OVERFLOW))
     ping_when_idle(engine)
+    if engine.dialect.name == "postgresql":
+        sa.event.listen(engine.pool, "checkin", _end_autocommit)
     with _lock:
         _facade = facade
         _serialize_writers = engine.dialect.name == "sqlite"
+        _autocommit_reads = engine.dialect.name == "postgresql"
     return engine
 
 
@@ -130,15 +136,67 @@ def _current():
     return _facade
 
 
+def _depth():
+    """This thread's open reader and writer blocks (made on first use, after
+    a service monkey-patched threads, as ``sqlite.writing`` does)."""
+    global _nesting
+    if _nesting is None:
+        with _lock:
+            if _nesting is None:
+                _nesting = threading.local()
+    return _nesting
+
+
+@contextlib.contextmanager
 def reader(context):
-    return _current().reader.using(context)
+    """A session for reads.
+
+    On PostgreSQL an outermost reader runs its statements in autocommit:
+    under READ COMMITTED each statement sees its own snapshot either way,
+    so the BEGIN and ROLLBACK round trips around a status poll bought
+    nothing (they were two of its three statements). A reader inside a
+    writer joins the writer's transaction as before.
+    """
+    nesting = _depth()
+    outermost = not getattr(nesting, "depth", 0)
+    with _current().reader.using(context) as session:
+        if outermost and _autocommit_reads:
+            _autocommit(session.connection())
+        with _nested(nesting):
+            yield session
 
 
 @contextlib.contextmanager
 def writer(context):
     with sqlite.writing(_serialize_writers):
         with _current().writer.using(context) as session:
-            yield session
+            with _nested(_depth()):
+                yield session
+
+
+def _autocommit(connection):
+    """Switch psycopg2's own flag, on the client. (SQLAlchemy's AUTOCOMMIT
+    isolation level sent a SET round trip each time the connection went
+    back to the pool.)"""
+    pooled = connection.connection
+    pooled.dbapi_connection.autocommit = True
+    pooled.info[_AUTOCOMMIT] = True
+
+
+def _end_autocommit(dbapi_connection, record):
+    # After the pool's reset; the next user of the connection gets
+    # transactions again.
+    if record is not None and record.info.pop(_AUTOCOMMIT, False):
+        dbapi_connection.autocommit = False
+
+
+@contextlib.contextmanager
+def _nested(nesting):
+    nesting.depth = getattr(nesting, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        nesting.depth -= 1
 
 
 def get_engine():
