@@ -80,7 +80,9 @@ def configure(conf=None, connection=None, threads=None):
     with _lock:
         _facade = facade
         _serialize_writers = engine.dialect.name == "sqlite"
-        _autocommit_reads = engine.dialect.name == "postgresql"
+        _autocommit_reads = (engine.dialect.name == "postgresql" and getattr(
+            engine.dialect, "default_isolation_level", None) ==
+            "READ COMMITTED")
     return engine
 
 
@@ -151,11 +153,11 @@ def _depth():
 def reader(context):
     """A session for reads.
 
-    On PostgreSQL an outermost reader runs its statements in autocommit:
-    under READ COMMITTED each statement sees its own snapshot either way,
-    so the BEGIN and ROLLBACK round trips around a status poll bought
-    nothing (they were two of its three statements). A reader inside a
-    writer joins the writer's transaction as before.
+    On PostgreSQL at READ COMMITTED (its default) an outermost reader runs
+    its statements in autocommit: each statement sees its own snapshot
+    either way, so the BEGIN and ROLLBACK round trips around a status poll
+    bought nothing (they were two of its three statements). A reader
+    inside a writer joins the writer's transaction as before.
     """
     nesting = _depth()
     outermost = not getattr(nesting, "depth", 0)
