@@ -127,6 +127,10 @@ def _test_rested(dbapi_connection, record, idle):
             cursor.execute("SELECT 1")
         finally:
             cursor.close()
+        # psycopg2 began a transaction for the SELECT: hand the connection
+        # out idle, as the pool keeps it (a reader then turns autocommit
+        # on, which psycopg2 refuses inside a transaction).
+        dbapi_connection.rollback()
     except Exception as error:
         # The pool discards this connection and checks out another.
         raise sa.exc.DisconnectionError(str(error)) from error

@@ -8,6 +8,7 @@ charges are proven on both.
 from edgevol.tests import fixtures as edgevol_fixtures
 from edgevol.tests.unit.db import test_backups
 from edgevol.tests.unit.db import test_migrations
+from edgevol.tests.unit.db import test_session_pool
 from edgevol.tests.unit.db import test_volumes
 
 
@@ -25,4 +26,9 @@ class BackupClaimsOnSelectedBackendTest(test_backups.BackupClaimsTest):
 
 class MigrationsOnSelectedBackendTest(
         test_migrations.MigrationsMatchModelsTest):
+    backend = edgevol_fixtures.test_db_backend()
+
+
+class ReadersAndWritersOnSelectedBackendTest(
+        test_session_pool.ReadersAndWritersTest):
     backend = edgevol_fixtures.test_db_backend()

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 import testtools
 
 from edgevol.db import session as db_session
+from edgevol.db import volumes
+from edgevol.tests.unit.db import test_volumes
 
 
 class PoolSizeTest(testtools.TestCase):
@@ -81,3 +83,32 @@ class PingWhenIdleTest(PoolSizeTest):
             self.assertRaises(db_exception.DBConnectionError,
                               connection.exec_driver_sql,
                               "SELECT 1")
+
+
+class ReadersAndWritersTest(test_volumes.DBTestCase):
+    """Readers and writers share pooled connections (autocommit reads on
+    PostgreSQL); the functional suite runs these on PostgreSQL too."""
+
+    def _insert_then_fail(self):
+        with db_session.writer(self.ctx):
+            test_volumes.make_volume(self.ctx, name="rolled-back")
+            raise RuntimeError("fail the writer")
+
+    def test_a_writer_after_readers_still_rolls_back(self):
+        for _ in range(3):
+            volumes.get_all(self.ctx)
+        self.assertRaises(RuntimeError, self._insert_then_fail)
+        self.assertEqual([], volumes.get_all(self.ctx))
+
+    def test_a_reader_on_a_rested_connection_reads(self):
+        made = test_volumes.make_volume(self.ctx, name="kept")
+        now = db_session.time.monotonic() + db_session.PING_AFTER_IDLE + 1
+        self.useFixture(fixtures.MonkeyPatch(
+            "edgevol.db.session.time.monotonic", lambda: now))
+        self.assertEqual("kept", volumes.get(self.ctx, made["id"])["name"])
+
+    def test_a_reader_inside_a_writer_sees_its_changes(self):
+        with db_session.writer(self.ctx):
+            made = test_volumes.make_volume(self.ctx, name="inside")
+            self.assertEqual("inside",
+                             volumes.get(self.ctx, made["id"])["name"])
