@@ -16,8 +16,8 @@ one connection after data went the other way (or the connection opened)
 is one message crossing the WAN, so a request and its answer are two.
 
 A control socket answers one-line commands: ``stats`` (JSON counters),
-``cut`` (drop every connection and refuse new ones until ``heal``) and
-``heal``.
+``cut`` (drop every connection and refuse new ones until ``heal``),
+``heal`` and ``rtt SECONDS`` (a new round-trip time from now on).
 """
 
 import argparse
@@ -84,6 +84,12 @@ class Link:
 
     def heal(self):
         self.is_cut = False
+
+    def set_rtt(self, rtt):
+        """From now on, ``rtt`` seconds (a benchmark's ``--wan``)."""
+        self.rtt = rtt
+        for direction in self.directions.values():
+            direction.delay = rtt / 2.0
 
 
 def _libc_setns(fd):
@@ -223,26 +229,41 @@ class Route:
             sock.close()
             writer.transport.abort()
             return
-        await Connection(self.link, self.direction).relay(
-            (reader, writer), server)
+        try:
+            await Connection(self.link, self.direction).relay(
+                (reader, writer), server)
+        except asyncio.CancelledError:
+            # The proxy stops: its connections end with it.
+            pass
 
 
 async def handle_control(link, reader, writer):
-    """One command per line: stats, cut, heal."""
+    """One command per line: stats, cut, heal, rtt SECONDS; each answers
+    the link's counters."""
     while True:
         line = (await reader.readline()).decode().strip()
         if not line:
             break
-        if line == "cut":
+        command, _, argument = line.partition(" ")
+        if command == "cut":
             link.cut()
-        elif line == "heal":
+        elif command == "heal":
             link.heal()
-        elif line != "stats":
+        elif command == "rtt" and _is_delay(argument):
+            link.set_rtt(float(argument))
+        elif command != "stats":
             writer.write(b'{"error": "unknown command"}\n')
             continue
         writer.write(json.dumps(link.stats()).encode() + b"\n")
         await writer.drain()
     writer.close()
+
+
+def _is_delay(text):
+    try:
+        return 0.0 <= float(text) < 60.0
+    except ValueError:
+        return False
 
 
 def control(path, command, timeout=5.0):

@@ -11,9 +11,12 @@ from edgevol.devenv import wanproxy
 
 
 async def _echo(reader, writer):
-    while data := await reader.read(65536):
-        writer.write(data)
-        await writer.drain()
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except (asyncio.CancelledError, ConnectionError):
+        pass
     writer.close()
 
 
@@ -54,7 +57,8 @@ class WanProxyTest(testtools.TestCase):
         answer, elapsed, stats = self._run(scenario, rtt=0.1)
         self.assertEqual(b"ping", answer)
         self.assertGreaterEqual(elapsed, 0.1)
-        self.assertLess(elapsed, 0.2)
+        # Generous: a loaded test machine delays the loop too.
+        self.assertLess(elapsed, 0.5)
         self.assertEqual((4, 4, 1, 1), (
             stats["down_bytes"], stats["up_bytes"], stats["down_exchanges"],
             stats["up_exchanges"]))
@@ -72,7 +76,7 @@ class WanProxyTest(testtools.TestCase):
         # 1 MB/s each way: 200 KiB take >= 0.2 s out, the echo pipelines.
         elapsed = self._run(scenario, rtt=0.0, rate=1000 * 1000)
         self.assertGreaterEqual(elapsed, 0.2)
-        self.assertLess(elapsed, 1.0)
+        self.assertLess(elapsed, 2.0)
 
     def test_a_cut_link_drops_and_refuses_connections_until_healed(self):
         async def scenario(link, port):
@@ -102,10 +106,16 @@ class WanProxyTest(testtools.TestCase):
                     None, wanproxy.control, path, "cut")
                 healed = await loop.run_in_executor(
                     None, wanproxy.control, path, "heal")
+                slower = await loop.run_in_executor(
+                    None, wanproxy.control, path, "rtt 0.2")
+                refused = await loop.run_in_executor(
+                    None, wanproxy.control, path, "rtt fast")
             finally:
                 server.close()
-            return cut, healed
-        cut, healed = self._run(scenario)
+            return cut, healed, slower, refused
+        cut, healed, slower, refused = self._run(scenario)
+        self.assertEqual(200.0, slower["rtt_ms"])
+        self.assertEqual({"error": "unknown command"}, refused)
         self.assertTrue(cut["cut"])
         self.assertFalse(healed["cut"])
         self.assertEqual("site1", healed["link"])
