@@ -183,7 +183,7 @@ def cmd_wan(env, link):
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    args = _parser().parse_intermixed_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else
                         logging.WARNING,
                         format="%(asctime)s %(name)s: %(message)s")

@@ -196,6 +196,7 @@ class DevEnvironment:
     def up(self):
         """Start whatever is not running; leave running pieces alone."""
         self.settings.validate()
+        self._check_wan_unchanged()
         self._stop_dropped_sites()
         self._record_settings()
         self.start_infrastructure()
@@ -366,6 +367,17 @@ class DevEnvironment:
                                               info["region"])
         return config.client_env(self.endpoint, self.clouds_yaml,
                                  self.glance.endpoint)
+
+    def _check_wan_unchanged(self):
+        """Sites move into or out of namespaces only from scratch: their
+        Ceph clusters are bound to the addresses they were made with."""
+        recorded = self.recorded_settings()
+        if (recorded and recorded.wan != self.settings.wan
+                and os.path.isdir(self._path("ceph"))):
+            raise ValueError(
+                "this environment runs with --wan %s; stop it first to "
+                "change that (edgevol-dev down --state-dir %s)" % (
+                    recorded.wan or "off", self.state_dir))
 
     def _stop_dropped_sites(self):
         """Stop sites a previous ``up`` started that are no longer wanted."""

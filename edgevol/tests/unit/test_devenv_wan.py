@@ -1,11 +1,15 @@
 """``edgevol-dev up --wan``: its option, address plan and proxy routes,
 and each site's RabbitMQ permissions (the regexes RabbitMQ applies)."""
 
+import os
 import re
 
+import fixtures
 import testtools
 
 from edgevol.devenv import ceph
+from edgevol.devenv import cli
+from edgevol.devenv import environment
 from edgevol.devenv import rabbitmq_sites
 from edgevol.devenv import wan
 
@@ -28,6 +32,46 @@ class ParseTest(testtools.TestCase):
         for text in ("50", "fast", "50ms,100", "50ms,1mbit,2", ""):
             error = self.assertRaises(ValueError, wan.parse, text)
             self.assertIn("--wan", str(error))
+
+
+class SettingsTest(testtools.TestCase):
+
+    def test_a_bad_wan_or_a_lone_site_is_refused(self):
+        settings = environment.Settings(wan="50")
+        self.assertRaises(ValueError, settings.validate)
+        settings = environment.Settings(sites=["central"], wan="50ms")
+        self.assertRaises(ValueError, settings.validate)
+        environment.Settings(wan="50ms,100mbit").validate()
+
+    def test_wan_changes_only_from_scratch(self):
+        state = self.useFixture(fixtures.TempDir()).path
+        env = environment.DevEnvironment(state, environment.Settings(
+            wan="50ms"))
+        env._record_settings()
+        os.makedirs(os.path.join(state, "ceph"))
+        off = environment.DevEnvironment(state, environment.Settings())
+        error = self.assertRaises(ValueError, off.up)
+        self.assertIn("--wan 50ms", str(error))
+
+    def test_wan_command_needs_a_wan(self):
+        state = self.useFixture(fixtures.TempDir()).path
+        self.assertEqual(1, cli.main(["wan", "--state-dir", state]))
+
+    def test_only_edge_sites_move_into_namespaces(self):
+        env = environment.DevEnvironment("/state", environment.Settings(
+            wan="50ms", instance=3))
+        central, site1, site2 = env.ceph_sites()
+        self.assertEqual(("127.0.0.1", []), (central.address,
+                                              central.netns_prefix))
+        self.assertEqual("198.18.3.10", site1.address)
+        self.assertEqual(["ip", "netns", "exec", "edgevol3-site2"],
+                         site2.netns_prefix)
+        self.assertEqual({"site1": "edgevol3-site1",
+                          "site2": "edgevol3-site2"}, env.site_netns())
+        plain = environment.DevEnvironment("/state", environment.Settings())
+        self.assertEqual({}, plain.site_netns())
+        self.assertEqual(["127.0.0.1"] * 3,
+                         [site.address for site in plain.ceph_sites()])
 
 
 class LayoutTest(testtools.TestCase):
