@@ -17,6 +17,7 @@ from edgevol.bench import images
 from edgevol.bench import migrate
 from edgevol.bench import snapshots
 from edgevol.bench import stats
+from edgevol.bench import wan
 from edgevol.drivers import rbd_encryption
 from edgevol import periodic
 
@@ -55,6 +56,36 @@ def _environment(args):
 
 
 def run_create(args):
+    if args.wan is None:
+        return _run_create(args)
+    with open(args.status) as status_file:
+        links = wan.Links(json.load(status_file))
+    with links.round_trip_time(args.wan):
+        return _run_create(args, links)
+
+
+def run_wan(args):
+    status, site, endpoint = _environment(args)
+    links = wan.Links(status)
+    host = "compute-%s" % args.site
+    attach.register_host(endpoint, "admin:admin", host, args.site)
+    operations = wan.Operations(endpoint, TOKEN, site["availability_zone"],
+                                args.poll_interval)
+    image_id = wan.site_image(status, site, status["glance"]["endpoint"])
+    with links.round_trip_time(args.wan):
+        rtt_ms = links.counters(args.site)["rtt_ms"]
+        samples = wan.run(links, operations, args.site, host, image_id,
+                          args.count)
+    stats.print_table("edgevol across the WAN (site %s, RTT %.0f ms)" % (
+        args.site, rtt_ms), wan.rows(samples, rtt_ms))
+    stats.write_json(args.json, {
+        "site": args.site, "rtt_ms": rtt_ms,
+        "operations": {name: wan.summary(pairs)
+                       for name, pairs in samples.items()}})
+    return 0
+
+
+def _run_create(args, links=None):
     status, site, endpoint = _environment(args)
     raw = create.raw_rbd_create(site, args.count)
     paced = create.raw_rbd_create(site, args.count, create.RAW_PACE_S)
@@ -96,7 +127,17 @@ def run_create(args):
         ("%d clients latency p50" % args.clients,
          "%.2f ms" % par_s["p50_ms"], "p95 %.2f ms" % par_s["p95_ms"]),
     ])
+    wan_samples = {}
+    if links is not None:
+        rtt_ms = links.counters(args.site)["rtt_ms"]
+        wan_samples = wan.create_round_trips(links, wan.Operations(
+            endpoint, TOKEN, site["availability_zone"], args.poll_interval),
+            args.site, min(args.count, 10))
+        stats.print_table("across the WAN (RTT %.0f ms)" % rtt_ms,
+                          wan.rows(wan_samples, rtt_ms))
     stats.write_json(args.json, {
+        "wan": {name: wan.summary(pairs)
+                for name, pairs in wan_samples.items()},
         "site": args.site, "raw_rbd_create_back_to_back": raw_s,
         "raw_rbd_create_one_at_a_time": paced_s,
         "raw_pace_s": create.RAW_PACE_S,
@@ -445,8 +486,24 @@ def main(argv=None):
     create_parser.add_argument(
         "--concurrent-poll-interval", type=float, default=0.05,
         help="seconds between status polls of each concurrent client")
+    create_parser.add_argument(
+        "--wan", default=None, metavar="RTT",
+        help="every WAN link at RTT (e.g. 50ms) for the run, and round "
+             "trips and WAN bytes per create and delete (needs "
+             "edgevol-dev up --wan)")
     create_parser.add_argument("--json", default=".bench/create.json")
     create_parser.set_defaults(func=run_create)
+    wan_parser = sub.add_parser(
+        "wan", help="latency, round trips and WAN bytes of create, "
+        "snapshot, clone, create from a site-local image, attach, detach, "
+        "backup and delete (needs edgevol-dev up --wan)")
+    wan_parser.add_argument("--site", default="site1")
+    wan_parser.add_argument("--count", type=int, default=5)
+    wan_parser.add_argument("--wan", default=None, metavar="RTT",
+                            help="every WAN link at RTT for the run")
+    wan_parser.add_argument("--poll-interval", type=float, default=0.002)
+    wan_parser.add_argument("--json", default=".bench/wan.json")
+    wan_parser.set_defaults(func=run_wan)
     snap_parser = sub.add_parser("snapshots", help="snapshot create, "
                                  "clone-from-snapshot and revert latency")
     snap_parser.add_argument("--site", default="site1")

@@ -117,7 +117,7 @@ class CephSite:
     """A single-node Ceph cluster for one site, started and stopped by PID."""
 
     def __init__(self, name, base_dir, index, objectstore="memstore",
-                 osd_size_gib=20):
+                 osd_size_gib=20, address="127.0.0.1", netns_prefix=()):
         if objectstore not in ("memstore", "bluestore"):
             raise ValueError("objectstore must be memstore or bluestore")
         self.name = name
@@ -125,6 +125,10 @@ class CephSite:
         self.index = index
         self.objectstore = objectstore
         self.osd_size_gib = osd_size_gib
+        # Behind ``edgevol-dev up --wan``: the site's own address, and how
+        # to run its daemons in its network namespace.
+        self.address = address
+        self.netns_prefix = list(netns_prefix)
         self.mon_v2_port = PORT_BASE + PORT_BLOCK * index
         self.mon_v1_port = self.mon_v2_port + 1
         self.port_range = (self.mon_v2_port + 2,
@@ -157,8 +161,8 @@ class CephSite:
 
     @property
     def mon_host(self):
-        return "[v2:127.0.0.1:%d,v1:127.0.0.1:%d]" % (self.mon_v2_port,
-                                                      self.mon_v1_port)
+        return "[v2:%s:%d,v1:%s:%d]" % (self.address, self.mon_v2_port,
+                                        self.address, self.mon_v1_port)
 
     # -- public interface ------------------------------------------------
     def start(self, timeout=60):
@@ -330,7 +334,8 @@ class CephSite:
             fsid, self.mon_host, self.port_range, paths, self.objectstore,
             self.osd_size_gib * 1024 ** 3,
             {"admin": self.admin_keyring, SERVICE_USER: self.keyring,
-             COMPUTE_USER: self.compute_keyring})
+             COMPUTE_USER: self.compute_keyring},
+            address=self.address if self.netns_prefix else None)
         with open(self.ceph_conf, "w") as f:
             f.write(text)
 
@@ -415,8 +420,9 @@ class CephSite:
         pid_file = self._pid_file(kind, daemon_id)
         processes.remove_file(pid_file)
         env = self._osd_env() if kind == "osd" else None
-        run_cli(["ceph-%s" % kind, "-c", self.ceph_conf, "-i",
-                 str(daemon_id)], timeout=self._remaining(deadline), env=env)
+        run_cli(self.netns_prefix + ["ceph-%s" % kind, "-c", self.ceph_conf,
+                                     "-i", str(daemon_id)],
+                timeout=self._remaining(deadline), env=env)
         pid = processes.wait_until(lambda: processes.read_pid(pid_file),
                                    self._remaining(deadline))
         if not processes.is_alive(pid):

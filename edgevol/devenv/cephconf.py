@@ -96,12 +96,13 @@ def _osd_options(paths, objectstore, size_bytes):
 
 
 def render(fsid, mon_host, port_range, paths, objectstore, size_bytes,
-           client_keyrings):
+           client_keyrings, address=None):
     """ceph.conf text.
 
     ``paths`` holds base_dir, log_dir, run_dir and mgr_module_dir;
     ``client_keyrings`` maps a client name without ``client.`` to its
-    keyring path.
+    keyring path; ``address``, if given, is the one address the daemons
+    bind (a site behind ``edgevol-dev up --wan``) instead of 127.0.0.1.
     """
     global_options = {"fsid": fsid, "mon_host": mon_host,
                       "ms_bind_port_min": str(port_range[0]),
@@ -109,6 +110,11 @@ def render(fsid, mon_host, port_range, paths, objectstore, size_bytes,
                       "run_dir": paths["run_dir"],
                       "crash_dir": "%s/crash" % paths["base_dir"]}
     global_options.update(GLOBAL_OPTIONS)
+    if address:
+        global_options.update({
+            "public_addr": address, "cluster_addr": address,
+            "public_network": address + "/32",
+            "cluster_network": address + "/32"})
     mon = {"mon_data": "%s/mon/$cluster-$id" % paths["base_dir"],
            "mon_cluster_log_file": "%s/$cluster.log" % paths["log_dir"]}
     mon.update(_daemon_files(paths))

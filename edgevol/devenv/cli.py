@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 
+from edgevol.devenv import compute
 from edgevol.devenv import environment
 from edgevol.devenv import status as status_doc
 
@@ -18,7 +19,11 @@ def _parser():
         description="Start, stop and describe the local edgevol environment: "
                     "one single-node Ceph cluster per site, RabbitMQ, "
                     "optionally PostgreSQL, and the edgevol services.")
-    parser.add_argument("command", choices=("up", "down", "status"))
+    parser.add_argument("command", choices=("up", "down", "status", "wan"))
+    parser.add_argument(
+        "link", nargs="*", metavar="ACTION [SITE]",
+        help="wan: stats [SITE] (each link's counters), cut SITE (drop "
+             "the site's WAN link) or heal SITE.")
     parser.add_argument(
         "--state-dir", default=None,
         help="Where everything lives (default: $EDGEVOL_STATE_DIR or "
@@ -50,6 +55,11 @@ def _parser():
                              "on a sparse file (for tests writing GiBs).")
     parser.add_argument("--osd-size-gib", type=int, default=None,
                         help="Capacity each site reports (default: 20).")
+    parser.add_argument(
+        "--wan", default=None, metavar="RTT[,RATE]",
+        help="Put every site but the first (central) in a network "
+             "namespace of its own behind an emulated WAN link, e.g. "
+             "50ms,100mbit; 'off' for loopback (the default).")
     parser.add_argument("--json", action="store_true",
                         help="status: print the status document as JSON.")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -69,6 +79,8 @@ def _settings(args, recorded):
             setattr(settings, name, value)
     if args.command == "up":
         settings.infra_only = args.infra_only
+        if args.wan is not None:
+            settings.wan = None if args.wan == "off" else args.wan
     return settings
 
 
@@ -106,15 +118,33 @@ def _welcome(env, elapsed):
         "  (source %s && openstack secret list)   # Barbican: %s" % (
             env.keystone_openrc, env.barbican.endpoint),
         "",
+    ] + _wan_lines(env) + [
         "Logs: %s/logs   Status: %s   Stop: %s" % (
             env.state_dir, _command(env, "status"), _command(env, "down")),
     ])
 
 
+def _wan_lines(env):
+    """With ``--wan``: where the sites live and how to act in one."""
+    layout = env.wan()
+    if layout is None:
+        return []
+    site, name = next(iter(layout.site_netns().items()))
+    return [
+        "WAN %s: each edge site in its own network namespace (%s)" % (
+            layout.spec, ", ".join(layout.site_netns().values())),
+        "  %s stats   # per-link bytes and exchanges; cut/heal SITE" %
+        _command(env, "wan"),
+        "  ip netns exec %s edgevol-compute --config-file %s attach VOLUME" % (
+            name, compute.config_path(env.state_dir, site)),
+        ""]
+
+
 def _command(env, name):
     """How to run ``edgevol-dev NAME`` for this environment."""
     if env.state_dir == environment.default_state_dir():
-        return {"down": "make stop", "status": "make status"}[name]
+        return {"down": "make stop", "status": "make status",
+                "wan": "edgevol-dev wan"}[name]
     return "edgevol-dev %s --state-dir %s" % (name, env.state_dir)
 
 
@@ -133,8 +163,27 @@ def cmd_status(env, as_json):
     return 0 if document["up"] else 1
 
 
+def cmd_wan(env, link):
+    """``wan stats [SITE]``, ``wan cut SITE``, ``wan heal SITE``."""
+    layout = env.wan()
+    if layout is None:
+        print("this environment has no WAN (start it with --wan)",
+              file=sys.stderr)
+        return 1
+    action = link[0] if link else "stats"
+    sites = link[1:] or (list(layout.site_netns()) if action == "stats"
+                         else [])
+    if action not in ("stats", "cut", "heal") or not sites:
+        print("usage: edgevol-dev wan stats [SITE] | cut SITE | heal SITE",
+              file=sys.stderr)
+        return 2
+    for site in sites:
+        print(json.dumps(layout.link(site, action), sort_keys=True))
+    return 0
+
+
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    args = _parser().parse_intermixed_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else
                         logging.WARNING,
                         format="%(asctime)s %(name)s: %(message)s")
@@ -146,6 +195,8 @@ def main(argv=None):
             return cmd_up(env)
         if args.command == "down":
             return cmd_down(env)
+        if args.command == "wan":
+            return cmd_wan(env, args.link)
         return cmd_status(env, args.json)
     except Exception as exc:  # noqa: BLE001 - one clear line, no traceback
         LOG.debug("failed", exc_info=True)

@@ -19,10 +19,13 @@ from edgevol.devenv import compute
 from edgevol.devenv import config
 from edgevol.devenv import glance
 from edgevol.devenv import keystone
+from edgevol.devenv import netns
 from edgevol.devenv import postgres
 from edgevol.devenv import processes
 from edgevol.devenv import rabbitmq
+from edgevol.devenv import rabbitmq_sites
 from edgevol.devenv import services
+from edgevol.devenv import wan
 
 LOG = logging.getLogger(__name__)
 
@@ -58,6 +61,9 @@ class Settings:
     objectstore: str = "memstore"
     osd_size_gib: int = 20
     auth: str = "noauth"
+    # RTT[,RATE] of the emulated WAN between central and every other site
+    # (``edgevol.devenv.wan``); None keeps everything on loopback.
+    wan: str = None
 
     def validate(self):
         if not self.sites or len(self.sites) > MAX_SITES:
@@ -71,6 +77,10 @@ class Settings:
             raise ValueError("instance must be 0..%d" % MAX_INSTANCE)
         if self.auth not in AUTH_MODES:
             raise ValueError("auth must be one of %s" % ", ".join(AUTH_MODES))
+        if self.wan is not None:
+            wan.parse(self.wan)
+            if len(self.sites) < 2:
+                raise ValueError("--wan needs central and at least one site")
 
 
 class DevEnvironment:
@@ -82,6 +92,7 @@ class DevEnvironment:
         instance = self.settings.instance
         self.api_port = API_PORT + 100 * instance
         self.rabbitmq = rabbitmq.RabbitMQ(self._path("rabbitmq"), instance)
+        self.rabbitmq_site_users = rabbitmq_sites.SiteUsers(self.rabbitmq)
         self.postgres = postgres.PostgreSQL(self._path("postgresql"),
                                             instance)
         self.glance = glance.Glance(self._path("glance"), instance)
@@ -126,15 +137,43 @@ class DevEnvironment:
     # -- pieces ----------------------------------------------------------
     def ceph_sites(self):
         base = 10 * self.settings.instance
-        return [ceph.CephSite(name, self._path("ceph", name), base + position,
-                              objectstore=self.settings.objectstore,
-                              osd_size_gib=self.settings.osd_size_gib)
-                for position, name in enumerate(self.settings.sites)]
+        sites = [ceph.CephSite(name, self._path("ceph", name), base + position,
+                               objectstore=self.settings.objectstore,
+                               osd_size_gib=self.settings.osd_size_gib)
+                 for position, name in enumerate(self.settings.sites)]
+        layout = self._wan(sites)
+        for site in sites[1:] if layout else ():
+            site.address = layout.address(site.name)
+            site.netns_prefix = netns.exec_prefix(layout.netns_name(site.name))
+        return sites
+
+    def wan(self):
+        """The emulated WAN (``edgevol.devenv.wan``), or None."""
+        return self._wan(self.ceph_sites()) if self.settings.wan else None
+
+    def _wan(self, ceph_sites):
+        if not self.settings.wan:
+            return None
+        return wan.Wan(self.state_dir, self.settings.instance,
+                       self.settings.wan, ceph_sites, self._central_ports())
+
+    def _central_ports(self):
+        """Ports on 127.0.0.1 that sites reach central's services at."""
+        ports = [self.rabbitmq.port, self.glance.port, self.keystone.port,
+                 self.barbican.port, self.api_port]
+        return ports + ([self.postgres.port] if self.postgres.port else [])
+
+    def site_netns(self):
+        """Edge site -> network namespace of its processes ({} without
+        ``--wan``)."""
+        layout = self.wan()
+        return layout.site_netns() if layout else {}
 
     def services(self):
         if self.settings.infra_only:
             return []
-        return services.all_services(self.state_dir, self.settings.sites)
+        return services.all_services(self.state_dir, self.settings.sites,
+                                     self.site_netns())
 
     def db_url(self):
         if self.settings.db == "postgresql":
@@ -157,9 +196,11 @@ class DevEnvironment:
     def up(self):
         """Start whatever is not running; leave running pieces alone."""
         self.settings.validate()
+        self._check_wan_unchanged()
         self._stop_dropped_sites()
         self._record_settings()
         self.start_infrastructure()
+        self.rabbitmq_site_users.provision(self.settings.sites)
         self.provision_backup_keys()
         self.provision_migration_keys()
         self.write_config()
@@ -179,6 +220,11 @@ class DevEnvironment:
         """
         steps = [site.start for site in self.ceph_sites()]
         steps += [self.rabbitmq.start, self.postgres.start]
+        if self.settings.wan:
+            # The proxies listen at PostgreSQL's port, chosen as it starts,
+            # and the sites' Ceph clusters start behind them.
+            self.postgres.start()
+            self.wan().start()
         processes.run_parallel(steps)
         # The services' auth_token needs the passwords, not a running
         # Keystone.
@@ -230,6 +276,8 @@ class DevEnvironment:
                         or {})
             info.update(migration_keys.provisioned(
                 self.state_dir, site.name, self.settings.sites) or {})
+            info["transport_url"] = self.rabbitmq_site_users.transport_url(
+                site.name)
             infos.append(info)
         return infos
 
@@ -248,6 +296,14 @@ class DevEnvironment:
             "key_manager": self.castellan_options("edgevol")})
         # It holds the RabbitMQ password.
         config.write_file(self.config_file, text, mode=0o600)
+        for site in self.settings.sites:
+            # Read after edgevol.conf by the site's services: their own
+            # RabbitMQ user.
+            config.write_file(services.site_config_file(
+                self.state_dir, site), "\n".join(config.render_groups(
+                    self.rabbitmq_site_users.site_options(
+                    site, self._path("locks")))) + "\n",
+                mode=0o600)
         config.write_file(self.clouds_yaml,
                           config.render_clouds_yaml(self.endpoint,
                                                     self.glance.endpoint))
@@ -312,6 +368,17 @@ class DevEnvironment:
         return config.client_env(self.endpoint, self.clouds_yaml,
                                  self.glance.endpoint)
 
+    def _check_wan_unchanged(self):
+        """Sites move into or out of namespaces only from scratch: their
+        Ceph clusters are bound to the addresses they were made with."""
+        recorded = self.recorded_settings()
+        if (recorded and recorded.wan != self.settings.wan
+                and os.path.isdir(self._path("ceph"))):
+            raise ValueError(
+                "this environment runs with --wan %s; stop it first to "
+                "change that (edgevol-dev down --state-dir %s)" % (
+                    recorded.wan or "off", self.state_dir))
+
     def _stop_dropped_sites(self):
         """Stop sites a previous ``up`` started that are no longer wanted."""
         recorded = self.recorded_settings()
@@ -334,6 +401,8 @@ class DevEnvironment:
         self.barbican.stop()
         self.keystone.stop()
         processes.run_parallel([site.stop for site in self._all_ceph_sites()])
+        if self.settings.wan:
+            self.wan().stop()
         self.rabbitmq.stop()
         self.postgres.destroy()
         self._remove_openrc()

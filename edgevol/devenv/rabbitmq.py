@@ -182,6 +182,10 @@ class RabbitMQ:
                 processes.write_pid(self.epmd_pid_file, epmd)
 
     # -- rabbitmqctl / epmd ------------------------------------------------
+    def rabbitmqctl(self, *args, timeout=CTL_TIMEOUT):
+        """Run ``rabbitmqctl ARGS`` against this node; its stdout."""
+        return self._ctl(*args, timeout=timeout)
+
     def _ctl(self, *args, timeout=CTL_TIMEOUT):
         argv = [os.path.join(RABBITMQ_BIN, "rabbitmqctl"), "-n", self.node,
                 "-q"] + list(args)

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 
+from edgevol.devenv import netns
 from edgevol.devenv import processes
 
 VOLUME_BACKEND = "rbd"
@@ -42,19 +43,25 @@ def console_script(name):
 class Service:
     """One edgevol process: its command line, log and PID files."""
 
-    def __init__(self, state_dir, binary, site=None):
+    def __init__(self, state_dir, binary, site=None, netns=None):
+        self.state_dir = state_dir
         self.binary = binary
         self.site = site
+        # The network namespace it runs in (a site behind ``--wan``).
+        self.netns = netns
         self.name = binary if site is None else "%s-%s" % (binary, site)
         self.pid_file = os.path.join(state_dir, "pids", self.name + ".pid")
         self.log_file = os.path.join(state_dir, "logs", self.name + ".log")
         self.out_file = os.path.join(state_dir, "logs", self.name + ".out")
 
     def argv(self, config_file):
-        argv = [console_script(self.binary), "--config-file", config_file,
-                "--log-file", self.log_file]
+        argv = netns.exec_prefix(self.netns) if self.netns else []
+        argv += [console_script(self.binary), "--config-file", config_file,
+                 "--log-file", self.log_file]
         if self.site is not None:
-            argv += ["--site", self.site]
+            argv += ["--config-file", site_config_file(self.state_dir,
+                                                       self.site),
+                     "--site", self.site]
         return argv
 
     def start(self, config_file):
@@ -83,13 +90,20 @@ class Service:
         return "\n".join(tails) or "(no log yet)"
 
 
-def all_services(state_dir, sites):
+def site_config_file(state_dir, site):
+    """The options of ``site``'s services over edgevol.conf's (its
+    RabbitMQ user)."""
+    return os.path.join(state_dir, "sites", "%s.conf" % site)
+
+
+def all_services(state_dir, sites, site_netns=None):
     """The API, the scheduler, one volume manager and one backup service
-    per site, in order."""
+    per site, in order; ``site_netns``: site -> its network namespace."""
+    site_netns = site_netns or {}
     return ([Service(state_dir, "edgevol-api"),
              Service(state_dir, "edgevol-scheduler")]
-            + [Service(state_dir, binary, site) for binary in SITE_BINARIES
-               for site in sites])
+            + [Service(state_dir, binary, site, site_netns.get(site))
+               for binary in SITE_BINARIES for site in sites])
 
 
 def volume_host(site):

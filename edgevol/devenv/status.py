@@ -31,7 +31,8 @@ def collect(env):
         "state_dir": env.state_dir,
         "transport_url": env.rabbitmq.transport_url,
         "rabbitmq": {"running": rabbit_running, "pid": env.rabbitmq.pid(),
-                     "port": env.rabbitmq.port},
+                     "port": env.rabbitmq.port,
+                     "base_dir": env.rabbitmq.base_dir},
         "database": {"backend": settings.db, "connection": env.db_url()},
         "postgresql": _postgresql(env),
         "glance": {"endpoint": env.glance.endpoint,
@@ -53,6 +54,7 @@ def collect(env):
         "infra_only": settings.infra_only,
         "instance": settings.instance,
         "concurrency_backend": settings.concurrency_backend,
+        "wan": env.wan().info() if settings.wan else None,
     }
     document["up"] = (rabbit_running
                       and all(site["running"] for site in sites)
@@ -61,6 +63,8 @@ def collect(env):
                       and document["glance"]["running"]
                       and document["keystone"]["running"]
                       and document["barbican"]["running"]
+                      and all(site["proxy_running"] for site in (
+                          document["wan"] or {}).get("sites", {}).values())
                       and (settings.infra_only or document["api"]["healthy"]))
     return document
 
@@ -126,6 +130,10 @@ def summary(document):
     for host in document["compute_hosts"]:
         lines.append("compute host %-16s zone %-8s %s" % (
             host["name"], host["availability_zone"], host["config_file"]))
+    for name, link in ((document.get("wan") or {}).get("sites") or {}).items():
+        lines.append("wan %-11s %s  netns %s, %s, %s" % (
+            name, _word(link["proxy_running"]), link["netns"],
+            link["address"], document["wan"]["spec"]))
     if not document["infra_only"]:
         lines.append("api             %s  %s" % (
             "healthy" if document["api"]["healthy"] else "NOT healthy",

@@ -29,6 +29,8 @@ from edgevol import context
 from edgevol.db import services as db_services
 from edgevol.devenv import config as devenv_config
 from edgevol.devenv import keystone as devenv_keystone
+from edgevol.devenv import rabbitmq as devenv_rabbitmq
+from edgevol.devenv import rabbitmq_sites
 from edgevol import service_state
 from edgevol.tests import fixtures as edgevol_fixtures
 
@@ -87,6 +89,10 @@ class Stack(fixtures.Fixture):
             "EDGEVOL_TEST_CONCURRENCY", "threading")
         self.processes = {}
         self.tag = uuid.uuid4().hex[:8]
+        # Site users may use only edgevol's exchange (topic permissions
+        # name one); the stack's own topics keep stacks apart on it.
+        self.exchange = (rabbitmq_sites.EXCHANGE if self.site_users()
+                         else "edgevol-test-%s" % self.tag)
         self.auth = auth
         if auth == "keystone" and not self.status.get("keystone"):
             raise RuntimeError("the test infrastructure has no Keystone "
@@ -99,6 +105,7 @@ class Stack(fixtures.Fixture):
         self.endpoint = "http://127.0.0.1:%d/v3" % self.port
         self.config_file = os.path.join(self.dir, "edgevol.conf")
         self._write_config()
+        self._write_site_configs()
         self.addCleanup(self.stop_all)
         self.start("edgevol-api")
         self.start("edgevol-scheduler")
@@ -120,7 +127,7 @@ class Stack(fixtures.Fixture):
                 "scheduler_topic": "edgevol-scheduler-%s" % self.tag,
                 "volume_topic": "edgevol-volume-%s" % self.tag,
                 "backup_topic": "edgevol-backup-%s" % self.tag,
-                "control_exchange": "edgevol-test-%s" % self.tag,
+                "control_exchange": self.exchange,
                 "state_path": self.dir,
                 "enabled_sites": ",".join(self.sites),
                 "report_interval": "1",
@@ -165,6 +172,28 @@ class Stack(fixtures.Fixture):
                     config.write("%s = %s\n" % (key, value))
                 config.write("\n")
 
+    def site_users(self):
+        """The infrastructure's per-site RabbitMQ users, or None."""
+        rabbit = self.status.get("rabbitmq") or {}
+        if not rabbit.get("base_dir") or not any(
+                site.get("transport_url") for site in self.status["sites"]):
+            return None
+        return rabbitmq_sites.SiteUsers(devenv_rabbitmq.RabbitMQ(
+            rabbit["base_dir"], self.status.get("instance", 0)))
+
+    def site_config_file(self, site):
+        return os.path.join(self.dir, "site-%s.conf" % site)
+
+    def _write_site_configs(self):
+        """Each site with a RabbitMQ user of its own runs as that user."""
+        users = self.site_users()
+        for site in self.status["sites"]:
+            if users is not None and site.get("transport_url"):
+                with open(self.site_config_file(site["name"]), "w") as conf:
+                    conf.write("\n".join(devenv_config.render_groups(
+                        users.site_options(site["name"], self.dir,
+                                           self.tag))) + "\n")
+
     # --- processes -------------------------------------------------------
     @staticmethod
     def _name(binary, site=None):
@@ -176,15 +205,25 @@ class Stack(fixtures.Fixture):
             # Two of one service would answer the same RPC topic, and the
             # first would outlive the stack.
             raise RuntimeError("%s is already running" % name)
-        command = [os.path.join(BIN_DIR, binary), "--config-file",
-                   self.config_file, "--log-file",
-                   os.path.join(self.dir, name + ".log")]
+        command = self.netns_prefix(site) + [
+            os.path.join(BIN_DIR, binary), "--config-file", self.config_file,
+            "--log-file", os.path.join(self.dir, name + ".log")]
+        if site is not None and os.path.exists(self.site_config_file(site)):
+            command += ["--config-file", self.site_config_file(site)]
         if site is not None:
             command += ["--site", site]
         self.processes[name] = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(self.dir, name + ".err"), "w"))
         return self.processes[name]
+
+    def netns_prefix(self, site):
+        """How to run a process of ``site`` where the infrastructure puts
+        it: in the site's network namespace behind ``--wan``."""
+        links = (self.status.get("wan") or {}).get("sites") or {}
+        if site not in links:
+            return []
+        return ["ip", "netns", "exec", links[site]["netns"]]
 
     def is_started(self, binary, site=None):
         return self._name(binary, site) in self.processes
