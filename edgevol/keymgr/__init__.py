@@ -10,6 +10,7 @@ configured with.
 import concurrent.futures
 import secrets
 import threading
+import time
 
 from castellan.common import exception as castellan_exception
 from castellan import key_manager as castellan_key_manager
@@ -18,14 +19,22 @@ from castellan.common.credentials import keystone_password
 from castellan.common import utils as castellan_utils
 from keystoneauth1 import identity
 from oslo_context import context as oslo_context
+from oslo_log import log as logging
 
 from edgevol.conf import key_manager as key_manager_conf
 from edgevol import exception
+
+LOG = logging.getLogger(__name__)
 
 KEY_ALGORITHM = "AES"
 KEY_BITS = 256
 CALLERS = 8
 """Key manager calls in flight at once per process."""
+DELETE_TRIES = 3
+DELETE_PAUSE = 2.0
+"""A key delete the key manager does not take is tried this often, this
+many seconds apart; then it is logged for the operator (what owned the
+key is gone either way: its data cannot be read without it)."""
 
 
 _shared = {}
@@ -191,3 +200,27 @@ def _translated(what, key_id, exc):
         return exception.KeyNotFound(key_id=key_id)
     return exception.KeyManagerUnavailable(reason="could not %s: %s" % (
         what, text))
+
+
+def delete_owned_key(conf, key_id, owner):
+    """Delete the key ``key_id`` of ``owner`` (e.g. "volume <id>") with
+    the service's credential, once what it encrypted is gone.
+
+    Never raises: the owner is deleted whatever the key manager says; a
+    key left behind is logged with its id for the operator.
+    """
+    if not key_id:
+        return
+    for attempt in range(1, DELETE_TRIES + 1):
+        try:
+            shared(conf).delete_key(service_credential(conf), key_id)
+            return
+        except exception.EdgevolError as exc:
+            if attempt == DELETE_TRIES:
+                LOG.error("%s is deleted but its key %s could not be: %s; "
+                          "delete the secret by hand", owner.capitalize(),
+                          key_id, exc)
+                return
+            LOG.warning("Deleting key %s of %s failed (%s); trying again",
+                        key_id, owner, exc)
+            time.sleep(DELETE_PAUSE)

@@ -27,13 +27,6 @@ KEY_ERRORS = (exception.KeyManagerUnavailable, exception.KeyNotFound,
 """The key could not be read: the create fails with this reason (no
 other site would read it either)."""
 
-KEY_DELETE_TRIES = 3
-KEY_DELETE_PAUSE = 2.0
-"""A key delete the key manager does not take is tried this often, this
-many seconds apart; then it is logged for the operator (the volume is
-gone either way: its data cannot be read without the image)."""
-
-
 def is_blank_encrypted(volume):
     """An encrypted volume made empty (a clone reads its parent's header
     and is made as any clone)."""
@@ -85,23 +78,7 @@ class EncryptedVolumes:
     def delete_key(self, volume):
         """Delete the volume's key (only its key), after its image.
 
-        Never raises: the volume is deleted whatever the key manager says;
-        a key left behind is logged with its id for the operator.
+        Never raises: the volume is deleted whatever the key manager says.
         """
-        key_id = volume.get("encryption_key_id")
-        if not key_id:
-            return
-        for attempt in range(1, KEY_DELETE_TRIES + 1):
-            try:
-                self._keys().delete_key(
-                    keymgr.service_credential(self.conf), key_id)
-                return
-            except exception.EdgevolError as exc:
-                if attempt == KEY_DELETE_TRIES:
-                    LOG.error("Volume %s is deleted but its key %s could "
-                              "not be: %s; delete the secret by hand",
-                              volume["id"], key_id, exc)
-                    return
-                LOG.warning("Deleting key %s of volume %s failed (%s); "
-                            "trying again", key_id, volume["id"], exc)
-                time.sleep(KEY_DELETE_PAUSE)
+        keymgr.delete_owned_key(self.conf, volume.get("encryption_key_id"),
+                                "volume %s" % volume["id"])

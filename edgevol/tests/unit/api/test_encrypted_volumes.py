@@ -229,7 +229,7 @@ class KeyDeleteTest(base.APITestCase):
         conf = base.edgevol_fixtures.make_conf()
         use_mock_key_manager(conf)
         volumes = encryption_ops.EncryptedVolumes(conf, driver=None)
-        self.patch(encryption_ops, "KEY_DELETE_PAUSE", 0)
+        self.patch(keymgr, "DELETE_PAUSE", 0)
         calls = []
 
         def refuse(credential, key_id):
@@ -237,6 +237,6 @@ class KeyDeleteTest(base.APITestCase):
             raise exception.KeyManagerUnavailable(reason="down")
         keymgr.shared(conf).delete_key = refuse
         volumes.delete_key({"id": "v1", "encryption_key_id": "k1"})
-        self.assertEqual(["k1"] * encryption_ops.KEY_DELETE_TRIES, calls)
+        self.assertEqual(["k1"] * keymgr.DELETE_TRIES, calls)
         volumes.delete_key({"id": "v2", "encryption_key_id": None})
-        self.assertEqual(encryption_ops.KEY_DELETE_TRIES, len(calls))
+        self.assertEqual(keymgr.DELETE_TRIES, len(calls))
