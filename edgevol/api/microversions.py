@@ -118,7 +118,8 @@ changes resources edgevol does not serve):
 * 3.63 - Volumes show ``volume_type_id``.
 * 3.64 - Encrypted volumes show ``encryption_key_id`` (the id of their
   key in the key manager, never the key); backups show
-  ``encryption_key_id`` (null: encrypted volumes are not backed up yet).
+  ``encryption_key_id`` (the id of the backup's own copy of its encrypted
+  volume's key; null for a plain volume's).
 * 3.65 - Volumes and snapshots show ``consumes_quota`` (always true: there
   are no temporary volumes or snapshots); their lists filter by it.
 * 3.66 - In-use volumes are snapshotted without ``force``; ``force=false``

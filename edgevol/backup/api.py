@@ -105,7 +105,6 @@ class BackupAPI:
                 raise error
         volume = db_volumes.get(context, volume_id,
                                 project_id=self._owner(context))
-        encryption.refuse_encrypted_volume(volume, "back up")
         source = _placed_site(volume, "back up")
         store_site = self._store_site(volume, availability_zone)
         self._require_service(source, "read the volume")
@@ -118,7 +117,7 @@ class BackupAPI:
         # volume owns it, and its quota pays), as in Cinder.
         db_quotas.ensure_usage_rows(context, context.project_id,
                                     backup_claims.BACKUP_QUOTAS)
-        backup, volume, bases = backup_claims.create(context, {
+        backup, volume, bases = self._claim_create(context, volume, {
             "id": backup_id, "project_id": context.project_id,
             "user_id": context.user_id, "volume_id": volume_id,
             "snapshot_id": snapshot_id, "display_name": name,
@@ -134,11 +133,27 @@ class BackupAPI:
             "source_snapshot": (rbd_snapshots.snapshot_name(snapshot_id)
                                 if snapshot_id else
                                 rbd_backup.snapshot_name(backup_id)),
-        }, metadata or {}, project_id=self._owner(context),
-            allow_in_use=force)
+        }, metadata or {}, force)
         self.backup_rpc.create_backup(context, source,
                                       requests.create_backup(backup, bases))
         return backup
+
+    def _claim_create(self, context, volume, row, metadata, force):
+        """``backup_claims.create``; a backup of an encrypted volume keeps
+        its own copy of the key (it outlives the volume and is deleted
+        with the backup)."""
+        row["encryption_key_id"] = self._copy_key(volume)
+        with self.volume_api.volume_keys.given_back_on_failure(
+                row["encryption_key_id"]):
+            return backup_claims.create(context, row, metadata,
+                                        project_id=self._owner(context),
+                                        allow_in_use=force)
+
+    def _copy_key(self, keyed):
+        """A copy of the key of ``keyed`` (a volume or backup row) under a
+        new id, or None for a plain one. KeyManagerUnavailable (503)."""
+        key_id = keyed.get("encryption_key_id")
+        return self.volume_api.volume_keys.copy(key_id) if key_id else None
 
     def _has_backup(self, context, volume_id):
         return bool(db_backups.get_all(context, {
@@ -220,6 +235,11 @@ class BackupAPI:
                 event="export", resource="backup", id=backup_id,
                 column="status", current=backup["status"],
                 allowed=states.AVAILABLE)
+        if backup.get("encryption_key_id"):
+            # An imported row would name a key the backup's delete removed.
+            raise exception.InvalidInput(
+                reason="backup %s is of an encrypted volume: edgevol does "
+                "not export records of encrypted backups" % backup_id)
         record = {key: backup[key] for key in _EXPORTED}
         record["data_timestamp"] = _iso(backup["data_timestamp"])
         return {"backup_service": BACKUP_SERVICE,
@@ -254,18 +274,32 @@ class BackupAPI:
         if volume_id is not None:
             if not uuidutils.is_uuid_like(volume_id):
                 raise exception.VolumeNotFound(volume_id=volume_id)
-            volume = db_volumes.get(context, volume_id,
-                                    project_id=self._owner(context))
-            self._require_service(_placed_site(volume, "restore into"),
-                                  "restore the backup")
-            claimed, volume = backup_claims.claim_restore(
-                context, backup_id, volume_id, self._owner(context))
+            claimed, volume = self._restore_to_existing(context, backup,
+                                                        volume_id)
             is_new = False
         else:
             claimed, volume = self._restore_to_new(context, backup, name,
                                                    None, None, None, {})
             is_new = True
         self._cast_restore(context, claimed, volume, is_new)
+        return claimed, volume
+
+    def _restore_to_existing(self, context, backup, volume_id):
+        volume = db_volumes.get(context, volume_id,
+                                project_id=self._owner(context))
+        encryption.check_restore_target(backup, volume)
+        key_before = volume.get("encryption_key_id")
+        self._require_service(_placed_site(volume, "restore into"),
+                              "restore the backup")
+        # The restored data opens only with the backup's key: the volume
+        # gets a copy of it, and its old key goes (as in Cinder).
+        key_id = self._copy_key(backup)
+        with self.volume_api.volume_keys.given_back_on_failure(key_id):
+            claimed, volume = backup_claims.claim_restore(
+                context, backup["id"], volume_id, self._owner(context),
+                encryption_key_id=key_id)
+        if key_id is not None:
+            self.volume_api.volume_keys.discard(key_before)
         return claimed, volume
 
     def create_volume(self, context, backup_id, *, size=None, name=None,
@@ -288,11 +322,10 @@ class BackupAPI:
     def _restore_to_new(self, context, backup, name, description, zone,
                         volume_type, metadata, size=None):
         zone = self.volume_api._resolve_zone(zone)
-        vtype = (self.volume_api.types.get(context, volume_type)
-                 if volume_type else
-                 self.volume_api.types.get_default(context))
-        self.volume_api.type_encryption.refuse_encrypted(
-            context, vtype, "from a backup")
+        vtype = self._type_of_restore(context, backup, volume_type)
+        encryption.check_restore_type(
+            backup, vtype,
+            self.volume_api.type_encryption.get(context, vtype["id"]))
         site = self._site_of_zone(zone)
         self._require_service(site, "restore the backup")
         group = site_conf.register_opts(self.conf, site)
@@ -302,7 +335,7 @@ class BackupAPI:
                                     ("volumes", "gigabytes"))
         if name is None:
             name = "restore_backup_%s" % backup["id"]
-        return backup_claims.restore_to_new(context, backup["id"], {
+        row = {
             "id": str(uuid.uuid4()), "project_id": context.project_id,
             "user_id": context.user_id, "display_name": name,
             "display_description": description, "size": size,
@@ -311,7 +344,30 @@ class BackupAPI:
                                     group.rbd_pool)),
             "volume_type_id": vtype["id"], "bootable": False,
             "multiattach": False,
-        }, metadata, project_id=self._owner(context))
+            # Each restored volume gets its own copy of the backup's key.
+            "encryption_key_id": self._copy_key(backup),
+        }
+        with self.volume_api.volume_keys.given_back_on_failure(
+                row["encryption_key_id"]):
+            return backup_claims.restore_to_new(
+                context, backup["id"], row, metadata,
+                project_id=self._owner(context))
+
+    def _type_of_restore(self, context, backup, volume_type):
+        """The named type; else, for an encrypted backup, its volume's
+        type while that volume exists (the default type is rarely
+        encrypted); else the default type."""
+        if volume_type:
+            return self.volume_api.types.get(context, volume_type)
+        if backup.get("encryption_key_id"):
+            try:
+                source = db_volumes.get(context.elevated(),
+                                        backup["volume_id"])
+                return self.volume_api.types.get(context,
+                                                 source["volume_type_id"])
+            except exception.NotFound:
+                pass
+        return self.volume_api.types.get_default(context)
 
     def _cast_restore(self, context, backup, volume, is_new):
         site = requests.site_of_volume(volume)

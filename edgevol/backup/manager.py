@@ -28,6 +28,7 @@ from edgevol import context as edgevol_context
 from edgevol.drivers import rbd_backup
 from edgevol.drivers import rbd_connection
 from edgevol.drivers import rbd_volumes
+from edgevol import keymgr
 
 LOG = logging.getLogger(__name__)
 
@@ -347,12 +348,12 @@ class BackupManager:
             rbd_backup.clone_from_backup(
                 self.rbd, store_ioctx, backup["volume_id"], backup["id"],
                 handle.ioctx, target["volume_name"],
-                size=target["size"] * GiB)
+                size=target["size"] * GiB + target.get("room", 0))
         return {"bytes_written": 0}
 
     def _ensure_image(self, handle, target):
         rbd_volumes.create(self.rbd, handle, target["volume_name"],
-                           target["size"])
+                           target["size"], target.get("room", 0))
 
     def _copy_from_store(self, store_handle, backup, target, report):
         with store.namespace_ioctx(store_handle, backup["store_namespace"],
@@ -383,6 +384,9 @@ class BackupManager:
                         reason)
             self.results.backup_delete_failed(context, backup["id"], reason)
             return
+        # Its data is gone from the store: nothing reads with its key.
+        keymgr.delete_owned_key(self.conf, backup.get("encryption_key_id"),
+                                "backup %s" % backup["id"])
         self.results.backup_deleted(context, backup["id"])
 
     def _delete_from_store(self, store_handle, backup):

@@ -4,6 +4,7 @@ Central code (the API, ``DatabaseResults.unfinished``, the reconciler)
 builds them; ``edgevol.backup.manager`` reads nothing else.
 """
 
+from edgevol.drivers import rbd_encryption
 from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_volumes
 from edgevol.host import BackendHost
@@ -30,17 +31,22 @@ def create_backup(backup, bases):
 
 
 def stored(backup):
-    """Where a backup is: what restores and deletes need of it."""
+    """Where a backup is: what restores and deletes need of it (a delete
+    also removes the backup's key, if it has one)."""
     return {"id": backup["id"], "volume_id": backup["volume_id"],
             "store_site": backup["store_site"],
             "store_namespace": backup["source_site"],
-            "size": backup["size"]}
+            "size": backup["size"],
+            "encryption_key_id": backup.get("encryption_key_id")}
 
 
 def restore_target(backup, volume, is_new):
     return {"volume_id": volume["id"],
             "volume_name": rbd_volumes.image_name(volume["id"]),
             "size": volume["size"], "is_new": is_new,
+            # The image of an encrypted volume carries its LUKS header on
+            # top of the size.
+            "room": rbd_encryption.room(volume),
             "original": volume["id"] == backup["volume_id"]}
 
 

@@ -185,10 +185,15 @@ def fail_create(context, backup_id, reason):
             resource="backup"))
 
 
-def claim_restore(context, backup_id, volume_id, project_id=None):
+def claim_restore(context, backup_id, volume_id, project_id=None,
+                  encryption_key_id=None):
     """Claim an available backup and an existing volume for a restore.
 
-    :raises InvalidInput: the volume is smaller than the backup.
+    :param encryption_key_id: the volume's new key (a copy of an encrypted
+        backup's): recorded with the claim, and the volume may have no
+        snapshots (they hold data only its old key opens).
+    :raises InvalidInput: the volume is smaller than the backup, or has
+        snapshots and gets a new key.
     :returns: (backup dict, volume row dict).
     """
     with db_session.writer(context) as session:
@@ -204,13 +209,28 @@ def claim_restore(context, backup_id, volume_id, project_id=None):
             raise exception.InvalidInput(
                 reason="volume size %d is too small to restore backup of "
                 "size %d." % (volume["size"], backup["size"]))
+        values = {}
+        if encryption_key_id is not None:
+            _refuse_if_snapshots(session, volume_id)
+            values["encryption_key_id"] = encryption_key_id
         volume = transitions.apply(session, VOLUMES, volume_id,
-                                   "restore_backup", where=scope)
+                                   "restore_backup", where=scope,
+                                   values=values)
         claimed = transitions.apply(
             session, BACKUPS, backup_id, "backup_restore",
             values={"restore_volume_id": volume_id, "progress": 0},
             resource="backup")
         return dict(claimed), dict(volume)
+
+
+def _refuse_if_snapshots(session, volume_id):
+    if session.execute(sa.select(SNAPSHOTS.c.id).where(
+            SNAPSHOTS.c.volume_id == volume_id,
+            SNAPSHOTS.c.deleted == sa.false()).limit(1)).first():
+        raise exception.InvalidInput(
+            reason="volume %s has snapshots: restoring an encrypted backup "
+            "gives it a new key, which its snapshots' data does not open; "
+            "delete them or restore into a new volume" % volume_id)
 
 
 def restore_to_new(context, backup_id, volume_row, metadata,

@@ -413,6 +413,9 @@ class Backup(Base):
     progress = sa.Column(sa.Integer)
     # The volume a running restore writes into (one at a time).
     restore_volume_id = sa.Column(sa.String(36))
+    # The backup's own copy of its volume's key (encrypted volumes only):
+    # deleted with the backup, copied again for each restored volume.
+    encryption_key_id = sa.Column(sa.String(36))
     created_at, updated_at = _timestamps()
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)

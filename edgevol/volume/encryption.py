@@ -89,14 +89,38 @@ def check_clone_type(source, vtype, type_encryption):
     """400 unless a clone of ``source`` (a volume) and its new type
     ``vtype`` agree on encryption: a COW clone keeps its source's data as
     it is, encrypted or not."""
-    if bool(source.get("encryption_key_id")) != bool(type_encryption):
+    _check_same_encryption("volume %s" % source["id"], source, "type %s" %
+                           vtype["name"], bool(type_encryption),
+                           "a clone keeps its source's data as it is")
+
+
+def check_restore_type(backup, vtype, type_encryption):
+    """400 unless a new volume of type ``vtype`` can hold ``backup``: a
+    restore writes the backup's data as it is, encrypted or not."""
+    _check_same_encryption("backup %s" % backup["id"], backup, "type %s" %
+                           vtype["name"], bool(type_encryption),
+                           "a restore writes the backup's data as it is")
+
+
+def check_restore_target(backup, volume):
+    """400 unless the existing ``volume`` can hold ``backup``'s data."""
+    _check_same_encryption("backup %s" % backup["id"], backup, "volume %s" %
+                           volume["id"], bool(volume.get("encryption_key_id")),
+                           "a restore writes the backup's data as it is")
+
+
+def _check_same_encryption(source_name, source, target_name,
+                           target_encrypted, why):
+    encrypted = bool(source.get("encryption_key_id"))
+    if encrypted != target_encrypted:
         raise exception.InvalidInput(reason=(
-            "volume %s is %s and type %s is %s: a clone keeps its source's "
-            "data as it is, so both must be encrypted or neither" % (
-                source["id"],
-                "encrypted" if source.get("encryption_key_id") else "plain",
-                vtype["name"],
-                "encrypted" if type_encryption else "plain")))
+            "%s is %s and %s is %s: %s, so both must be encrypted or "
+            "neither" % (source_name, _kind(encrypted), target_name,
+                         _kind(target_encrypted), why)))
+
+
+def _kind(encrypted):
+    return "encrypted" if encrypted else "plain"
 
 
 def refuse_encrypted_volume(volume, verb):

@@ -52,8 +52,8 @@ def detail(req, backup, project_attribute):
     if version >= mv.BACKUP_PROJECT_USER_ID:
         body["user_id"] = backup["user_id"]
     if version >= mv.ENCRYPTION_KEY_ID_IN_DETAILS:
-        # Encrypted volumes are not backed up yet: no backup has a key.
-        body["encryption_key_id"] = None
+        # The backup's own copy of its encrypted volume's key.
+        body["encryption_key_id"] = backup.get("encryption_key_id")
     return body
 
 

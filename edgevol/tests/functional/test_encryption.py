@@ -37,22 +37,33 @@ SPEC = {"provider": "luks2", "cipher": "aes-xts-plain64", "key_size": 512,
         "control_location": "front-end"}
 
 
-def key_manager_options(status, account):
-    """castellan's options for ``account`` (username, password, project)."""
+def key_manager_options(barbican_endpoint, status, account):
+    """castellan's options for ``account`` (username, password, project)
+    of the Barbican at ``barbican_endpoint``."""
     return devenv_barbican.castellan_options(
-        status["barbican"]["endpoint"], status["keystone"]["endpoint"],
-        account)
+        barbican_endpoint, status["keystone"]["endpoint"], account)
 
 
 @testtools.skipUnless(test_key_manager._infra(),
                       "the test infrastructure runs no Barbican")
-class EncryptedVolumeTest(testtools.TestCase):
+class EncryptedStack(testtools.TestCase):
+    """A stack with an encrypted type, a compute host with a key manager
+    user of its own, and helpers that read volumes through LUKS."""
+
+    SITES = ["site1"]
+    """Sites the stack serves (None: all, the backup store's too)."""
+
+    @classmethod
+    def barbican_endpoint(cls, status):
+        """The Barbican the stack and the host use: the infrastructure's."""
+        return status["barbican"]["endpoint"]
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         status = test_key_manager._infra()
         keystone = status["keystone"]
+        cls.barbican = cls.barbican_endpoint(status)
         cls.service_account = keystone["service_users"]["edgevol"]
         cls.keystone_admin = devenv_keystone.AdminSession(
             keystone["endpoint"], keystone["admin"]["password"])
@@ -60,8 +71,9 @@ class EncryptedVolumeTest(testtools.TestCase):
         try:
             cls.host_account = cls._service_member()
             cls.stack = stack_fixture.Stack(
-                sites=["site1"],
-                options=key_manager_options(status, cls.service_account))
+                sites=cls.SITES,
+                options=key_manager_options(cls.barbican, status,
+                                            cls.service_account))
             cls.stack.setUp()
         except BaseException:
             cls._remove_keystone_users()
@@ -69,7 +81,7 @@ class EncryptedVolumeTest(testtools.TestCase):
         cls.status = status
         cls.site = cls.stack.site_info("site1")
         cls.keys = keymgr.KeyManager(test_key_manager.key_manager_conf(
-            status["barbican"]["endpoint"], keystone["endpoint"]))
+            cls.barbican, keystone["endpoint"]))
         cls.service = cls._credential(cls.service_account)
         admin = cls.stack.client(*ADMIN)
         response = admin.post("/os-compute-hosts", {"compute_host": {
@@ -133,7 +145,7 @@ class EncryptedVolumeTest(testtools.TestCase):
                  "rbd_user = %s" % self.site["compute_user"],
                  "state_dir = %s" % os.path.join(tmp, "state")]
         for group, values in key_manager_options(
-                self.status, self.host_account).items():
+                self.barbican, self.status, self.host_account).items():
             lines.append("[%s]" % group)
             lines += ["%s = %s" % item for item in values.items()]
         with open(self.config, "w") as f:
@@ -158,10 +170,10 @@ class EncryptedVolumeTest(testtools.TestCase):
             args += ["--pattern", pattern]
         return self.agent(*args)
 
-    def encrypted_volume(self, size=1):
+    def encrypted_volume(self, size=1, zone="site1"):
         response = self.api.create_volume(size=size,
                                           volume_type="encrypted",
-                                          availability_zone="site1")
+                                          availability_zone=zone)
         self.assertEqual(202, response.status_code, response.text)
         volume = self.api.wait_volume(response.json()["volume"]["id"],
                                       {"available"})
@@ -180,12 +192,17 @@ class EncryptedVolumeTest(testtools.TestCase):
         return rbd_encryption.passphrase_of(self.keys.get_key(
             self.service, volume["encryption_key_id"]))
 
-    def raw_extents(self, volume_id):
+    def site_of(self, volume):
+        return next(site for site in self.stack.status["sites"]
+                    if site["availability_zone"] ==
+                    volume["availability_zone"])
+
+    def raw_extents(self, volume):
         """(offset, bytes) of every allocated extent of the raw image."""
         import rbd
         extents = []
-        with test_stack.admin_ioctx(self.site) as ioctx:
-            with rbd.Image(ioctx, "volume-%s" % volume_id,
+        with test_stack.admin_ioctx(self.site_of(volume)) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume["id"],
                            read_only=True) as image:
                 image.diff_iterate(0, image.size(), None,
                                    lambda offset, length, exists:
@@ -194,15 +211,59 @@ class EncryptedVolumeTest(testtools.TestCase):
                 return [(offset, image.read(offset, length))
                         for offset, length in extents]
 
-    def image_size(self, volume_id, passphrase=None):
+    def image_size(self, volume, passphrase=None):
         import rbd
-        with test_stack.admin_ioctx(self.site) as ioctx:
-            with rbd.Image(ioctx, "volume-%s" % volume_id,
+        with test_stack.admin_ioctx(self.site_of(volume)) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume["id"],
                            read_only=True) as image:
                 if passphrase is not None:
                     rbd_encryption.load(rbd, image, passphrase)
                 return image.size()
 
+    def snapshot(self, volume_id):
+        response = self.api.post("/snapshots", {"snapshot": {
+            "volume_id": volume_id}})
+        self.assertEqual(202, response.status_code, response.text)
+        snapshot_id = response.json()["snapshot"]["id"]
+        self.addCleanup(self.delete_snapshot, snapshot_id)
+        stack_fixture.wait_for(
+            lambda: self.api.get("/snapshots/%s" % snapshot_id).json()[
+                "snapshot"]["status"] == "available", TIMEOUT,
+            what="snapshot %s" % snapshot_id)
+        return response.json()["snapshot"]
+
+    def delete_snapshot(self, snapshot_id):
+        self.api.delete("/snapshots/%s" % snapshot_id)
+        stack_fixture.wait_for(
+            lambda: self.api.get("/snapshots/%s" % snapshot_id)
+            .status_code == 404, TIMEOUT, what="snapshot delete")
+
+    def clone(self, **source):
+        response = self.api.create_volume(**source)
+        self.assertEqual(202, response.status_code, response.text)
+        volume = self.api.wait_volume(response.json()["volume"]["id"],
+                                      {"available"})
+        # Cleanups run last first: clones go before their source.
+        self.addCleanup(self.delete_volume, volume["id"])
+        return volume
+
+    def write_through(self, volume, offset, data):
+        import rbd
+        with test_stack.admin_ioctx(self.site_of(volume)) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume["id"]) as image:
+                rbd_encryption.load(rbd, image, self.passphrase(volume))
+                image.write(data, offset)
+
+    def read_through(self, volume, offset, length):
+        import rbd
+        with test_stack.admin_ioctx(self.site_of(volume)) as ioctx:
+            with rbd.Image(ioctx, "volume-%s" % volume["id"],
+                           read_only=True) as image:
+                rbd_encryption.load(rbd, image, self.passphrase(volume))
+                return image.read(offset, length)
+
+
+class EncryptedVolumeTest(EncryptedStack):
     # -- tests -------------------------------------------------------------
     def test_the_host_reads_back_exactly_and_ceph_holds_no_plaintext(self):
         volume = self.encrypted_volume()
@@ -210,8 +271,8 @@ class EncryptedVolumeTest(testtools.TestCase):
         passphrase = self.passphrase(volume)
         # The guest sees exactly the volume; the image carries the header.
         self.assertEqual(GiB + rbd_encryption.HEADER_BYTES,
-                         self.image_size(volume["id"]))
-        self.assertEqual(GiB, self.image_size(volume["id"], passphrase))
+                         self.image_size(volume))
+        self.assertEqual(GiB, self.image_size(volume, passphrase))
         self.assertEqual(0, self.agent("attach", volume["id"])[0])
         for offset in (0, GiB - MiB):
             code, _, err = self.io("write", volume["id"], str(offset))
@@ -220,7 +281,7 @@ class EncryptedVolumeTest(testtools.TestCase):
             self.assertEqual(0, code, err)
         code, _, err = self.io("verify", volume["id"], "1M", pattern="0x00")
         self.assertEqual(0, code, err)
-        extents = self.raw_extents(volume["id"])
+        extents = self.raw_extents(volume)
         self.assertTrue(extents[0][1].startswith(rbd_encryption.LUKS_MAGIC))
         written = bytes([PATTERN]) * 4096
         self.assertFalse([offset for offset, data in extents
@@ -286,7 +347,7 @@ class EncryptedVolumeTest(testtools.TestCase):
                                  {"os-extend": {"new_size": 2}})
         self.assertEqual(202, response.status_code, response.text)
         self.api.wait_volume(volume["id"], {"in-use", "available"})
-        self.assertEqual(2 * GiB, self.image_size(volume["id"],
+        self.assertEqual(2 * GiB, self.image_size(volume,
                                                   self.passphrase(volume)))
         code, _, err = self.io("verify", volume["id"], "0")
         self.assertEqual(0, code, err)
@@ -304,7 +365,7 @@ class EncryptedVolumeTest(testtools.TestCase):
                                  (source, from_snapshot, of_volume)}))
         for volume, data, size in ((from_snapshot, b"A", 2 * GiB),
                                    (of_volume, b"B", GiB)):
-            self.assertEqual(size, self.image_size(volume["id"],
+            self.assertEqual(size, self.image_size(volume,
                                                    self.passphrase(volume)))
             self.assertEqual(data * MiB, self.read_through(volume, 0, MiB))
             # Past the source's end a larger clone reads zeros.
@@ -316,47 +377,5 @@ class EncryptedVolumeTest(testtools.TestCase):
         self.assertEqual(202, response.status_code, response.text)
         self.api.wait_volume(source["id"], {"available"})
         self.assertEqual(b"A" * MiB, self.read_through(source, 0, MiB))
-        self.assertEqual(GiB, self.image_size(source["id"],
+        self.assertEqual(GiB, self.image_size(source,
                                               self.passphrase(source)))
-
-    def snapshot(self, volume_id):
-        response = self.api.post("/snapshots", {"snapshot": {
-            "volume_id": volume_id}})
-        self.assertEqual(202, response.status_code, response.text)
-        snapshot_id = response.json()["snapshot"]["id"]
-        self.addCleanup(self.delete_snapshot, snapshot_id)
-        stack_fixture.wait_for(
-            lambda: self.api.get("/snapshots/%s" % snapshot_id).json()[
-                "snapshot"]["status"] == "available", TIMEOUT,
-            what="snapshot %s" % snapshot_id)
-        return response.json()["snapshot"]
-
-    def delete_snapshot(self, snapshot_id):
-        self.api.delete("/snapshots/%s" % snapshot_id)
-        stack_fixture.wait_for(
-            lambda: self.api.get("/snapshots/%s" % snapshot_id)
-            .status_code == 404, TIMEOUT, what="snapshot delete")
-
-    def clone(self, **source):
-        response = self.api.create_volume(**source)
-        self.assertEqual(202, response.status_code, response.text)
-        volume = self.api.wait_volume(response.json()["volume"]["id"],
-                                      {"available"})
-        # Cleanups run last first: clones go before their source.
-        self.addCleanup(self.delete_volume, volume["id"])
-        return volume
-
-    def write_through(self, volume, offset, data):
-        import rbd
-        with test_stack.admin_ioctx(self.site) as ioctx:
-            with rbd.Image(ioctx, "volume-%s" % volume["id"]) as image:
-                rbd_encryption.load(rbd, image, self.passphrase(volume))
-                image.write(data, offset)
-
-    def read_through(self, volume, offset, length):
-        import rbd
-        with test_stack.admin_ioctx(self.site) as ioctx:
-            with rbd.Image(ioctx, "volume-%s" % volume["id"],
-                           read_only=True) as image:
-                rbd_encryption.load(rbd, image, self.passphrase(volume))
-                return image.read(offset, length)

@@ -155,8 +155,6 @@ class EncryptedVolumesTest(base.APITestCase):
                   token=base.ADMIN, expect=200)
         path = "/v3/volumes/%s/action" % volume["id"]
         refusals = [
-            ("POST", "/v3/backups", {"backup": {
-                "volume_id": volume["id"]}}, "back up"),
             ("POST", path, {"os-volume_upload_image": {
                 "image_name": "x"}}, "upload to an image"),
             ("POST", path, {"os-retype": {"new_type": "plain"}},
