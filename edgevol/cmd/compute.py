@@ -8,10 +8,12 @@ Usage (options in ``[compute]`` of edgevol-compute.conf or edgevol.conf)::
     edgevol-compute read VOLUME --offset 0 --length 1M [--format hex]
     edgevol-compute verify VOLUME --pattern 0xab --offset 0 --length 1M
     edgevol-compute qemu-filename VOLUME
+    edgevol-compute qemu-io VOLUME -c 'read -P 0xab 0 1M' [-c ...]
     edgevol-compute bench VOLUME [--count 500] [--write]
 
 Exit status as ``cmp``: 0 done (or the data matches), 1 ``verify`` found
-other data, 2 trouble (the message is on stderr).
+other data (``qemu-io``: its own status, 1 for a failed command such as a
+pattern that does not match), 2 trouble (the message is on stderr).
 """
 
 import argparse
@@ -106,6 +108,12 @@ def _qemu_filename(agent, args):
     return OK
 
 
+def _qemu_io(agent, args):
+    status, output = agent.qemu_io(args.volume, args.qemu_commands)
+    print(output, end="")
+    return status
+
+
 def _bench(agent, args):
     print(json.dumps(agent.bench(args.volume, args.count, args.write)))
     return OK
@@ -158,6 +166,14 @@ def _add_commands(subparsers):
                                  help="print the rbd: filename for QEMU")
     qemu.add_argument("volume")
     qemu.set_defaults(func=_qemu_filename)
+    qemu_io = subparsers.add_parser(
+        "qemu-io", help="run qemu-io commands on the volume as QEMU opens "
+        "it here (through LUKS if encrypted); qemu-io's exit status")
+    qemu_io.add_argument("volume")
+    qemu_io.add_argument("-c", dest="qemu_commands", action="append",
+                         required=True, metavar="COMMAND",
+                         help="a qemu-io command, e.g. 'read -P 0x5a 0 1M'")
+    qemu_io.set_defaults(func=_qemu_io)
     bench = subparsers.add_parser(
         "bench", help="measure IOPS with qemu-io through the volume's "
         "front-end QoS throttle; prints JSON")

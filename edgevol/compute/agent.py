@@ -14,6 +14,7 @@ from edgevol.compute import api_client
 from edgevol.compute import connection
 from edgevol.compute import connector
 from edgevol.compute import errors
+from edgevol.compute import qemu
 from edgevol.compute import state
 from edgevol.compute import throttle
 from edgevol.compute import volume_io
@@ -165,8 +166,9 @@ class Agent:
         data = self._attached(volume_id)
         if data.get("encrypted"):
             raise errors.DataPathError(
-                "volume %s is encrypted: QEMU access through "
-                "edgevol-compute is not supported for it yet" % volume_id)
+                "volume %s is encrypted: an rbd: filename alone does not "
+                "open it (QEMU needs its LUKS options and a secret); use "
+                "edgevol-compute qemu-io" % volume_id)
         return data
 
     def _passphrase(self, volume_id, data):
@@ -201,6 +203,23 @@ class Agent:
         """The ``rbd:`` filename QEMU opens the volume with on this host."""
         data = self._plain(volume_id)
         return connection.qemu_filename(data, self._client_options(data))
+
+    def qemu_io(self, volume_id, commands, timeout=300):
+        """Run ``qemu-io`` commands on the volume as QEMU opens it on this
+        host: through librbd's LUKS layer, keyed by a secret object, when
+        it is encrypted. :returns: (qemu-io's exit status, its output)."""
+        data = self._attached(volume_id)
+        options = self._client_options(data)
+        filename = connection.qemu_filename(data, options)
+        version = passphrase = None
+        if data.get("encrypted"):
+            passphrase = self._passphrase(volume_id, data)
+            with volume_io.open_volume(data, options, True,
+                                       self._bindings()) as image:
+                version = volume_io.luks_version(image, volume_id)
+        return qemu.run_io(filename, commands, version, passphrase,
+                           read_only=data.get("access_mode") == "ro",
+                           timeout=timeout)
 
     def qos_limits(self, volume_id):
         """The QEMU throttle limits of the volume's front-end QoS specs

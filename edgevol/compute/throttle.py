@@ -12,6 +12,7 @@ import shutil
 import subprocess
 
 from edgevol.compute import errors
+from edgevol.compute import qemu
 
 # Cinder's front-end keys (those Nova's libvirt driver applies) -> the
 # properties of QEMU's throttle-group object.
@@ -57,19 +58,13 @@ def group_object(qos_limits, group_id=GROUP_ID):
             qos_limits.items())])
 
 
-def _opt(value):
-    # QEMU's option syntax doubles a comma inside a value.
-    return value.replace(",", ",,")
-
-
 def image_opts(filename, throttled, group_id=GROUP_ID):
     """``--image-opts`` of the volume: the ``rbd:`` filename, under a
     throttle node of the group when ``throttled``."""
-    rbd = ["driver=rbd", "filename=%s" % _opt(filename)]
     if not throttled:
-        return ",".join(rbd)
-    return ",".join(["driver=throttle", "throttle-group=%s" % group_id] +
-                    ["file." + part for part in rbd])
+        return qemu.image_opts(filename)
+    return ",".join(["driver=throttle", "throttle-group=%s" % group_id,
+                     qemu.image_opts(filename, prefix="file.")])
 
 
 REQUEST = 4096

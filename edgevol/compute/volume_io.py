@@ -106,6 +106,15 @@ def load_encryption(rbd, image, volume_id, passphrase):
             volume_id, exc)) from exc
 
 
+def luks_version(image, volume_id):
+    """``luks1`` or ``luks2``: the LUKS header of the open ``image``."""
+    try:
+        return rbd_encryption.header_version(image)
+    except exception.EdgevolError as exc:
+        raise errors.DataPathError("cannot open encrypted volume %s: %s" % (
+            volume_id, exc)) from exc
+
+
 def _connect(rados, client, user, options):
     try:
         client.connect(timeout=int(options["client_mount_timeout"]))

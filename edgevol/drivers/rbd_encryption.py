@@ -150,6 +150,17 @@ def load_format(rbd, version):
             else rbd.RBD_ENCRYPTION_FORMAT_LUKS1)
 
 
+def header_version(image):
+    """``luks1`` or ``luks2``, as the open ``image``'s header says.
+
+    :raises DriverError: the image has no LUKS header.
+    """
+    header = image.read(0, 8)
+    if not header.startswith(LUKS_MAGIC):
+        raise exception.DriverError(reason="the image has no LUKS header")
+    return "luks2" if header[6:8] == b"\x00\x02" else "luks1"
+
+
 def load(rbd, image, passphrase):
     """Load the LUKS layer of the open ``image`` (LUKS1 or LUKS2, as its
     header says): its reads and writes then go through it and ``size()``
@@ -159,10 +170,7 @@ def load(rbd, image, passphrase):
     :raises KeyAccessDenied: the passphrase does not open it (never
         garbage data).
     """
-    header = image.read(0, 8)
-    if not header.startswith(LUKS_MAGIC):
-        raise exception.DriverError(reason="the image has no LUKS header")
-    version = "luks2" if header[6:8] == b"\x00\x02" else "luks1"
+    version = header_version(image)
     try:
         image.encryption_load(load_format(rbd, version), bytes(passphrase))
     except PermissionError as exc:

@@ -291,6 +291,31 @@ class EncryptedVolumeTest(EncryptedStack):
                 if offset >= rbd_encryption.HEADER_BYTES), 2 * MiB)
         self.assert_cryptsetup_opens(extents, passphrase)
 
+    def test_qemu_reads_and_writes_through_luks_as_the_host_does(self):
+        volume = self.encrypted_volume()
+        self.assertEqual(0, self.agent("attach", volume["id"])[0])
+        code, _, err = self.io("write", volume["id"], str(3 * MiB), "2M")
+        self.assertEqual(0, code, err)
+        code, out, err = self.agent(
+            "qemu-io", volume["id"], "-c", "read -P 0x5a 3M 2M",
+            "-c", "write -P 0xab 1023M 1M",
+            "-c", "length")
+        self.assertEqual(0, code, out + err)
+        self.assertNotIn("verification failed", out)
+        # QEMU shows the guest the volume's size, not the image's.
+        self.assertIn("1 GiB", out)
+        code, _, err = self.io("verify", volume["id"], str(GiB - MiB),
+                               pattern="0xab")
+        self.assertEqual(0, code, err)
+        code, out, _ = self.agent("qemu-io", volume["id"],
+                                  "-c", "read -P 0x5a 2M 2M")
+        self.assertEqual(1, code, out)
+        self.assertIn("Pattern verification failed", out)
+        # An rbd: filename alone would show the guest the header.
+        code, _, err = self.agent("qemu-filename", volume["id"])
+        self.assertEqual(2, code)
+        self.assertIn("use edgevol-compute qemu-io", err)
+
     def assert_cryptsetup_opens(self, extents, passphrase):
         """The raw header is standard LUKS: cryptsetup takes the key."""
         fd = os.memfd_create("exported-header")
