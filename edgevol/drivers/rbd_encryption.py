@@ -41,6 +41,7 @@ be 16 MiB to write per create; the rest of the header room stays zero."""
 KDF_ITERATIONS = 1000
 """cryptsetup's minimum for pbkdf2; see the module docstring for why."""
 CHUNK_BYTES = 1024 * 1024
+FORMAT_NICENESS = 10
 FORMAT_TIMEOUT = 60
 DEFAULT_CIPHER = "aes-xts-plain64"
 DEFAULT_KEY_BITS = 512
@@ -97,6 +98,10 @@ def build_header(passphrase, version, cipher=None, key_bits=None):
 
 def _run_cryptsetup(fd, passphrase, version, cipher, key_bits):
     command = [
+        # At a lower CPU priority: on a small host the volume manager,
+        # database and API serving other requests (blank creates) come
+        # first, and a header waits a few ms longer.
+        "nice", "-n", str(FORMAT_NICENESS),
         "cryptsetup", "luksFormat", "--batch-mode", "--type", version,
         "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", str(KDF_ITERATIONS),
         "--cipher", cipher, "--key-size", str(key_bits),
@@ -121,10 +126,17 @@ def _run_cryptsetup(fd, passphrase, version, cipher, key_bits):
                                     .strip())
 
 
+_ZERO_CHUNK = bytes(CHUNK_BYTES)
+
+
 def _nonzero_chunks(fd):
     for offset in range(0, HEADER_BYTES, CHUNK_BYTES):
         chunk = os.pread(fd, CHUNK_BYTES, offset)
-        if chunk.count(0) != len(chunk):
+        # One memcmp: bytes.count(0) walks the chunk byte by byte with the
+        # GIL held (~7 ms per MiB on a busy 2-core host, ~0.1 s per
+        # header), stalling every other thread of the volume manager
+        # (blank creates) while encrypted creates run.
+        if chunk != _ZERO_CHUNK:
             yield offset, chunk
 
 
