@@ -138,9 +138,11 @@ class MigrationTestCase(test_stack.StackTestCase):
                                      offset, len(data))).hexdigest())
 
     def big_volume(self, pieces=64):
-        # 4 MiB every 64 MiB of a 4 GiB volume: seconds to copy.
+        """A 4 GiB volume holding ``pieces`` runs of 4 MiB spread over it
+        (64: 256 MiB, seconds to copy)."""
+        step = 4096 // pieces * MiB
         return self.volume_with_data(size=4, pieces=tuple(
-            (i * 64 * MiB, 4 * MiB) for i in range(pieces)))
+            (i * step, 4 * MiB) for i in range(pieces)))
 
 
 class MigrationTest(MigrationTestCase):

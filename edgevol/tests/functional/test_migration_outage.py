@@ -80,7 +80,8 @@ class TargetOutageTest(test_migration.MigrationTestCase):
         osd = self.throwaway._ceph_sites[0].pids()["osd"]
         os.kill(osd, signal.SIGSTOP)
         try:
-            shown = self.wait_migration(volume_id, "error", timeout=120)
+            # The chunks in flight time out (3 s); the others never start.
+            shown = self.wait_migration(volume_id, "error", timeout=60)
             self.assertEqual(("available", SOURCE, "site1@rbd#volumes"),
                              (shown["status"], shown["availability_zone"],
                               shown["os-vol-host-attr:host"]))
