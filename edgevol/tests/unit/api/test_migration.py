@@ -212,7 +212,7 @@ class MigrationTest(base.RealBusinessTestCase):
             "POST", "/v3/volumes/%s/action" % volume_id,
             {"os-reserve": None}), 400))
         self.assertIn("migrating", self.fault(self.call(
-            "DELETE", "/v3/volumes/%s" % volume_id), 409))
+            "DELETE", "/v3/volumes/%s" % volume_id), 400))
         release.set()
         moved = self.wait_migration(volume_id, "success")
         self.assertEqual(("available", "site2"),
