@@ -81,6 +81,12 @@ and AZ); the source site removes its image."""
 SUCCESS = "success"
 """The last migration finished; nothing of the volume is in its old
 site."""
+MAINTENANCE = "maintenance"
+"""Volume status while a migration an administrator started with
+``lock_volume`` copies it (Cinder's): no action but the migration's own
+(and an administrator's reset) applies; the volume is back to
+``available`` when the copy is verified and it lives in its target, or
+when the migration fails or is aborted."""
 MIGRATION_BUSY = frozenset({MIGRATING})
 """While the migration status is one of these, no status transition of
 the volume applies (``edgevol.db.transitions``) but the migration's own
@@ -95,7 +101,7 @@ TRANSITIONAL = frozenset({CREATING, DELETING, RESERVED, ATTACHING, DETACHING,
 """Statuses some service is working on; each has a recovery rule below."""
 DELETABLE = frozenset({AVAILABLE, ERROR, ERROR_DELETING, ERROR_RESTORING})
 """Statuses from which a user may delete a volume."""
-ANY_LIVE = STABLE | TRANSITIONAL | {IN_USE}
+ANY_LIVE = STABLE | TRANSITIONAL | {IN_USE, MAINTENANCE}
 """Every status a live volume or snapshot may be in: an administrator's
 reset (os-reset_status) starts from any of them."""
 
@@ -325,6 +331,12 @@ TRANSITIONS = {t.event: t for t in (
     _t("migrate_failed", MIGRATION_STATUS, {MIGRATING}, ERROR),
     _t("migrate_abort", MIGRATION_STATUS, {MIGRATING}, ERROR),
     _t("migrate_target_cleaned", MIGRATION_STATUS, {ERROR}, ERROR),
+    # lock_volume: these two change ``status`` inside the statements of
+    # migrate_start (lock) and of migrate_copied, migrate_failed and
+    # migrate_abort (unlock), never on their own, so a locked volume is
+    # in maintenance exactly while its migration runs.
+    _t("migration_lock", STATUS, {AVAILABLE}, MAINTENANCE),
+    _t("migration_unlock", STATUS, {MAINTENANCE}, AVAILABLE),
 )}
 
 

@@ -97,12 +97,24 @@ def _idle_guards(volume):
     )
 
 
-def claim(context, volume, target_host, new_type_id=None):
+def _status_after(event):
+    """The volume ``status`` as ``event`` (a ``migration_lock`` or
+    ``migration_unlock`` row of ``edgevol.states``) leaves it, for the
+    statement of a migration step: changed from the event's sources,
+    kept otherwise (a volume that was not locked stays as it is)."""
+    lock = states.transition(event)
+    return sa.case((transitions.status_in(VOLUMES.c.status, lock.sources),
+                    lock.target), else_=VOLUMES.c.status)
+
+
+def claim(context, volume, target_host, new_type_id=None, lock=False):
     """Start migrating ``volume`` (a row read by the caller) to
     ``target_host``: ``migrating``, progress 0, the target as peer.
 
     :param new_type_id: a retype's new type, which the volume gets in the
         statement that moves it to the target (its type stays meanwhile).
+    :param lock: ``lock_volume``: the volume is ``maintenance`` until
+        the migration ends (in this same statement).
 
     :raises InvalidStatus: the migration status is not none, success or
         error.
@@ -110,12 +122,14 @@ def claim(context, volume, target_host, new_type_id=None):
         host, an attachment, snapshot, clone or backup appeared, or a
         failed migration's target is not cleaned yet).
     """
+    values = {"migration_peer": target_host, "migration_progress": 0,
+              "migration_bytes": None, "migration_new_type_id": new_type_id}
+    if lock:
+        values.update(status=_status_after("migration_lock"),
+                      previous_status=VOLUMES.c.status)
     with db_session.writer(context) as session:
         return dict(transitions.apply(
-            session, VOLUMES, volume["id"], "migrate_start",
-            values={"migration_peer": target_host, "migration_progress": 0,
-                    "migration_bytes": None,
-                    "migration_new_type_id": new_type_id},
+            session, VOLUMES, volume["id"], "migrate_start", values=values,
             where=_idle_guards(volume) + (
                 VOLUMES.c.volume_type_id == volume["volume_type_id"],),
             guard_reason="volume %s changed while its migration was being "
@@ -151,7 +165,9 @@ def is_migrating(context, volume_id, target_host):
 def copied(context, volume_id, source_host, target_host, target_zone):
     """The copy is verified: the volume moves to the target (host, AZ) in
     the same statement that makes it ``completing`` with the source as
-    peer. Only from this very migration (source host and target peer)."""
+    peer, and a locked volume is unlocked (it lives in the target now and
+    takes actions there). Only from this very migration (source host and
+    target peer)."""
     return transition(
         context, volume_id, "migrate_copied",
         values={"host": target_host, "availability_zone": target_zone,
@@ -159,7 +175,8 @@ def copied(context, volume_id, source_host, target_host, target_zone):
                 "volume_type_id": sa.func.coalesce(
                     VOLUMES.c.migration_new_type_id,
                     VOLUMES.c.volume_type_id),
-                "migration_new_type_id": None},
+                "migration_new_type_id": None,
+                "status": _status_after("migration_unlock")},
         where=(VOLUMES.c.host == source_host,
                VOLUMES.c.migration_peer == target_host),
         guard_reason="the migration of volume %s to %s was replaced" %
@@ -183,8 +200,10 @@ def done(context, volume_id, source_host):
 def fail(context, volume_id, event, target_host, cleaned):
     """End a running migration with ``error`` (``migrate_failed`` or an
     admin's ``migrate_abort``); the peer stays until the target's partial
-    image is removed (``cleaned`` says it already is)."""
-    values = {"migration_progress": None, "migration_new_type_id": None}
+    image is removed (``cleaned`` says it already is). A locked volume is
+    unlocked in the same statement."""
+    values = {"migration_progress": None, "migration_new_type_id": None,
+              "status": _status_after("migration_unlock")}
     if cleaned:
         values["migration_peer"] = None
     return transition(

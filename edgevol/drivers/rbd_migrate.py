@@ -16,7 +16,6 @@ snapshots theirs (``snapshot-<id>``): the two clusters are distinct, so
 the ids and names of the volume and its snapshots never change.
 """
 
-import concurrent.futures
 import os
 
 from edgevol.conf import site as site_conf
@@ -81,10 +80,8 @@ def _mismatches(target, digests, size):
         offset = index * rbd_sparse.CHUNK
         data = target.read(offset, min(rbd_sparse.CHUNK, size - offset))
         return rbd_sparse.digest(data) != digests[index]
-    with concurrent.futures.ThreadPoolExecutor(rbd_sparse.IN_FLIGHT) as pool:
-        verdicts = dict(zip(sorted(digests),
-                            pool.map(differs, sorted(digests))))
-    return [index for index, bad in sorted(verdicts.items()) if bad]
+    return sorted(index for index, bad in rbd_sparse.each_done(
+        differs, sorted(digests)) if bad)
 
 
 def copy_image(rbd, source_ioctx, target_ioctx, name, report=None,

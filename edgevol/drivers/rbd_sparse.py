@@ -142,6 +142,20 @@ def runs(data, offset, ranges):
             yield run_start, end - run_start, run_zero
 
 
+def each_done(function, items, workers=IN_FLIGHT):
+    """Yield ``(item, function(item))`` as they finish, ``workers`` at a
+    time. The first failure is raised and cancels every item not started
+    yet: against a cluster that stopped answering, a copy fails after the
+    chunks in flight time out, not after one timeout per chunk left."""
+    pool = concurrent.futures.ThreadPoolExecutor(workers)
+    try:
+        futures = {pool.submit(function, item): item for item in items}
+        for future in concurrent.futures.as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def no_limit(count):
     """A throttle that never waits."""
 
@@ -156,23 +170,18 @@ def copy(source, target, ranges, size, progress, cancelled=None,
         partly written).
     :returns: ({chunk index: digest or None}, bytes written).
     """
-    def one_chunk(index, chunk_ranges):
+    def one_chunk(index):
         if cancelled is not None and cancelled():
             raise CopyCancelled("the copy was cancelled at byte %d" %
                                 (index * CHUNK))
-        throttle(sum(n for _, n in chunk_ranges))
-        return copy_chunk(source, target, index, chunk_ranges, size)
+        throttle(sum(n for _, n in ranges[index]))
+        return copy_chunk(source, target, index, ranges[index], size)
 
     digests, written = {}, 0
-    with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
-        futures = {pool.submit(one_chunk, index, chunk_ranges): index
-                   for index, chunk_ranges in sorted(ranges.items())}
-        for future in concurrent.futures.as_completed(futures):
-            digest, count = future.result()
-            index = futures[future]
-            digests[index] = digest
-            written += count
-            progress.add(sum(n for _, n in ranges[index]))
+    for index, (digest, count) in each_done(one_chunk, sorted(ranges)):
+        digests[index] = digest
+        written += count
+        progress.add(sum(n for _, n in ranges[index]))
     return digests, written
 
 

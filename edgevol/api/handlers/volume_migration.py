@@ -11,6 +11,7 @@ and in ``edgevol-manage tasks``.
 
 from edgevol.api.handlers import common
 from edgevol.api import faults
+from edgevol.api import params
 from edgevol.api.request import Response
 from edgevol.api.schemas import volume_migration as schemas
 from edgevol.api import validation
@@ -37,9 +38,11 @@ def migrate(req, body):
         raise faults.BadRequest(
             "edgevol has no clusters; name the target as host "
             "(site@backend#pool) or availability_zone")
+    lock = values.get("lock_volume")
     req.apis.migrations.migrate(
         req.context, req.urlargs["volume_id"], host=values.get("host"),
-        availability_zone=values.get("availability_zone"))
+        availability_zone=values.get("availability_zone"),
+        lock_volume=lock is not None and params.to_bool(lock, "lock_volume"))
     return Response(202)
 
 

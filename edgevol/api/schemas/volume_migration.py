@@ -20,9 +20,11 @@ migrate_volume = {
                 "cluster": _target,
                 "availability_zone": _target,
                 # Accepted as Cinder does; edgevol always copies without a
-                # host in between, and a migrating volume takes no other
-                # status change whether locked or not.
+                # host in between.
                 "force_host_copy": types.optional_boolean,
+                # The volume shows maintenance while it migrates (a
+                # migrating volume takes no other status change either
+                # way; the lock makes that visible in its status).
                 "lock_volume": types.optional_boolean,
             },
             "additionalProperties": False,

@@ -39,7 +39,10 @@ def pattern(length, seed):
     return (block * (length // len(block) + 1))[:length]
 
 
-class MigrationTest(test_stack.StackTestCase):
+class MigrationTestCase(test_stack.StackTestCase):
+    """A stack whose sites copy with their read-only users, and what the
+    migration tests read and write with."""
+
     stack_options = _key_options()
 
     def setUp(self):
@@ -134,6 +137,15 @@ class MigrationTest(test_stack.StackTestCase):
                                  hashlib.sha256(image.read(
                                      offset, len(data))).hexdigest())
 
+    def big_volume(self, pieces=64):
+        """A 4 GiB volume holding ``pieces`` runs of 4 MiB spread over it
+        (64: 256 MiB, seconds to copy)."""
+        step = 4096 // pieces * MiB
+        return self.volume_with_data(size=4, pieces=tuple(
+            (i * step, 4 * MiB) for i in range(pieces)))
+
+
+class MigrationTest(MigrationTestCase):
     def test_site1_to_site2_to_central_with_the_clients(self):
         volume_id, pieces = self.volume_with_data()
         # Two snapshots, the data changing in between and after.
@@ -201,17 +213,14 @@ class MigrationTest(test_stack.StackTestCase):
             self.assertRaises(rbd.PermissionError, rbd.RBD().create, ioctx,
                               "not-allowed", MiB)
 
-    def big_volume(self):
-        # 256 MiB of data in a 4 GiB volume: seconds to copy.
-        pieces = tuple((i * 64 * MiB, 4 * MiB) for i in range(64))
-        return self.volume_with_data(size=4, pieces=pieces)
-
     def test_abort_mid_copy_leaves_the_volume_in_its_site(self):
         volume_id, pieces = self.big_volume()
         response = self.admin.post("/volumes/%s/action" % volume_id, {
-            "os-migrate_volume": {"availability_zone": "site2"}})
+            "os-migrate_volume": {"availability_zone": "site2",
+                                  "lock_volume": True}})
         self.assertEqual(202, response.status_code, response.text)
         self.wait_copying(volume_id)
+        self.assertEqual("maintenance", self.shown(volume_id)["status"])
         response = self.owner.delete("/volumes/%s" % volume_id)
         self.assertEqual(400, response.status_code, response.text)
         response = self.admin.post("/volumes/%s/action" % volume_id,
@@ -260,6 +269,22 @@ class MigrationTest(test_stack.StackTestCase):
         self.assertIn("attachment", response.json()["conflictingRequest"][
             "message"])
         self.owner.post(path, {"os-unreserve": None})
+        # A parent of COW clones (here through its snapshot) stays: the
+        # clone reads its image in site1. Refused, naming the clone.
+        snapshot_id = self.snapshot(volume_id)
+        clone = self.create_available(self.owner, snapshot_id=snapshot_id)
+        response = self.admin.post(path, {"os-migrate_volume": {
+            "availability_zone": "site2"}})
+        self.assertEqual(400, response.status_code, response.text)
+        message = response.json()["badRequest"]["message"]
+        self.assertIn("parent of COW clones", message)
+        self.assertIn(clone["id"], message)
+        self.owner.delete("/volumes/%s" % clone["id"])
+        self.owner.wait_volume(clone["id"], {"deleted"})
+        self.owner.delete("/snapshots/%s" % snapshot_id)
+        stack_fixture.wait_for(lambda: self.owner.get(
+            "/snapshots/%s" % snapshot_id).status_code == 404, 30,
+            what="snapshot %s deleted" % snapshot_id)
         shown = self.shown(volume_id)
         self.assertEqual(("site1", None), (shown["availability_zone"],
                                            shown["migration_status"]))

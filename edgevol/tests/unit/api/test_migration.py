@@ -197,6 +197,47 @@ class MigrationTest(base.RealBusinessTestCase):
                   {"os-extend": {"new_size": 2}}, expect=202)
         self.wait_status(volume_id, "available")
 
+    def test_lock_volume_shows_maintenance_while_it_migrates(self):
+        volume_id = self.volume_with_data()
+        reached, release = self.hold_copies_into("site2")
+        self.assertEqual(202, self.migrate(
+            volume_id, host="site2@rbd#volumes", lock_volume="True")
+            .status_int)
+        self.assertTrue(reached.wait(10))
+        shown = self.shown(volume_id)
+        self.assertEqual(("maintenance", "migrating"),
+                         (shown["status"], shown["migration_status"]))
+        # No other action applies meanwhile.
+        self.assertIn("migrating", self.fault(self.call(
+            "POST", "/v3/volumes/%s/action" % volume_id,
+            {"os-reserve": None}), 400))
+        self.assertIn("migrating", self.fault(self.call(
+            "DELETE", "/v3/volumes/%s" % volume_id), 400))
+        release.set()
+        moved = self.wait_migration(volume_id, "success")
+        self.assertEqual(("available", "site2"),
+                         (moved["status"], moved["availability_zone"]))
+        # Aborted: unlocked in its old site; unlocked and false: no lock.
+        reached, release = self.hold_copies_into("site1")
+        self.migrate(volume_id, availability_zone="site1", lock_volume=True)
+        self.assertTrue(reached.wait(10))
+        self.assertEqual("maintenance", self.shown(volume_id)["status"])
+        self.act(volume_id, "os-migrate_volume_abort", None)
+        release.set()
+        shown = self.wait_migration(volume_id, "error")
+        self.assertEqual(("available", "site2"),
+                         (shown["status"], shown["availability_zone"]))
+        reached, release = self.hold_copies_into("site1")
+        # Refused (409) until site1 has removed the aborted copy.
+        in_process.wait_for(lambda: self.migrate(
+            volume_id, availability_zone="site1",
+            lock_volume="false").status_int == 202)
+        self.assertTrue(reached.wait(10))
+        self.assertEqual("available", self.shown(volume_id)["status"])
+        release.set()
+        self.wait_migration(volume_id, "success")
+        self.assert_data_in("site1", volume_id)
+
     def test_a_failed_copy_is_removed_and_the_volume_stays(self):
         volume_id = self.volume_with_data()
         target = fake_driver.backend("site2")

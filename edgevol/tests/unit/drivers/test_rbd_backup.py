@@ -84,6 +84,27 @@ class DifferingRunsTest(testtools.TestCase):
             rbd_backup._differing_runs(want, have, 0)))
 
 
+class EachDoneTest(testtools.TestCase):
+    def test_the_first_failure_cancels_what_has_not_started(self):
+        started = []
+        lock = threading.Lock()
+
+        def timed_out(item):
+            with lock:
+                started.append(item)
+            time.sleep(0.05)
+            raise OSError(110, "RADOS timed out")
+        self.assertRaises(OSError, list,
+                          rbd_sparse.each_done(timed_out, range(100)))
+        # The chunks in flight (and maybe a few picked up meanwhile), not
+        # one timeout per chunk.
+        self.assertLess(len(started), 2 * rbd_sparse.IN_FLIGHT)
+
+    def test_every_result_with_its_item(self):
+        self.assertEqual({i: i * i for i in range(20)}, dict(
+            rbd_sparse.each_done(lambda i: i * i, range(20))))
+
+
 class DigestTest(testtools.TestCase):
     def test_zero_chunks_have_no_digest(self):
         self.assertIsNone(rbd_sparse.digest(bytes(CHUNK)))
