@@ -36,7 +36,6 @@ Callers hand in open IoCtx objects (the driver's connections) and the
 ``rbd`` module; nothing here touches the database.
 """
 
-import concurrent.futures
 import datetime
 import json
 import threading
@@ -45,7 +44,6 @@ import time
 from edgevol.drivers import rbd_sparse
 from edgevol.drivers.rbd_sparse import BLOCK
 from edgevol.drivers.rbd_sparse import CHUNK
-from edgevol.drivers.rbd_sparse import IN_FLIGHT
 
 
 class CorruptBackup(Exception):
@@ -283,16 +281,16 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
                 rbd_sparse.extents(target), size))
         progress = rbd_sparse.Progress(len(candidates) * CHUNK, report)
         written, read = 0, 0
-        with concurrent.futures.ThreadPoolExecutor(IN_FLIGHT) as pool:
-            futures = [pool.submit(
-                _sync_chunk, source, target, index, size, digests.get(index),
-                by == "digests", backup_id, throttle)
-                for index in sorted(candidates)]
-            for future in concurrent.futures.as_completed(futures):
-                count, was_read = future.result()
-                written += count
-                read += was_read
-                progress.add(CHUNK)
+
+        def sync(index):
+            return _sync_chunk(source, target, index, size,
+                               digests.get(index), by == "digests",
+                               backup_id, throttle)
+        for _, (count, was_read) in rbd_sparse.each_done(
+                sync, sorted(candidates)):
+            written += count
+            read += was_read
+            progress.add(CHUNK)
     return {"size": size, "bytes_written": written, "chunks_read": read,
             "by": by}
 

@@ -15,9 +15,11 @@ import threading
 CHUNK = 4 * 1024 ** 2
 """Copy and digest unit: RBD's default object size, so a chunk is one
 object (reads and writes stay within one OSD request)."""
-IN_FLIGHT = 4
-"""Chunks copied at once: enough to overlap reads and writes across the
-WAN, few enough to bound memory (IN_FLIGHT x CHUNK)."""
+IN_FLIGHT = 16
+"""Chunks copied at once: enough to keep both clusters' OSDs busy (at 4
+and 8 a full backup ran at 0.66-0.79 of a raw ``deep_copy``, at 16 at
+0.79-0.82, on a quiet 2-core host), few enough to bound memory: at most
+IN_FLIGHT x CHUNK (64 MiB) per copy."""
 BLOCK = 64 * 1024
 """Zero detection unit inside a chunk: runs of zero blocks are zeroed in
 the target (no payload) instead of written."""
