@@ -4,8 +4,9 @@
 A failure is recorded with the status change it causes, in the same
 transaction (``edgevol.db.volumes.fail``), as Cinder's
 ``VOLUME_<resource>_<action>_<detail>`` event. Action and detail ids are
-Cinder's, so scripts that match Cinder's event ids match ours; the user
-message keeps edgevol's specific reason after the action.
+Cinder's, so scripts that match Cinder's event ids match ours
+(``edgevol.message_fields``); the user message keeps edgevol's specific
+reason after the action.
 """
 
 from edgevol.db import messages as db_messages
@@ -16,20 +17,6 @@ FILTERS = db_messages.FILTERS
 PURGE_INTERVAL = 86400
 """Seconds between purges of expired messages (Cinder's
 ``message_reap_interval``)."""
-
-# (id, what was attempted): Cinder's message_field.Action ids.
-SCHEDULE_ALLOCATE_VOLUME = ("001", "schedule allocate volume")
-COPY_VOLUME_TO_IMAGE = ("003", "copy volume to image")
-COPY_IMAGE_TO_VOLUME = ("005", "copy image to volume")
-EXTEND_VOLUME = ("007", "extend volume")
-# edgevol's own actions count down from 999, clear of Cinder's ids.
-DELETE_VOLUME = ("999", "delete volume")
-
-# (id, generic text): Cinder's message_field.Detail ids.
-UNKNOWN_ERROR = ("001", "An unknown error occurred.")
-NO_BACKEND_AVAILABLE = ("003", ("Could not find any available weighted "
-                                "backend."))
-
 
 class MessageAPI:
     """Messages of the caller's project (administrators: of any)."""

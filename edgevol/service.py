@@ -1,4 +1,9 @@
-"""Runs a manager as a service: DB registration, heartbeats, RPC server.
+"""Runs a manager as a service: registration, heartbeats, RPC server.
+
+A service records itself through ``ServiceRecords``: central services
+write their rows themselves (``edgevol.services.DatabaseServiceRecords``),
+site services hold no database credentials and send them to the conductor
+(``edgevol.conductor.rpcapi.remote(conf, "service")``).
 
 The heartbeat and each of the manager's periodic tasks run on threads of
 their own (``edgevol.periodic``), apart from each other and from the RPC
@@ -16,7 +21,6 @@ from oslo_log import log as logging
 from oslo_service import service as oslo_service
 
 from edgevol import context as edgevol_context
-from edgevol.db import services as db_services
 from edgevol import log_levels
 from edgevol import periodic
 from edgevol import rpc
@@ -32,16 +36,33 @@ process alive after SIGTERM (the interpreter joins its worker threads at
 exit), and a supervisor could not replace it."""
 
 
+class ServiceRecords:
+    """Where a service's row (registration, heartbeats, stop) is kept."""
+
+    def started(self, context, host, binary, topic, availability_zone):
+        """Create or refresh the row of a starting service; its id."""
+        raise NotImplementedError
+
+    def beat(self, context, service_id, report):
+        """A heartbeat with what the service says of itself."""
+        raise NotImplementedError
+
+    def stopped(self, context, service_id):
+        """No heartbeat any more: the service is down at once."""
+        raise NotImplementedError
+
+
 class Service(oslo_service.Service):
     """One edgevol service process.
 
     :param manager: the RPC endpoint; it may define ``init_host(service_id)``
         (run once after the RPC server starts) and ``periodic_tasks()``
         returning ``[(interval_seconds, callable), ...]``.
+    :param records: the ``ServiceRecords`` to keep its row in.
     """
 
     def __init__(self, conf, binary, host, topic, availability_zone,
-                 manager):
+                 manager, records):
         super().__init__()
         self.conf = conf
         self.binary = binary
@@ -49,6 +70,7 @@ class Service(oslo_service.Service):
         self.topic = topic
         self.availability_zone = availability_zone
         self.manager = manager
+        self.records = records
         self.service_id = None
         self.rpc_server = None
         self.periodic_tasks = []
@@ -56,9 +78,7 @@ class Service(oslo_service.Service):
         self._context = edgevol_context.get_admin_context()
 
     def start(self):
-        self.service_id = db_services.register(
-            self._context, self.host, self.binary, self.topic,
-            self.availability_zone)
+        self._register()
         self.rpc_server = rpc.get_server(
             self.conf, self.topic, self.host,
             [self.manager, log_levels.LogLevelsEndpoint()])
@@ -77,12 +97,27 @@ class Service(oslo_service.Service):
         LOG.info("%s started on %s (AZ %s)", self.binary, self.host,
                  self.availability_zone)
 
+    def _register(self):
+        """Record the start; a site whose conductor does not answer yet
+        starts all the same and registers with its next heartbeat."""
+        try:
+            self.service_id = self.records.started(
+                self._context, self.host, self.binary, self.topic,
+                self.availability_zone)
+        except Exception as error:
+            LOG.warning("Registering %s failed (retried with the next "
+                        "heartbeat): %s", self.host, error)
+
     def _heartbeat(self):
         if self._stopping:
             return
+        if self.service_id is None:
+            self._register()
+            if self.service_id is None:
+                return
         try:
             report = getattr(self.manager, "service_report", None)
-            db_services.heartbeat(self._context, self.service_id, dict(
+            self.records.beat(self._context, self.service_id, dict(
                 report() if report else {},
                 periodic=self.periodic_record()))
         except Exception:
@@ -102,7 +137,7 @@ class Service(oslo_service.Service):
             task.stop()
         if self.service_id is not None:
             try:
-                db_services.mark_stopped(self._context, self.service_id)
+                self.records.stopped(self._context, self.service_id)
             except Exception:
                 LOG.exception("Recording the stop of %s failed", self.host)
         try:

@@ -2,6 +2,7 @@
 
 from edgevol.db import services as db_services
 from edgevol import exception
+from edgevol import service
 from edgevol import service_state
 
 VOLUME_BINARY = "edgevol-volume"
@@ -48,3 +49,18 @@ class ServiceAPI:
     def set_disabled(self, context, *, host, binary, disabled, reason=None):
         return self._view(db_services.set_disabled(
             context, host, binary, disabled, reason if disabled else None))
+
+
+class DatabaseServiceRecords(service.ServiceRecords):
+    """Service rows written directly: central services, and the
+    conductor on behalf of the sites."""
+
+    def started(self, context, host, binary, topic, availability_zone):
+        return db_services.register(context, host, binary, topic,
+                                    availability_zone)
+
+    def beat(self, context, service_id, report):
+        db_services.heartbeat(context, service_id, report)
+
+    def stopped(self, context, service_id):
+        db_services.mark_stopped(context, service_id)

@@ -24,9 +24,10 @@ def _config_args():
 def init_application():
     """Parse the configuration, connect the database, build the app."""
     from edgevol.cmd import common
-    conf = common.prepare("edgevol-api", argv=_config_args())
-    from edgevol.api import deploy
     from edgevol.db import session as db_session
+    conf = common.prepare("edgevol-api", argv=_config_args(),
+                          database=db_session)
+    from edgevol.api import deploy
     db_session.configure(conf)
     return deploy.loadapp(conf)
 

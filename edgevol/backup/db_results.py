@@ -1,10 +1,9 @@
 """``BackupResults`` applied to the database (central code).
 
 Each report is one conditional update through ``edgevol.db.backups`` or
-``edgevol.db.backup_claims``. For now the site's backup service calls
-this in its own process; the edge-topology work swaps it for RPC casts to
-a central conductor (site services then hold no database credentials),
-without touching the site code, which only knows ``BackupResults``.
+``edgevol.db.backup_claims``. The conductor (``edgevol.conductor``) runs
+it for the sites' backup services, which hold no database credentials
+and only know ``BackupResults``.
 """
 
 from oslo_log import log as logging

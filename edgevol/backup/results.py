@@ -2,10 +2,10 @@
 
 The site side (``edgevol.backup.manager``) never imports ``edgevol.db``:
 it gets what it needs in RPC messages and reports every outcome through
-an implementation of ``BackupResults``. Today that is
-``edgevol.backup.db_results.DatabaseResults`` (central code, one
-conditional update each); the edge-topology work swaps it for RPC casts
-to a central conductor without touching the site code.
+an implementation of ``BackupResults``: in a site's process the
+conductor's (``edgevol.conductor.rpcapi.remote``), which applies each
+report with ``edgevol.backup.db_results.DatabaseResults`` (central code,
+one conditional update each).
 
 Every method is idempotent: a report repeated after a restart, or one
 about a row that moved on meanwhile (an admin's reset, a force delete),

@@ -16,6 +16,7 @@ import threading
 from oslo_log import log as logging
 
 from edgevol.cmd import common
+from edgevol.db import session as db_session
 
 LOG = logging.getLogger(__name__)
 
@@ -75,9 +76,8 @@ def serve_with_eventlet(conf, application):
 
 
 def main():
-    conf = common.prepare("edgevol-api")
+    conf = common.prepare("edgevol-api", database=db_session)
     from edgevol.api import deploy
-    from edgevol.db import session as db_session
     from edgevol import rpc
 
     db_session.configure(conf, threads=conf.api.threads)

@@ -12,17 +12,15 @@ CLI_OPTS = [
 
 
 def main():
+    # A site service: no database options, everything through the
+    # conductor.
     conf = common.prepare("edgevol-backup", CLI_OPTS)
-    from edgevol.backup import db_results
     from edgevol.backup import manager
-    from edgevol.db import session as db_session
-    from edgevol import rpc
+    from edgevol.conductor import rpcapi as conductor_rpcapi
     from edgevol import service
-    db_session.configure(conf, threads=rpc.executor_threads(conf))
-    # The results go to the database from here for now (see
-    # edgevol.backup.db_results); the manager itself never touches it.
-    manager_ = manager.BackupManager(conf, conf.site,
-                                     db_results.DatabaseResults())
+    manager_ = manager.BackupManager(
+        conf, conf.site, conductor_rpcapi.remote(conf, "backup"))
     service.serve(service.Service(
         conf, "edgevol-backup", manager_.host, conf.backup_topic,
-        manager_.availability_zone, manager_))
+        manager_.availability_zone, manager_,
+        conductor_rpcapi.remote(conf, "service")))

@@ -10,15 +10,21 @@ import sys
 from oslo_log import log as logging
 
 from edgevol import conf as edgevol_conf
-from edgevol.db import session as db_session
 
 
-def prepare(binary, cli_opts=(), argv=None):
-    """Parse the command line and config files; returns ``cfg.CONF``."""
+def prepare(binary, cli_opts=(), argv=None, database=None):
+    """Parse the command line and config files; returns ``cfg.CONF``.
+
+    :param database: ``edgevol.db.session`` for central services, which
+        registers the ``[database]`` options; site services have none at
+        all (they report through the conductor), and this module does
+        not import the database package for them.
+    """
     conf = edgevol_conf.CONF
     conf.register_cli_opts(cli_opts)
     logging.register_options(conf)
-    db_session.register_opts(conf)
+    if database is not None:
+        database.register_opts(conf)
     conf(sys.argv[1:] if argv is None else argv, project="edgevol",
          prog=binary)
     select_backend(conf.concurrency_backend)

@@ -178,8 +178,8 @@ def _add_commands(subparsers):
 def main():
     command = cfg.SubCommandOpt("command", handler=_add_commands,
                                 help="What to do.")
-    conf = common.prepare("edgevol-manage", [command])
     from edgevol.db import session as db_session
+    conf = common.prepare("edgevol-manage", [command], database=db_session)
     db_session.configure(conf)
     try:
         return conf.command.func(conf) or 0

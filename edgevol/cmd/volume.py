@@ -11,13 +11,15 @@ CLI_OPTS = [
 
 
 def main():
+    # A site service: no database options, everything through the
+    # conductor.
     conf = common.prepare("edgevol-volume", CLI_OPTS)
-    from edgevol.db import session as db_session
-    from edgevol import rpc
+    from edgevol.conductor import rpcapi as conductor_rpcapi
     from edgevol import service
     from edgevol.volume import manager
-    db_session.configure(conf, threads=rpc.executor_threads(conf))
-    manager_ = manager.VolumeManager(conf, conf.site)
+    manager_ = manager.VolumeManager(
+        conf, conf.site, conductor_rpcapi.remote(conf, "volume"))
     service.serve(service.Service(
         conf, "edgevol-volume", manager_.backend_host.rpc_server,
-        conf.volume_topic, manager_.availability_zone, manager_))
+        conf.volume_topic, manager_.availability_zone, manager_,
+        conductor_rpcapi.remote(conf, "service")))

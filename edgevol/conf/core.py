@@ -21,6 +21,10 @@ opts = [
     cfg.StrOpt("volume_topic", default="edgevol-volume",
                help="RPC topic of the volume managers (see "
                     "scheduler_topic)."),
+    cfg.StrOpt("conductor_topic", default="edgevol-conductor",
+               help="RPC topic of the conductors, through which site "
+                    "services report to the database (see "
+                    "scheduler_topic)."),
     cfg.IntOpt("rpc_call_timeout", default=10, min=1,
                help="Seconds an RPC call (attach, detach) waits for its "
                     "answer, the message bus included; then the request "

@@ -17,6 +17,7 @@ from edgevol.db import volume_types as db_volume_types
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
+from edgevol import message_fields
 from edgevol import messages
 from edgevol.scheduler import host_manager
 from edgevol.scheduler import reconciler
@@ -107,6 +108,9 @@ class SchedulerManager:
 
     def update_service_capabilities(self, context, host, availability_zone,
                                     capabilities, timestamp):
+        # Sites hold no database: the GiB placed there are counted here.
+        capabilities = dict(capabilities, allocated_capacity_gb=float(
+            db_volumes.allocated_gb(context.elevated(), host)))
         self.host_manager.update_capabilities(host, availability_zone,
                                               capabilities, timestamp)
 
@@ -146,8 +150,8 @@ class SchedulerManager:
     def _fail(context, volume_id, reason):
         try:
             db_volumes.fail(context.elevated(), volume_id, "create_failed",
-                            reason, messages.SCHEDULE_ALLOCATE_VOLUME,
-                            messages.NO_BACKEND_AVAILABLE)
+                            reason, message_fields.SCHEDULE_ALLOCATE_VOLUME,
+                            message_fields.NO_BACKEND_AVAILABLE)
         except (exception.InvalidStatus, exception.NotFound) as error:
             LOG.info("Volume %s: %s", volume_id, error)
 

@@ -25,7 +25,7 @@ from edgevol.db import transitions
 from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
-from edgevol import messages
+from edgevol import message_fields
 from edgevol import service_state
 from edgevol import states
 
@@ -85,13 +85,13 @@ class Reconciler:
                 site, self.conf.reconciler.give_up_after,
                 self._why_down(server)))
             LOG.warning("Volume %s: %s", volume["id"], reason)
-            action = (messages.COPY_IMAGE_TO_VOLUME
+            action = (message_fields.COPY_IMAGE_TO_VOLUME
                       if volume["status"] == states.DOWNLOADING
-                      else messages.SCHEDULE_ALLOCATE_VOLUME)
+                      else message_fields.SCHEDULE_ALLOCATE_VOLUME)
             try:
                 db_volumes.fail(context, volume["id"],
                                 GIVE_UP[volume["status"]], reason, action,
-                                messages.UNKNOWN_ERROR)
+                                message_fields.UNKNOWN_ERROR)
             except (exception.InvalidStatus, exception.NotFound) as error:
                 LOG.info("Volume %s: %s", volume["id"], error)
 

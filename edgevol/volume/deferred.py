@@ -16,7 +16,6 @@ import threading
 from oslo_log import log as logging
 
 from edgevol import context as edgevol_context
-from edgevol.db import volume_sources
 from edgevol import exception
 
 LOG = logging.getLogger(__name__)
@@ -31,8 +30,11 @@ the image open, and the driver refuses to delete an open image."""
 class Flattener:
     """Runs ``flatten_volume`` in background threads, one per volume."""
 
-    def __init__(self, driver, progress_interval=PROGRESS_INTERVAL):
+    def __init__(self, driver, results, progress_interval=PROGRESS_INTERVAL):
+        """:param results: the site's ``VolumeResults`` (progress goes
+        there)."""
         self.driver = driver
+        self.results = results
         self.progress_interval = progress_interval
         self._running = {}      # volume id -> Event set when it ends
         self._lock = threading.Lock()
@@ -48,8 +50,7 @@ class Flattener:
 
     def start_pending(self, host_prefix):
         context = edgevol_context.get_admin_context()
-        for volume_id in volume_sources.flatten_pending(context,
-                                                        host_prefix):
+        for volume_id in self.results.flatten_pending(context, host_prefix):
             self.start(volume_id)
 
     def wait(self, volume_id, timeout=DELETE_WAIT):
@@ -65,7 +66,7 @@ class Flattener:
         try:
             error = self._copy_reporting(context, volume_id)
             if error is None:
-                volume_sources.set_flatten_progress(context, volume_id, None)
+                self.results.flatten_progress(context, volume_id, None)
                 LOG.info("Volume %s no longer reads from a parent",
                          volume_id)
             else:
@@ -101,8 +102,7 @@ class Flattener:
             # 100 is written as None once the copy returned.
             percent = min(progress["percent"], 99)
             if percent != reported:
-                volume_sources.set_flatten_progress(context, volume_id,
-                                                    percent)
+                self.results.flatten_progress(context, volume_id, percent)
                 reported = percent
         return progress["error"]
 

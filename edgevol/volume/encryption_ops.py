@@ -15,7 +15,6 @@ import time
 from oslo_log import log as logging
 
 from edgevol.conf import key_manager as key_manager_conf
-from edgevol.db import encryption_types as db_encryption
 from edgevol.drivers import rbd_encryption
 from edgevol import exception
 from edgevol import keymgr
@@ -38,10 +37,11 @@ def is_blank_encrypted(volume):
 class EncryptedVolumes:
     """The site's encrypted creates and their keys' deletes."""
 
-    def __init__(self, conf, driver):
+    def __init__(self, conf, driver, results):
         key_manager_conf.register_opts(conf)
         self.conf = conf
         self.driver = driver
+        self.results = results
         self._formats = threading.BoundedSemaphore(
             conf.key_manager.luks_formats_per_site)
 
@@ -56,8 +56,8 @@ class EncryptedVolumes:
             key could not be read; no image is made.
         :raises: what the driver raises.
         """
-        spec = db_encryption.get(context.elevated(),
-                                 volume["volume_type_id"])
+        spec = self.results.encryption_spec(context,
+                                            volume["volume_type_id"])
         if spec is None:
             raise exception.DriverError(reason=(
                 "the volume has a key but its type no encryption spec"))

@@ -23,8 +23,6 @@ import time
 from oslo_log import log as logging
 
 from edgevol.conf import glance as glance_conf
-from edgevol.db import glance_metadata
-from edgevol.db import volumes as db_volumes
 from edgevol.drivers import base as driver_base
 from edgevol import exception
 from edgevol.image import glance
@@ -39,13 +37,15 @@ class SiteImages:
     :param conf: ConfigOpts with the ``[glance]`` group.
     :param site: the site name, which is also its Glance store's name.
     :param driver: the site's volume driver.
+    :param results: the site's ``VolumeResults``.
     """
 
-    def __init__(self, conf, site, driver, glance_client=None):
+    def __init__(self, conf, site, driver, results, glance_client=None):
         glance_conf.register_opts(conf)
         self.conf = conf
         self.site = site
         self.driver = driver
+        self.results = results
         self.glance = glance_client or glance.GlanceClient(conf)
         self._copies = {}
         self._copies_lock = threading.Lock()
@@ -85,7 +85,8 @@ class SiteImages:
                 raise exception.ImageNotLocal(
                     image_id=image_id, az=self.site,
                     stores=", ".join(locations.stores(image)) or "none")
-            _mark_downloading(context, volume["id"], image_id, self.site)
+            _mark_downloading(context, self.results, volume["id"], image_id,
+                              self.site)
             image = self._copy_once(context, image_id)
             location = locations.site_copy(image, fsid, self.site)
             if location is None:
@@ -141,7 +142,7 @@ class SiteImages:
         return self.glance.wait_for_store(
             image_id, self.site, self.conf.glance.copy_timeout,
             on_poll=lambda current: _report_progress(
-                context, image_id, self.site, started))
+                context, self.results, image_id, self.site, started))
 
     # -- volume to image ---------------------------------------------------
     def upload(self, context, volume_id, image_id):
@@ -152,7 +153,9 @@ class SiteImages:
         """
         token = glance.user_token(context)
         try:
-            volume = db_volumes.get(context.elevated(), volume_id)
+            volume = self.results.get_volume(context, volume_id)
+            if volume is None:
+                raise exception.VolumeNotFound(volume_id=volume_id)
             copy = self.driver.copy_volume_to_image(volume, image_id)
             location = locations.RBDLocation(
                 copy["fsid"], copy["pool"], copy["image"], copy["snap"],
@@ -166,11 +169,11 @@ class SiteImages:
             LOG.warning("site %s: uploading volume %s to image %s failed: "
                         "%s", self.site, volume_id, image_id, error)
             self._drop_image(token, image_id)
-            _finish(context, volume_id, "upload_failed", {
-                "status_reason": "Uploading to image %s failed: %s" % (
-                    image_id, error)})
+            self.results.volume_event(
+                context, volume_id, "upload_failed",
+                "Uploading to image %s failed: %s" % (image_id, error))
             return
-        _finish(context, volume_id, "upload_done", {"status_reason": None})
+        self.results.volume_event(context, volume_id, "upload_done")
 
     def _drop_image(self, token, image_id):
         try:
@@ -190,26 +193,24 @@ def image_id_of(volume):
                                   or {}).get("image_id"))
 
 
-def roll_back_upload(context, volume, site):
+def roll_back_upload(context, results, volume, site):
     """An upload nobody works on is lost (``ON_RESTART``): the volume is
     unchanged and the user uploads again."""
-    _finish(context, volume["id"], "upload_failed", {
-        "status_reason": "The upload was interrupted (site %s restarted or "
-        "never received it); upload again." % site})
+    results.volume_event(
+        context, volume["id"], "upload_failed",
+        "The upload was interrupted (site %s restarted or never received "
+        "it); upload again." % site)
 
 
-def _mark_downloading(context, volume_id, image_id, site):
-    try:
-        db_volumes.transition(
-            context.elevated(), volume_id, "download", values={
-                "status_reason": "Waiting for Glance to copy image %s "
-                "into store %s" % (image_id, site)})
-    except exception.InvalidStatus as error:
-        # Resumed after a restart: it is downloading already.
-        LOG.debug("volume %s: %s", volume_id, error)
+def _mark_downloading(context, results, volume_id, image_id, site):
+    # Not recorded when resumed after a restart: it is downloading already.
+    results.volume_event(
+        context, volume_id, "download",
+        "Waiting for Glance to copy image %s into store %s" % (image_id,
+                                                               site))
 
 
-def _report_progress(context, image_id, site, started):
+def _report_progress(context, results, image_id, site, started):
     """Progress for whoever waits: which copy, how long so far.
 
     Glance reports no byte count for a copy-image task, so the reason
@@ -217,13 +218,4 @@ def _report_progress(context, image_id, site, started):
     """
     reason = ("Waiting for Glance to copy image %s into store %s (%d s "
               "so far)" % (image_id, site, time.monotonic() - started))
-    glance_metadata.set_downloading_reason(context.elevated(), image_id,
-                                           reason)
-
-
-def _finish(context, volume_id, event, values):
-    try:
-        db_volumes.transition(context.elevated(), volume_id, event,
-                              values=values)
-    except (exception.InvalidStatus, exception.NotFound) as error:
-        LOG.info("volume %s: %s", volume_id, error)
+    results.downloading_reason(context, image_id, reason)

@@ -1,12 +1,14 @@
 """The per-site volume manager: the only code that touches a site's Ceph.
 
-RPC methods load the row, call the driver, and finish with a transition of
-``edgevol.states``. Driver calls are idempotent, which is what lets a
-restarted manager resume whatever a crash interrupted (``init_host``).
+RPC methods get the volume in their message (or read it through
+``VolumeResults``), call the driver, and report the outcome through
+``VolumeResults`` (the conductor applies it as a transition of
+``edgevol.states``): site code never touches the database. Driver calls
+are idempotent, which is what lets a restarted manager resume whatever a
+crash interrupted (``init_host``).
 """
 
 import concurrent.futures
-import datetime
 import time
 
 from oslo_log import log as logging
@@ -15,13 +17,9 @@ from oslo_utils import importutils
 
 from edgevol import context as edgevol_context
 from edgevol.conf import site as site_conf
-from edgevol.db import attachments as db_attachments
-from edgevol.db import snapshots as db_snapshots
-from edgevol.db import transitions
-from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
-from edgevol import messages
+from edgevol import message_fields
 from edgevol.scheduler import rpcapi as scheduler_rpcapi
 from edgevol import states
 from edgevol.volume import attach_ops
@@ -52,9 +50,12 @@ SETTLERS = 8
 class VolumeManager:
     target = messaging.Target(version=volume_rpcapi.RPC_VERSION)
 
-    def __init__(self, conf, site):
+    def __init__(self, conf, site, results):
+        """:param results: the ``VolumeResults`` to read and report
+        through (the conductor's, in a site's process)."""
         self.conf = conf
         self.site = site
+        self.results = results
         site_group = site_conf.register_opts(conf, site)
         self.availability_zone = site_conf.availability_zone(conf, site)
         self.backend_host = BackendHost(site, site_group.backend_name,
@@ -62,16 +63,17 @@ class VolumeManager:
         self.driver = importutils.import_object(site_group.volume_driver,
                                                 conf, site)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerRPCClient(conf)
-        self.flattener = deferred.Flattener(self.driver)
-        self.images = image_ops.SiteImages(conf, site, self.driver)
-        self.encrypted = encryption_ops.EncryptedVolumes(conf, self.driver)
+        self.flattener = deferred.Flattener(self.driver, results)
+        self.images = image_ops.SiteImages(conf, site, self.driver, results)
+        self.encrypted = encryption_ops.EncryptedVolumes(conf, self.driver,
+                                                         results)
         self.in_flight = recovery.InFlight()
         self._settlers = concurrent.futures.ThreadPoolExecutor(
             SETTLERS, thread_name_prefix="settle")
         self.volume_locks = volume_locks.VolumeLocks()
         self.migrations = migrate_ops.SiteMigrations(
             self.backend_host, self.availability_zone, self.driver,
-            volume_rpcapi.VolumeRPCClient(conf))
+            volume_rpcapi.VolumeRPCClient(conf), results)
         self._ready = False
         self._cluster_answered_at = None
         self._cluster_error = None
@@ -85,40 +87,42 @@ class VolumeManager:
         """Connect to the site's cluster, then settle interrupted work."""
         self._ensure_driver()
         context = edgevol_context.get_admin_context()
-        concurrent.futures.wait(self._settle(context))
+        try:
+            concurrent.futures.wait(self._settle(context))
+        except Exception as error:
+            # The conductor did not answer: the scheduler's reconciler
+            # asks again for what stays stuck (settle_stale_rows).
+            LOG.warning("Site %s: interrupted work not read: %s", self.site,
+                        error)
         # Not waited for: a resumed copy may take minutes.
         self.migrations.settle(context, self.in_flight, self._settlers)
         self._housekeeping()
 
-    def _settle(self, context, changed_before=None):
+    def _settle(self, context, stale_after=None):
         """Settle this site's transitional rows that nothing here works
         on (all of them at start-up), each in the background.
 
         :returns: the futures of the rows handed over.
         """
-        host = self.backend_host.rpc_server
+        rows = self.results.unfinished(context, self.backend_host.rpc_server,
+                                       stale_after)
         futures = []
-        for volume in db_volumes.get_by_host_and_status(
-                context, host, set(recovery.VOLUME_OPERATIONS),
-                changed_before):
+        for volume in rows["volumes"]:
             futures.append(recovery.run_held(
                 self.in_flight, self._settlers,
                 recovery.VOLUME_OPERATIONS[volume["status"]], volume["id"],
                 self._settle_volume, context, volume))
-        for snapshot in db_snapshots.get_by_host_and_status(
-                context, host, set(recovery.SNAPSHOT_OPERATIONS),
-                changed_before):
+        for snapshot in rows["snapshots"]:
             futures.append(recovery.run_held(
                 self.in_flight, self._settlers,
                 recovery.SNAPSHOT_OPERATIONS[snapshot["status"]],
                 snapshot["id"], snapshot_ops.resume, context, self.driver,
-                snapshot))
-        for attachment in db_attachments.detaching_on_host(
-                context, host, changed_before):
+                self.results, snapshot))
+        for attachment in rows["detaching"]:
             futures.append(recovery.run_held(
                 self.in_flight, self._settlers, recovery.DETACH,
                 attachment["id"], attach_ops.resume_detach, context,
-                self.driver, attachment))
+                self.driver, self.results, attachment))
         return [future for future in futures if future is not None]
 
     def _settle_volume(self, context, volume):
@@ -129,9 +133,10 @@ class VolumeManager:
         elif volume["status"] == states.DELETING:
             self._delete(context, volume)
         elif volume["status"] in (states.EXTENDING, states.REVERTING):
-            resize_ops.resume(context, self.driver, volume)
+            resize_ops.resume(context, self.driver, self.results, volume)
         elif volume["status"] == states.UPLOADING:
-            image_ops.roll_back_upload(context, volume, self.site)
+            image_ops.roll_back_upload(context, self.results, volume,
+                                       self.site)
 
     def service_report(self):
         """What each heartbeat records (os-services ``backend_state``).
@@ -161,7 +166,12 @@ class VolumeManager:
 
     def _housekeeping(self):
         deferred.purge(self.driver, self.site)
-        self.flattener.start_pending(self.backend_host.rpc_server)
+        try:
+            self.flattener.start_pending(self.backend_host.rpc_server)
+        except Exception as error:
+            # The conductor did not answer: the next round asks again.
+            LOG.warning("Site %s: pending flattens not read: %s",
+                        self.site, error)
         # Copies whose cast was lost, and partial copies and old images a
         # down cluster kept (a running copy is left to itself: in_flight).
         self.migrations.settle(edgevol_context.get_admin_context(),
@@ -188,9 +198,8 @@ class VolumeManager:
                         self.site, error)
             return
         self._cluster_answered()
+        # The scheduler adds the GiB allocated here (it reads the rows).
         context = edgevol_context.get_admin_context()
-        capabilities["allocated_capacity_gb"] = db_volumes.allocated_gb(
-            context, self.host)
         self.scheduler_rpc.update_service_capabilities(
             context, self.host, self.availability_zone, capabilities,
             time.time())
@@ -202,8 +211,7 @@ class VolumeManager:
     def settle_stale_rows(self, context, stale_after):
         """Settle rows of this site stuck for ``stale_after`` seconds that
         nothing here works on (the scheduler's reconciler asks)."""
-        self._settle(context.elevated(), transitions.utcnow() -
-                     datetime.timedelta(seconds=stale_after))
+        self._settle(context.elevated(), stale_after)
         self.migrations.settle(context.elevated(), self.in_flight,
                                self._settlers)
 
@@ -224,22 +232,21 @@ class VolumeManager:
 
     @recovery.exclusive("delete", "volume_id")
     def delete_volume(self, context, volume_id):
-        try:
-            volume = db_volumes.get_row(context.elevated(), volume_id)
-        except exception.VolumeNotFound:
-            return
-        self._delete(context, volume)
+        volume = self.results.get_volume(context, volume_id)
+        if volume is not None:
+            self._delete(context, volume)
 
     def initialize_connection(self, context, volume_id, connector,
                               attach_mode):
         self._ensure_driver()
         return attach_ops.initialize_connection(
-            context, self.driver, volume_id, connector, attach_mode)
+            context, self.driver, self.results, volume_id, connector,
+            attach_mode)
 
     @recovery.exclusive("detach", "attachment_id")
     def terminate_connection(self, context, volume_id, attachment_id):
-        attach_ops.terminate_connection(context, self.driver, volume_id,
-                                        attachment_id)
+        attach_ops.terminate_connection(context, self.driver, self.results,
+                                        volume_id, attachment_id)
 
     @recovery.exclusive("snapshot_create", "snapshot_id")
     def create_snapshot(self, context, snapshot_id):
@@ -247,19 +254,21 @@ class VolumeManager:
         # Taking turns with a delete of the snapshot (a force delete of a
         # stuck create): the one after sees the status the first left.
         with self.volume_locks.hold(snapshot_id):
-            snapshot_ops.create(context, self.driver, snapshot_id)
+            snapshot_ops.create(context, self.driver, self.results,
+                                snapshot_id)
 
     @recovery.exclusive("snapshot_delete", "snapshot_id")
     def delete_snapshot(self, context, snapshot_id):
         self._ensure_driver()
         with self.volume_locks.hold(snapshot_id):
-            snapshot_ops.delete(context, self.driver, snapshot_id)
+            snapshot_ops.delete(context, self.driver, self.results,
+                                snapshot_id)
 
     @recovery.exclusive("extend", "volume_id")
     def extend_volume(self, context, volume_id, new_size, old_size):
         self._ensure_driver()
-        resize_ops.extend(context, self.driver, volume_id, new_size,
-                          old_size)
+        resize_ops.extend(context, self.driver, self.results, volume_id,
+                          new_size, old_size)
 
     @recovery.exclusive("upload", "volume_id")
     def copy_volume_to_image(self, context, volume_id, image_id):
@@ -269,7 +278,8 @@ class VolumeManager:
     @recovery.exclusive("revert", "volume_id")
     def revert_to_snapshot(self, context, volume_id, snapshot_id):
         self._ensure_driver()
-        resize_ops.revert(context, self.driver, volume_id, snapshot_id)
+        resize_ops.revert(context, self.driver, self.results, volume_id,
+                          snapshot_id)
 
     @recovery.exclusive("migrate", "volume_id")
     def migrate_volume(self, context, volume_id):
@@ -299,38 +309,30 @@ class VolumeManager:
                 self.encrypted.make_image(context, volume)
                 needs_flatten = False
             else:
-                needs_flatten = clone_ops.make_image(context, self.driver,
-                                                     volume)
+                needs_flatten = clone_ops.make_image(
+                    context, self.driver, self.results, volume)
         except Exception as error:
             self._create_failed(context, volume, request_spec,
                                 filter_properties, error)
             return
-        try:
-            db_volumes.transition(context.elevated(), volume["id"],
-                                  "create_done",
-                                  values={"launched_at": transitions.utcnow(),
-                                          "status_reason": None,
-                                          "flatten_progress":
-                                          0 if needs_flatten else None})
-        except (exception.InvalidStatus, exception.NotFound) as error:
-            self._create_overtaken(context, volume, error)
+        if not self.results.volume_created(context, volume["id"],
+                                           needs_flatten):
+            self._create_overtaken(context, volume)
             return
         LOG.debug("Volume %s is available", volume["id"])
         if needs_flatten:
             self.flattener.start(volume["id"])
 
-    def _create_overtaken(self, context, volume, error):
+    def _create_overtaken(self, context, volume):
         """The row left ``creating`` while the image was being made.
 
         A resumed create or a redelivered cast finished first (the image is
         the volume's, keep it), or an admin force-deleted the volume (the
         image must go, or it would leak).
         """
-        LOG.info("Volume %s: %s", volume["id"], error)
-        try:
-            current = db_volumes.get(context.elevated(), volume["id"])
-        except exception.VolumeNotFound:
-            current = None
+        LOG.info("Volume %s left creating while its image was made",
+                 volume["id"])
+        current = self.results.get_volume(context, volume["id"])
         if current is None or current["status"] == states.DELETING:
             self._delete(context, current or volume)
 
@@ -343,8 +345,8 @@ class VolumeManager:
                 # The key manager answers every site alike.
                 and not isinstance(error, encryption_ops.KEY_ERRORS)
                 and retry["attempts"] < self.conf.scheduler.max_attempts
-                and db_volumes.set_host(context, volume["id"], None,
-                                        expected_host=self.host)):
+                and self.results.volume_released(context, volume["id"],
+                                                 self.host)):
             retry = {"attempts": retry["attempts"] + 1,
                      "backends": retry["backends"] + [self.host],
                      "last_error": str(error)}
@@ -352,11 +354,11 @@ class VolumeManager:
                 context, volume["id"], request_spec,
                 dict(filter_properties, retry=retry))
             return
-        action = (messages.COPY_IMAGE_TO_VOLUME if volume.get("image_id")
-                  else messages.SCHEDULE_ALLOCATE_VOLUME)
+        action = (message_fields.COPY_IMAGE_TO_VOLUME if volume.get("image_id")
+                  else message_fields.SCHEDULE_ALLOCATE_VOLUME)
         self._fail(context, volume["id"], "create_failed",
                    "Creating the volume on site %s failed: %s" %
-                   (self.site, error), action, messages.UNKNOWN_ERROR)
+                   (self.site, error), action, message_fields.UNKNOWN_ERROR)
 
     def _delete(self, context, volume):
         # Waits for a create of the same volume running here to end (a
@@ -368,42 +370,28 @@ class VolumeManager:
     def _delete_held(self, context, volume):
         LOG.debug("Deleting volume %s", volume["id"])
         # Snapshots claimed with the volume (cascade) go with it.
-        snapshot_ids = snapshot_ops.cascaded(context, volume["id"])
+        snapshot_ids = self.results.cascaded_snapshots(context, volume["id"])
         self.flattener.wait(volume["id"])
         try:
             self._ensure_driver()
             self.driver.delete_volume(volume, cascade=bool(snapshot_ids))
         except Exception as error:
             LOG.warning("Deleting volume %s failed: %s", volume["id"], error)
-            snapshot_ops.fail_deleted(context, snapshot_ids, error)
+            snapshot_ops.fail_deleted(context, self.results, snapshot_ids,
+                                      error)
             self._fail(context, volume["id"], "delete_failed", str(error),
-                       messages.DELETE_VOLUME, messages.UNKNOWN_ERROR)
+                       message_fields.DELETE_VOLUME, message_fields.UNKNOWN_ERROR)
             return
-        snapshot_ops.finish_deleted(context, snapshot_ids)
-        try:
-            db_volumes.finish_delete(context.elevated(), volume["id"])
-        except (exception.InvalidStatus, exception.NotFound) as error:
-            LOG.info("Volume %s: %s", volume["id"], error)
+        for snapshot_id in snapshot_ids:
+            self.results.snapshot_deleted(context, snapshot_id)
+        if not self.results.volume_deleted(context, volume["id"]):
             return
         # Only once the image is gone: nothing can read the data then.
         self.encrypted.delete_key(volume)
         LOG.debug("Volume %s is deleted", volume["id"])
 
-    @staticmethod
-    def _fail(context, volume_id, event, reason, action, detail):
-        """Failure ``event``, its reason and the user message of it."""
-        try:
-            db_volumes.fail(context.elevated(), volume_id, event, reason,
-                            action, detail)
-        except (exception.InvalidStatus, exception.NotFound) as error:
-            # Deleted or resolved meanwhile: nothing left to report.
-            LOG.info("Volume %s: %s", volume_id, error)
-
-    def _finish(self, context, volume_id, event, values):
-        try:
-            db_volumes.transition(context.elevated(), volume_id, event,
-                                  values=values)
-        except (exception.InvalidStatus, exception.NotFound) as error:
-            # Another worker (a resumed operation or a redelivered cast)
-            # finished first; its result stands.
-            LOG.info("Volume %s: %s", volume_id, error)
+    def _fail(self, context, volume_id, event, reason, action, detail):
+        """Failure ``event``, its reason and the user message of it (a
+        volume deleted or resolved meanwhile keeps its state)."""
+        self.results.volume_failed(context, volume_id, event, reason,
+                                   action, detail)

@@ -21,8 +21,6 @@ import time
 
 from oslo_log import log as logging
 
-from edgevol.db import volume_migrations
-from edgevol.db import volumes as db_volumes
 from edgevol import exception
 from edgevol.host import BackendHost
 from edgevol import states
@@ -38,8 +36,9 @@ the copy within about this long."""
 class _CopyWatch:
     """Progress into the row, and whether the migration still runs."""
 
-    def __init__(self, context, volume_id, target_host):
+    def __init__(self, context, results, volume_id, target_host):
         self._context = context
+        self._results = results
         self._volume_id = volume_id
         self._target_host = target_host
         self._lock = threading.Lock()
@@ -53,15 +52,15 @@ class _CopyWatch:
             if percent <= self._percent:
                 return
             self._percent = percent
-        if not volume_migrations.progress(self._context, self._volume_id,
-                                          percent, total):
+        if not self._results.migration_progress(
+                self._context, self._volume_id, percent, total):
             self._stopped = True
 
     def cancelled(self):
         now = time.monotonic()
         if not self._stopped and now - self._checked_at >= CHECK_INTERVAL:
             self._checked_at = now
-            self._stopped = not volume_migrations.is_migrating(
+            self._stopped = not self._results.migration_running(
                 self._context, self._volume_id, self._target_host)
         return self._stopped
 
@@ -72,13 +71,16 @@ class SiteMigrations:
     :param host: this site's ``BackendHost``.
     :param availability_zone: this site's AZ (a moved volume's new one).
     :param volume_rpc: a ``VolumeRPCClient``, to tell the source.
+    :param results: the site's ``VolumeResults``.
     """
 
-    def __init__(self, host, availability_zone, driver, volume_rpc):
+    def __init__(self, host, availability_zone, driver, volume_rpc,
+                 results):
         self.host = host
         self.availability_zone = availability_zone
         self.driver = driver
         self.volume_rpc = volume_rpc
+        self.results = results
 
     def _is_mine(self, host):
         return bool(host) and BackendHost.parse(host).rpc_server == \
@@ -89,9 +91,8 @@ class SiteMigrations:
         """Copy a ``migrating`` volume here, verify it, take it over, and
         ask the source to remove its image. A row that is not (or no
         longer) migrating here is left alone."""
-        try:
-            volume = db_volumes.get_row(context, volume_id)
-        except exception.VolumeNotFound:
+        volume = self.results.get_volume(context, volume_id)
+        if volume is None:
             return
         if (volume["migration_status"] != states.MIGRATING
                 or volume["migration_peer"] != str(self.host)
@@ -100,7 +101,7 @@ class SiteMigrations:
                      volume_id, self.host)
             return
         source_host = volume["host"]
-        watch = _CopyWatch(context, volume_id, str(self.host))
+        watch = _CopyWatch(context, self.results, volume_id, str(self.host))
         started = time.monotonic()
         try:
             outcome = self.driver.import_volume(
@@ -109,13 +110,13 @@ class SiteMigrations:
         except Exception as error:
             self._undo(context, volume, error)
             return
-        try:
-            volume_migrations.copied(context, volume_id, source_host,
-                                     str(self.host), self.availability_zone)
-        except (exception.Conflict, exception.NotFound) as error:
+        if not self.results.migration_copied(
+                context, volume_id, source_host, str(self.host),
+                self.availability_zone):
             # Aborted (or force-ended) after the last chunk: the volume
             # stays in its source; the copy must go.
-            LOG.info("Volume %s: %s; removing the copy", volume_id, error)
+            LOG.info("Volume %s: the migration ended meanwhile; removing "
+                     "the copy", volume_id)
             self.clean_target(context, dict(volume, migration_status=
                                             states.ERROR))
             return
@@ -132,14 +133,12 @@ class SiteMigrations:
                 "Migration of volume %s to %s %s: %s", volume["id"],
                 self.host, "cancelled" if cancelled else "failed", error)
         cleaned = self._remove_copy(volume)
-        try:
-            volume_migrations.fail(context, volume["id"], "migrate_failed",
-                                   str(self.host), cleaned)
-        except (exception.Conflict, exception.NotFound):
+        if (not self.results.migration_failed(
+                context, volume["id"], "migrate_failed", str(self.host),
+                cleaned) and cleaned):
             # An abort ended it first; record the cleanup for it.
-            if cleaned:
-                volume_migrations.target_cleaned(context, volume["id"],
-                                                 str(self.host))
+            self.results.migration_target_cleaned(context, volume["id"],
+                                                  str(self.host))
 
     def _remove_copy(self, volume):
         """Remove this site's copy of a volume that lives elsewhere."""
@@ -156,14 +155,14 @@ class SiteMigrations:
     def clean_target(self, context, volume):
         """Remove the partial copy of a failed or aborted migration."""
         if self._remove_copy(volume):
-            volume_migrations.target_cleaned(context, volume["id"],
-                                             str(self.host))
+            self.results.migration_target_cleaned(context, volume["id"],
+                                                  str(self.host))
 
     # --- source side -----------------------------------------------------
     def remove_source(self, context, volume_id):
         """Remove this site's image of a volume that moved away, then end
         the migration with ``success``."""
-        rows = [row for row in volume_migrations.with_peer(
+        rows = [row for row in self.results.migrations_with_peer(
             context, self.host.rpc_server, states.COMPLETING,
             include_deleted=True) if row["id"] == volume_id]
         for volume in rows:
@@ -178,8 +177,8 @@ class SiteMigrations:
             LOG.warning("Removing the old image of migrated volume %s "
                         "failed (retried later): %s", volume["id"], error)
             return
-        volume_migrations.done(context, volume["id"], volume[
-            "migration_peer"])
+        self.results.migration_done(context, volume["id"],
+                                    volume["migration_peer"])
         LOG.info("Volume %s: migration to %s done", volume["id"],
                  volume["host"])
 
@@ -191,13 +190,13 @@ class SiteMigrations:
         volumes deleted since: their images must go all the same)."""
         mine = self.host.rpc_server
         work = [("migrate", row, self.copy_in, row["id"])
-                for row in volume_migrations.with_peer(
+                for row in self.results.migrations_with_peer(
                     context, mine, states.MIGRATING)]
         work += [("migrate_clean", row, self.clean_target, row)
-                 for row in volume_migrations.with_peer(
+                 for row in self.results.migrations_with_peer(
                      context, mine, states.ERROR, include_deleted=True)]
         work += [("migrate_source", row, self._remove_source_of, row)
-                 for row in volume_migrations.with_peer(
+                 for row in self.results.migrations_with_peer(
                      context, mine, states.COMPLETING, include_deleted=True)]
         for operation, row, function, argument in work:
             recovery.run_held(in_flight, executor, operation, row["id"],

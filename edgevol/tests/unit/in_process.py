@@ -1,4 +1,6 @@
-"""The scheduler and a volume manager per site, in the test's process.
+"""The scheduler, the conductor and a volume manager per site, in the
+test's process; the managers reach the database only through the
+conductor, as in a real site.
 
 oslo.messaging's in-process ``fake://`` transport and the FakeDriver stand
 in for RabbitMQ and Ceph; the functional suite runs the same flows on the
@@ -11,10 +13,13 @@ import uuid
 import fixtures
 from oslo_messaging import conffixture as messaging_conffixture
 
+from edgevol.conductor import manager as conductor_manager
+from edgevol.conductor import rpcapi as conductor_rpcapi
 from edgevol.drivers import fake as fake_driver
 from edgevol import rpc
 from edgevol.scheduler import manager as scheduler_manager
 from edgevol import service
+from edgevol import services
 from edgevol.tests import fixtures as edgevol_fixtures
 from edgevol.volume import manager as volume_manager
 
@@ -32,10 +37,11 @@ def wait_for(predicate, timeout=10):
 
 
 class InProcessServices(fixtures.Fixture):
-    """A database, the scheduler and FakeDriver volume managers.
+    """A database, the scheduler, the conductor and FakeDriver volume
+    managers.
 
     ``conf`` is the ConfigOpts they share; ``services`` lists them, the
-    scheduler first, then one per site in ``SITES`` order.
+    scheduler first, the conductor, then one per site in ``SITES`` order.
 
     :param overrides: ``{"group.option": value}`` set before they start.
     :param backend: the database: "sqlite" (a file) or "postgresql".
@@ -65,12 +71,19 @@ class InProcessServices(fixtures.Fixture):
         self.services = []
         self._start(service.Service(
             conf, "edgevol-scheduler", "sched", conf.scheduler_topic, None,
-            scheduler_manager.SchedulerManager(conf)))
+            scheduler_manager.SchedulerManager(conf),
+            services.DatabaseServiceRecords()))
+        self._start(service.Service(
+            conf, "edgevol-conductor", "conductor", conf.conductor_topic,
+            None, conductor_manager.ConductorManager(conf),
+            services.DatabaseServiceRecords()))
         for site in SITES:
-            manager = volume_manager.VolumeManager(conf, site)
+            manager = volume_manager.VolumeManager(
+                conf, site, conductor_rpcapi.remote(conf, "volume"))
             self._start(service.Service(
                 conf, "edgevol-volume", manager.backend_host.rpc_server,
-                conf.volume_topic, manager.availability_zone, manager))
+                conf.volume_topic, manager.availability_zone, manager,
+                conductor_rpcapi.remote(conf, "service")))
 
     def _start(self, svc):
         svc.start()

@@ -3,6 +3,7 @@ deletes that wait for it."""
 
 import threading
 
+from edgevol.conductor import volume_results
 from edgevol.db import volumes
 from edgevol import exception
 from edgevol import states
@@ -40,7 +41,9 @@ class FlattenerTest(test_volumes.DBTestCase):
 
     def test_progress_is_written_and_cleared(self):
         driver = SlowFlattenDriver()
-        flattener = deferred.Flattener(driver, progress_interval=0.01)
+        flattener = deferred.Flattener(
+            driver, volume_results.DatabaseVolumeResults(),
+            progress_interval=0.01)
         flattener.start(self.volume["id"])
         flattener.start(self.volume["id"])
         in_process.wait_for(lambda: self.progress() == 40)
@@ -57,7 +60,9 @@ class FlattenerTest(test_volumes.DBTestCase):
 
     def test_a_failed_copy_keeps_the_flag_for_a_retry(self):
         driver = SlowFlattenDriver(fail=True)
-        flattener = deferred.Flattener(driver, progress_interval=0.01)
+        flattener = deferred.Flattener(
+            driver, volume_results.DatabaseVolumeResults(),
+            progress_interval=0.01)
         flattener.start(self.volume["id"])
         driver.release.set()
         flattener.wait(self.volume["id"])

@@ -104,6 +104,17 @@ class EdgevolConfTest(testtools.TestCase):
                    for key in parser[section]}
         self.assertEqual(set(), written - _registered_options())
 
+    def test_the_sites_file_has_no_database(self):
+        self.assertIn("database", self._parsed().sections())
+        values = {"transport_url": "rabbit://edgevol:pw@127.0.0.1:5672/",
+                  "state_dir": "/state", "sites": SITES,
+                  "db_url": "postgresql://edgevol:db-password@127.0.0.1/ev",
+                  "concurrency_backend": "threading", "api_port": 8776,
+                  "glance_endpoint": "http://127.0.0.1:9292"}
+        text = config.render_edgevol_conf(values, database=False)
+        self.assertNotIn("[database]", text)
+        self.assertNotIn("db-password", text)
+
     def test_one_group_per_site(self):
         parser = self._parsed()
         self.assertEqual("central,site1",

@@ -84,7 +84,7 @@ class ReconcilerTest(testtools.TestCase):
         self.scheduler.volume_rpc.create_volume = _drop
         volume = self.api.create(self.ctx, size=1, availability_zone="site2")
         wait_for(lambda: self.api.get(self.ctx, volume["id"])["host"])
-        self.services[2].stop()
+        self.services[-1].stop()  # site2
         # Older than give_up_after: the site never made it.
         long_ago = transitions.utcnow() - datetime.timedelta(hours=1)
         with db_session.writer(self.ctx.elevated()) as session:

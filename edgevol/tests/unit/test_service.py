@@ -13,7 +13,8 @@ from edgevol import service
 class ServiceStopTest(testtools.TestCase):
     def _service(self):
         svc = service.Service(mock.Mock(), "edgevol-volume", "site1@rbd",
-                              "edgevol-volume", "site1", object())
+                              "edgevol-volume", "site1", object(),
+                              mock.Mock())
         svc.rpc_server = mock.Mock()
         return svc
 

@@ -226,7 +226,8 @@ class KeyDeleteTest(base.APITestCase):
     def test_failed_key_deletes_are_tried_again_then_logged(self):
         conf = base.edgevol_fixtures.make_conf()
         use_mock_key_manager(conf)
-        volumes = encryption_ops.EncryptedVolumes(conf, driver=None)
+        volumes = encryption_ops.EncryptedVolumes(conf, driver=None,
+                                                  results=None)
         self.patch(keymgr, "DELETE_PAUSE", 0)
         calls = []
 

@@ -287,7 +287,7 @@ class MigrationTest(base.RealBusinessTestCase):
                                 "site2@rbd#volumes")
         self.assertEqual("migrating", self.shown(volume_id)[
             "migration_status"])
-        site2 = self.services.services[2].manager
+        site2 = self.services.services[-1].manager
         self.assertEqual("site2", site2.site)
         site2._housekeeping()
         self.wait_migration(volume_id, "success")

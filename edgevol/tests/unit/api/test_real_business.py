@@ -69,7 +69,9 @@ class RealBusinessLayerTest(base.RealBusinessTestCase):
             "description": "fast"}}, token=base.ADMIN, expect=200)
         services = self.call("GET", "/v3/os-services", token=base.ADMIN,
                              expect=200).json["services"]
-        self.assertEqual({"cinder-scheduler", "cinder-volume"},
+        # The conductor has no Cinder name (Cinder has none): its own.
+        self.assertEqual({"cinder-scheduler", "cinder-volume",
+                          "edgevol-conductor"},
                          {s["binary"] for s in services})
         self.assertNotIn(None, {s["zone"] for s in services})
         self.call("PUT", "/v3/os-services/disable-log-reason", {

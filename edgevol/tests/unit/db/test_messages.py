@@ -9,7 +9,7 @@ from edgevol.db import messages
 from edgevol.db import session as db_session
 from edgevol.db import volumes
 from edgevol import exception
-from edgevol import messages as user_messages
+from edgevol import message_fields as user_messages
 from edgevol import states
 from edgevol.tests.unit.db import test_volumes
 

@@ -45,7 +45,7 @@ class CopyOnceTest(testtools.TestCase):
     def _images(self, glance):
         conf = cfg.ConfigOpts()
         conf([])
-        return image_ops.SiteImages(conf, SITE, driver=None,
+        return image_ops.SiteImages(conf, SITE, driver=None, results=None,
                                     glance_client=glance)
 
     def _copy_from_threads(self, images, count=5):
@@ -117,7 +117,7 @@ class StaleViewTest(testtools.TestCase):
     def _create(self, glance, driver, viewed):
         conf = cfg.ConfigOpts()
         conf([])
-        images = image_ops.SiteImages(conf, SITE, driver=driver,
+        images = image_ops.SiteImages(conf, SITE, driver=driver, results=None,
                                       glance_client=glance)
         self.patch(image_ops, "_mark_downloading", lambda *args: None)
         return images.create_volume(None, {"id": "vol", "size": 1,
