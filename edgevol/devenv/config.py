@@ -60,8 +60,9 @@ def render_groups(groups):
     return lines
 
 
-def render_edgevol_conf(values):
-    """edgevol.conf text.
+def render_edgevol_conf(values, database=True):
+    """edgevol.conf text (with ``database`` False: the sites' file, which
+    has no ``[database]`` group; site services report to the conductor).
 
     ``values``: transport_url, state_dir, sites (dicts with name, ceph_conf,
     user, secret_uuid and, once made, the BACKUP_SITE_KEYS), backup_site,
@@ -88,9 +89,10 @@ def render_edgevol_conf(values):
         "[api]",
         "host = 127.0.0.1",
         "port = %d" % values["api_port"],
-        "",
-        "[database]",
-        "connection = %s" % values["db_url"],
+    ]
+    if database:
+        lines += ["", "[database]", "connection = %s" % values["db_url"]]
+    lines += [
         "",
         "[glance]",
         "endpoint = %s" % values["glance_endpoint"],

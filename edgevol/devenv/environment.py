@@ -99,6 +99,8 @@ class DevEnvironment:
         self.keystone = keystone.Keystone(self._path("keystone"), instance)
         self.barbican = barbican.Barbican(self._path("barbican"), instance)
         self.config_file = self._path("edgevol.conf")
+        # The site services' file: no database connection string.
+        self.sites_config_file = self._path("edgevol-sites.conf")
         self.clouds_yaml = self._path("clouds.yaml")
         self.status_file = self._path("status.json")
         # The repository's openrc belongs to the default environment; others
@@ -283,7 +285,7 @@ class DevEnvironment:
 
     def write_config(self):
         sites = self.site_infos()
-        text = config.render_edgevol_conf({
+        values = {
             "backup_site": self.backup_site,
             "transport_url": self.rabbitmq.transport_url,
             "state_dir": self.state_dir, "sites": sites,
@@ -293,12 +295,16 @@ class DevEnvironment:
             "authtoken": (self.keystone.authtoken_options("edgevol")
                           if self.uses_keystone else None),
             "glance_service_token": self._service_token(),
-            "key_manager": self.castellan_options("edgevol")})
-        # It holds the RabbitMQ password.
-        config.write_file(self.config_file, text, mode=0o600)
+            "key_manager": self.castellan_options("edgevol")}
+        # They hold the RabbitMQ password.
+        config.write_file(self.config_file,
+                          config.render_edgevol_conf(values), mode=0o600)
+        config.write_file(self.sites_config_file,
+                          config.render_edgevol_conf(values, database=False),
+                          mode=0o600)
         for site in self.settings.sites:
-            # Read after edgevol.conf by the site's services: their own
-            # RabbitMQ user.
+            # Read after edgevol-sites.conf by the site's services: their
+            # own RabbitMQ user.
             config.write_file(services.site_config_file(
                 self.state_dir, site), "\n".join(config.render_groups(
                     self.rabbitmq_site_users.site_options(
@@ -342,7 +348,9 @@ class DevEnvironment:
         started_at = {}
         for service in self.services():
             now = services.utcnow()
-            if service.start(self.config_file):
+            if service.start(self.sites_config_file
+                             if service.binary in services.SITE_BINARIES
+                             else self.config_file):
                 started_at[service.name] = now
         LOG.info("started %s", ", ".join(started_at) or "nothing")
         services.wait_ready(self.services(), self.config_file, self.api_port,

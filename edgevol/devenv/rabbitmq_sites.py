@@ -21,7 +21,7 @@ A site's user may declare, bind to and consume only its own queues
 (``edgevol-volume.site1@rbd``, its fanout and reply queues), and consume
 from exchange ``X`` only routing keys of its own servers (topic
 permissions). It may publish to central (the scheduler's topic and fanout
-exchange), to another site's volume manager (a migration's target tells
+exchange, the conductor's topic: its reports and heartbeats), to another site's volume manager (a migration's target tells
 the source to remove its copy) and to the default exchange, where its
 answers to calls go. It can read neither another site's queues nor the
 API's or the scheduler's. (Publishing to the default exchange reaches any
@@ -46,6 +46,7 @@ TAG = r"(-[0-9a-f]{8})?"
 VOLUME_TOPIC = "edgevol-volume" + TAG
 BACKUP_TOPIC = "edgevol-backup" + TAG
 SCHEDULER_TOPIC = "edgevol-scheduler" + TAG
+CONDUCTOR_TOPIC = "edgevol-conductor" + TAG
 VHOST = "/"
 EXCHANGE = "edgevol"
 """The control exchange (``edgevol.rpc``). Topic permissions name one
@@ -78,6 +79,7 @@ def permissions(site):
         "write": _any(EXCHANGE, r"amq\.default", *(own_queues + to_central)),
         "read": _any(EXCHANGE, *(own_queues + fanout_in)),
         "topic_write": _any(SCHEDULER_TOPIC, SCHEDULER_TOPIC + r"\..+",
+                            CONDUCTOR_TOPIC, CONDUCTOR_TOPIC + r"\..+",
                             VOLUME_TOPIC + r"\.[^.]+@rbd"),
         "topic_read": _any(VOLUME_TOPIC, BACKUP_TOPIC, *own_servers),
     }

@@ -91,17 +91,19 @@ class Service:
 
 
 def site_config_file(state_dir, site):
-    """The options of ``site``'s services over edgevol.conf's (its
+    """The options of ``site``'s services over edgevol-sites.conf's (its
     RabbitMQ user)."""
     return os.path.join(state_dir, "sites", "%s.conf" % site)
 
 
 def all_services(state_dir, sites, site_netns=None):
-    """The API, the scheduler, one volume manager and one backup service
-    per site, in order; ``site_netns``: site -> its network namespace."""
+    """The API, the scheduler, the conductor, one volume manager and one
+    backup service per site, in order; ``site_netns``: site -> its network
+    namespace."""
     site_netns = site_netns or {}
     return ([Service(state_dir, "edgevol-api"),
-             Service(state_dir, "edgevol-scheduler")]
+             Service(state_dir, "edgevol-scheduler"),
+             Service(state_dir, "edgevol-conductor")]
             + [Service(state_dir, binary, site, site_netns.get(site))
                for binary in SITE_BINARIES for site in sites])
 
@@ -148,7 +150,8 @@ def service_rows(config_file):
 
 def _expected(sites):
     """Service name -> (binary, host or None for any host)."""
-    expected = {"edgevol-scheduler": ("edgevol-scheduler", None)}
+    expected = {"edgevol-scheduler": ("edgevol-scheduler", None),
+                "edgevol-conductor": ("edgevol-conductor", None)}
     for site in sites:
         expected["edgevol-volume-%s" % site] = ("edgevol-volume",
                                                 volume_host(site))

@@ -1,8 +1,10 @@
 """The whole of edgevol as separate processes, for functional tests.
 
-``Stack`` starts edgevol-api, edgevol-scheduler and one edgevol-volume and
-one edgevol-backup per site against the test infrastructure that ``make test`` started (Ceph
-sites, RabbitMQ, PostgreSQL; described by ``EDGEVOL_DEV_STATUS``). Each
+``Stack`` starts edgevol-api, edgevol-scheduler, edgevol-conductor and one
+edgevol-volume and one edgevol-backup per site (these with a config file
+without ``[database]``) against the test infrastructure that ``make test``
+started (Ceph sites, RabbitMQ, PostgreSQL; described by
+``EDGEVOL_DEV_STATUS``). Each
 stack has its own database, API port and RabbitMQ exchange, so stacks of
 parallel test workers never see each other.
 
@@ -60,6 +62,15 @@ def wait_for(predicate, timeout, interval=0.1, what="condition"):
                          (timeout, what))
 
 
+
+def _write_groups(path, groups):
+    with open(path, "w") as config:
+        for group, values in groups.items():
+            config.write("[%s]\n" % group)
+            for key, value in values.items():
+                config.write("%s = %s\n" % (key, value))
+            config.write("\n")
+
 class Stack(fixtures.Fixture):
     """edgevol's services on the shared test infrastructure.
 
@@ -104,11 +115,14 @@ class Stack(fixtures.Fixture):
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d/v3" % self.port
         self.config_file = os.path.join(self.dir, "edgevol.conf")
+        # What site services run with: no [database] group at all.
+        self.sites_config_file = os.path.join(self.dir, "edgevol-sites.conf")
         self._write_config()
         self._write_site_configs()
         self.addCleanup(self.stop_all)
         self.start("edgevol-api")
         self.start("edgevol-scheduler")
+        self.start("edgevol-conductor")
         for site in self.sites:
             self.start("edgevol-volume", site)
             self.start("edgevol-backup", site)
@@ -127,6 +141,7 @@ class Stack(fixtures.Fixture):
                 "scheduler_topic": "edgevol-scheduler-%s" % self.tag,
                 "volume_topic": "edgevol-volume-%s" % self.tag,
                 "backup_topic": "edgevol-backup-%s" % self.tag,
+                "conductor_topic": "edgevol-conductor-%s" % self.tag,
                 "control_exchange": self.exchange,
                 "state_path": self.dir,
                 "enabled_sites": ",".join(self.sites),
@@ -165,12 +180,10 @@ class Stack(fixtures.Fixture):
         for group, values in self.options.items():
             groups.setdefault(group, {}).update(values)
         self.service_down_time = int(groups["DEFAULT"]["service_down_time"])
-        with open(self.config_file, "w") as config:
-            for group, values in groups.items():
-                config.write("[%s]\n" % group)
-                for key, value in values.items():
-                    config.write("%s = %s\n" % (key, value))
-                config.write("\n")
+        _write_groups(self.config_file, groups)
+        _write_groups(self.sites_config_file, {
+            group: values for group, values in groups.items()
+            if group != "database"})
 
     def site_users(self):
         """The infrastructure's per-site RabbitMQ users, or None."""
@@ -206,7 +219,8 @@ class Stack(fixtures.Fixture):
             # first would outlive the stack.
             raise RuntimeError("%s is already running" % name)
         command = self.netns_prefix(site) + [
-            os.path.join(BIN_DIR, binary), "--config-file", self.config_file,
+            os.path.join(BIN_DIR, binary), "--config-file",
+            self.config_file if site is None else self.sites_config_file,
             "--log-file", os.path.join(self.dir, name + ".log")]
         if site is not None and os.path.exists(self.site_config_file(site)):
             command += ["--config-file", self.site_config_file(site)]

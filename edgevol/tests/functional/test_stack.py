@@ -5,6 +5,7 @@ matters: in the sites' Ceph clusters.
 """
 
 import contextlib
+import os
 import signal
 
 import testtools
@@ -227,3 +228,57 @@ class CrashRecoveryTest(StackTestCase):
         self.stack.start("edgevol-scheduler")
         for volume_id in ids:
             self.api.wait_volume(volume_id, {"available"}, timeout=60)
+
+
+class SiteWithoutDatabaseTest(StackTestCase):
+    """Site services run with no database option and never open one."""
+
+    def test_site_services_hold_no_database_connection(self):
+        import sqlalchemy as sa
+        volume = self.create_available(availability_zone="site1")
+        self.assertEqual(202, self.api.delete(
+            "/volumes/%s" % volume["id"]).status_code)
+        self.api.wait_volume(volume["id"], {"deleted"})
+        url = sa.engine.make_url(self.stack.db.url)
+        with open(self.stack.sites_config_file) as config:
+            text = config.read()
+        self.assertNotIn("[database]", text)
+        self.assertNotIn(self.stack.db.url, text)
+        for site in self.stack.sites:
+            for binary in ("edgevol-volume", "edgevol-backup"):
+                pid = self.stack.processes["%s-%s" % (binary, site)].pid
+                self._assert_no_database(pid, url)
+
+    def _assert_no_database(self, pid, url):
+        with open("/proc/%d/maps" % pid) as maps:
+            loaded = maps.read()
+        # Neither the ORM nor a database driver was ever imported.
+        for library in ("sqlalchemy", "psycopg2", "_sqlite3"):
+            self.assertNotIn(library, loaded, "process %d" % pid)
+        links = []
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                links.append(os.readlink("/proc/%d/fd/%s" % (pid, fd)))
+            except FileNotFoundError:
+                continue  # closed meanwhile
+        if url.get_backend_name() == "sqlite":
+            self.assertNotIn(url.database, links)
+            return
+        sockets = {link[len("socket:["):-1] for link in links
+                   if link.startswith("socket:[")}
+        self.assertEqual(set(), sockets & _inodes_connected_to(
+            pid, url.port or 5432), "process %d" % pid)
+
+
+def _inodes_connected_to(pid, port):
+    """Inodes of the TCP sockets of ``pid``'s namespace whose remote end
+    is ``port``."""
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        with open("/proc/%d/net/%s" % (pid, table)) as lines:
+            next(lines)
+            for line in lines:
+                fields = line.split()
+                if int(fields[2].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
+    return inodes

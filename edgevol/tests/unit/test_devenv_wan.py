@@ -140,7 +140,7 @@ class SitePermissionsTest(testtools.TestCase):
                      "reply_site2:edgevol-volume:1",
                      "reply_0f3e5c1d2a4b4c6d8e9f0a1b2c3d4e5f",
                      "edgevol-scheduler", "edgevol-scheduler.vm",
-                     "edgevol-scheduler_fanout_3f2a",
+                     "edgevol-scheduler_fanout_3f2a", "edgevol-conductor",
                      "amq.default"):
             self.assertFalse(self.allowed("read", name), name)
             self.assertFalse(self.allowed("configure", name), name)
@@ -154,6 +154,7 @@ class SitePermissionsTest(testtools.TestCase):
 
     def test_it_sends_to_central_and_to_volume_managers_only(self):
         for key in ("edgevol-scheduler", "edgevol-scheduler.vm",
+                    "edgevol-conductor", "edgevol-conductor-0a1b2c3d",
                     "edgevol-volume.site2@rbd"):
             self.assertTrue(self.allowed("topic_write", key), key)
         for key in ("edgevol-backup.site2@backup", "anything"):
