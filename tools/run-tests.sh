@@ -122,6 +122,16 @@ trap 'rm -f "$STATS_FILE"; finish' EXIT
 
 run_suite "unit" ./edgevol/tests/unit
 
+# The import contracts of .importlinter (site code never imports
+# edgevol.db; the layers of the package), counted as one test.
+if IMPORT_REPORT="$(lint-imports --no-cache 2>&1)"; then
+    PASSED=$((PASSED + 1))
+else
+    log "import contracts broken"
+    echo "$IMPORT_REPORT" | sed -n '/Broken contracts/,$p' | tee -a "$FAILURES_FILE"
+    FAILED=$((FAILED + 1))
+fi
+
 log "== starting the test infrastructure in $STATE_DIR"
 INSTANCE_ARGS=()
 if [ ! -f "$STATE_DIR/devenv.json" ]; then
