@@ -6,6 +6,8 @@ it for the sites' backup services, which hold no database credentials
 and only know ``BackupResults``.
 """
 
+import datetime
+
 from oslo_log import log as logging
 
 from edgevol.backup import requests
@@ -31,10 +33,17 @@ def _quietly(what, backup_id, call, *args, **kwargs):
         return None
 
 
+def _as_time(value):
+    """A time sent over RPC arrives as its ISO string."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value
+
+
 class DatabaseResults(results.BackupResults):
     def snapshot_taken(self, context, backup_id, data_timestamp=None):
         _quietly("snapshot taken", backup_id, backup_claims.snapshot_taken,
-                 context, backup_id, data_timestamp)
+                 context, backup_id, _as_time(data_timestamp))
 
     def progress(self, context, backup_id, percent):
         _quietly("progress", backup_id, db_backups.transition, context,
@@ -46,7 +55,7 @@ class DatabaseResults(results.BackupResults):
                   "is_incremental": is_incremental, "parent_id": parent_id,
                   "progress": None, "fail_reason": None}
         if data_timestamp is not None:
-            values["data_timestamp"] = data_timestamp
+            values["data_timestamp"] = _as_time(data_timestamp)
         # A backup whose snapshot report was lost still holds its volume.
         _quietly("snapshot taken", backup_id, backup_claims.snapshot_taken,
                  context, backup_id)

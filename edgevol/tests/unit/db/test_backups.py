@@ -1,7 +1,10 @@
 """Backup rows and their claims on volumes, on a real DB."""
 
+import datetime
 import threading
 import uuid
+
+from oslo_serialization import jsonutils
 
 from edgevol.backup import db_results
 from edgevol.db import backup_claims
@@ -64,6 +67,16 @@ class BackupClaimsTest(test_volumes.DBTestCase):
         self.assertEqual((states.AVAILABLE, 3, None),
                          (done["status"], done["object_count"],
                           done["progress"]))
+
+    def test_a_point_in_time_sent_over_rpc_is_recorded(self):
+        # The conductor gets a site's datetime as oslo.messaging's string.
+        backup = self.create()
+        taken = datetime.datetime(2026, 12, 7, 11, 38, 19, 5000)
+        self.results.snapshot_taken(self.ctx, backup["id"],
+                                    jsonutils.to_primitive(
+                                        taken, convert_datetime=True))
+        self.assertEqual(taken, backups.get(self.ctx, backup["id"])[
+            "data_timestamp"])
 
     def test_one_store_writer_per_volume(self):
         first = self.create()
