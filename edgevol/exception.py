@@ -267,6 +267,11 @@ class NoValidBackend(EdgevolError):
     message = "No valid backend was found. %(reason)s"
 
 
+class ConductorRefused(EdgevolError):
+    message = ("Central state could not record %(report)s: the conductor "
+               "failed with %(error)s (see its log).")
+
+
 class DriverError(EdgevolError):
     message = "Storage backend error: %(reason)s"
 

@@ -25,6 +25,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from edgevol.backup import results as backup_results
+from edgevol import exception
 from edgevol import rpc
 from edgevol import service
 from edgevol.volume import results as volume_results
@@ -66,8 +67,14 @@ class ConductorClient:
                                          interface=interface,
                                          operation=operation,
                                          arguments=arguments)
-            except messaging.RemoteError:
-                raise
+            except messaging.RemoteError as error:
+                # Not repeated (it would fail alike); the traceback stays
+                # in the logs, never in a status reason users read.
+                LOG.error("Conductor failed %s.%s: %s", interface,
+                          operation, error)
+                raise exception.ConductorRefused(
+                    report="%s.%s" % (interface, operation),
+                    error=error.exc_type) from None
             except _UNANSWERED as error:
                 if attempt == CALL_ATTEMPTS:
                     raise

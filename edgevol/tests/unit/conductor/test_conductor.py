@@ -71,8 +71,12 @@ class RemoteTest(testtools.TestCase):
         self.assertEqual(rpcapi.CALL_ATTEMPTS, self.client.call.call_count)
 
     def test_a_conductor_error_is_not_repeated(self):
-        self.client.call.side_effect = messaging.RemoteError("Invalid")
-        self.assertRaises(messaging.RemoteError,
-                          self.results.volume_deleted, self.ctx, "v")
+        self.client.call.side_effect = messaging.RemoteError(
+            "DBError", "boom", ["Traceback ..."])
+        error = self.assertRaises(exception.ConductorRefused,
+                                  self.results.volume_deleted, self.ctx, "v")
         self.assertEqual(1, self.client.call.call_count)
+        self.assertIn("volume.volume_deleted", str(error))
+        self.assertIn("DBError", str(error))
+        self.assertNotIn("Traceback", str(error))
 
