@@ -23,8 +23,9 @@ from exchange ``X`` only routing keys of its own servers (topic
 permissions). It may publish to central (the scheduler's topic and fanout
 exchange, the conductor's topic: its reports and heartbeats), to another
 site's volume manager (a migration's target tells the source to remove
-its copy) and to the default exchange, where its answers to calls go. It can read neither another site's queues nor the
-API's or the scheduler's. (Publishing to the default exchange reaches any
+its copy) and to the default exchange, where its answers to calls go.
+It can read neither another site's queues nor the API's or the
+scheduler's. (Publishing to the default exchange reaches any
 queue by name, and RabbitMQ can not narrow it: topic permissions apply to
 topic exchanges only. A site can thus inject, never read.)
 
