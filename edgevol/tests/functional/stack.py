@@ -226,9 +226,14 @@ class Stack(fixtures.Fixture):
             command += ["--config-file", self.site_config_file(site)]
         if site is not None:
             command += ["--site", site]
+        # A session of its own: oslo.messaging's queue manager (site
+        # services) reads /proc/<process group leader>/stat, and the test
+        # runner's group leader may have exited (a runner started by nohup
+        # or a CI shell that moved on).
         self.processes[name] = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(os.path.join(self.dir, name + ".err"), "w"))
+            stderr=open(os.path.join(self.dir, name + ".err"), "w"),
+            start_new_session=True)
         return self.processes[name]
 
     def netns_prefix(self, site):
