@@ -186,7 +186,11 @@ class Stack(fixtures.Fixture):
             if group != "database"})
 
     def site_users(self):
-        """The infrastructure's per-site RabbitMQ users, or None."""
+        """The infrastructure's per-site RabbitMQ users, or None (also for
+        a stack on a private broker of its own, which has no site users:
+        its sites would otherwise talk to the infrastructure's broker)."""
+        if self.options.get("DEFAULT", {}).get("transport_url"):
+            return None
         rabbit = self.status.get("rabbitmq") or {}
         if not rabbit.get("base_dir") or not any(
                 site.get("transport_url") for site in self.status["sites"]):
