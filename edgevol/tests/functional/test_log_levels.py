@@ -35,8 +35,10 @@ class LogLevelsTest(test_stack.StackTestCase):
         for levels in volume.values():
             self.assertEqual("DEBUG", levels["edgevol.volume.manager"])
         every = self.levels(prefix="edgevol.scheduler.manager")
+        # The conductor has no Cinder counterpart: it keeps its own name.
         self.assertEqual({"cinder-api", "cinder-scheduler", "cinder-volume",
-                          "cinder-backup"}, {b for b, _ in every})
+                          "cinder-backup", "edgevol-conductor"},
+                         {b for b, _ in every})
         for (binary, _), levels in every.items():
             if binary == "cinder-scheduler":
                 self.assertNotEqual(
