@@ -39,6 +39,12 @@ exit), and a supervisor could not replace it."""
 class ServiceRecords:
     """Where a service's row (registration, heartbeats, stop) is kept."""
 
+    SENT_ONCE = frozenset({"stopped"})
+    """Reports a remote implementation does not repeat: a stop nobody
+    records costs only ``service_down_time`` (the heartbeats end), while
+    repeating it would hold a stopping site service on a conductor that
+    is gone, past its supervisor's patience."""
+
     def started(self, context, host, binary, topic, availability_zone):
         """Create or refresh the row of a starting service; its id."""
         raise NotImplementedError

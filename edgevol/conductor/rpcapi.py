@@ -6,7 +6,8 @@ operation, arguments)`` to topic ``conductor_topic``, answered by whichever
 conductor takes it. Calls, not casts: the site learns whether a report
 took effect (a create overtaken by a force delete must remove its image),
 and a report the conductor never answered is sent again
-(``CALL_ATTEMPTS``; the interfaces are idempotent). A report that still
+(``CALL_ATTEMPTS``; the interfaces are idempotent; what an interface
+lists in ``SENT_ONCE`` is sent once). A report that still
 finds no conductor raises ``MessagingTimeout`` into the operation, whose
 row stays in its transitional status: the site's restart or the
 scheduler's reconciler (``settle_stale_rows``, ``backup.redrive``) runs
@@ -60,8 +61,9 @@ class ConductorClient:
         self._client = rpc.get_client(conf, conf.conductor_topic,
                                       RPC_VERSION)
 
-    def report(self, context, interface, operation, arguments):
-        for attempt in range(1, CALL_ATTEMPTS + 1):
+    def report(self, context, interface, operation, arguments,
+               attempts=CALL_ATTEMPTS):
+        for attempt in range(1, attempts + 1):
             try:
                 return self._client.call(context, "report",
                                          interface=interface,
@@ -76,11 +78,11 @@ class ConductorClient:
                     report="%s.%s" % (interface, operation),
                     error=error.exc_type) from None
             except _UNANSWERED as error:
-                if attempt == CALL_ATTEMPTS:
+                if attempt == attempts:
                     raise
                 LOG.warning("Conductor did not answer %s.%s (attempt %d of "
                             "%d): %s", interface, operation, attempt,
-                            CALL_ATTEMPTS, error)
+                            attempts, error)
                 time.sleep(RETRY_PAUSE)
 
 
@@ -89,15 +91,18 @@ def remote(conf, name):
     report to the conductor (its arguments by name, JSON-safe values)."""
     interface = INTERFACES[name]
     client = ConductorClient(conf)
+    sent_once = getattr(interface, "SENT_ONCE", frozenset())
 
     def forward(method):
         signature = inspect.signature(getattr(interface, method))
+        attempts = 1 if method in sent_once else CALL_ATTEMPTS
 
         def call(self, context, *args, **kwargs):
             arguments = signature.bind(self, context, *args,
                                        **kwargs).arguments
             del arguments["self"], arguments["context"]
-            return client.report(context, name, method, arguments)
+            return client.report(context, name, method, arguments,
+                                 attempts=attempts)
         call.__name__ = method
         return call
 

@@ -263,14 +263,24 @@ class Stack(fixtures.Fixture):
             process.kill()
             process.wait()
 
-    def stop_all(self):
-        for name in list(self.processes):
-            for binary in ("edgevol-volume", "edgevol-backup"):
-                if name.startswith(binary + "-"):
-                    self.stop(binary, name[len(binary) + 1:])
-                    break
-            else:
-                self.stop(name)
+    def stop_all(self, timeout=20):
+        """Site services first (they report their stop to the conductor),
+        each group signalled at once and then waited for."""
+        site_names = [name for name in self.processes
+                      if name.startswith(("edgevol-volume-",
+                                          "edgevol-backup-"))]
+        for group in (site_names, list(self.processes)):
+            stopping = [(name, self.processes.pop(name)) for name in group
+                        if name in self.processes]
+            for _name, process in stopping:
+                process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            for _name, process in stopping:
+                try:
+                    process.wait(max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
     def log(self, binary, site=None):
         name = self._name(binary, site)

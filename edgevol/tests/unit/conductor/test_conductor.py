@@ -70,6 +70,14 @@ class RemoteTest(testtools.TestCase):
                           self.results.volume_deleted, self.ctx, "v")
         self.assertEqual(rpcapi.CALL_ATTEMPTS, self.client.call.call_count)
 
+    def test_a_stop_is_reported_once(self):
+        # A stopping site service must not outlast a conductor that is gone.
+        self.client.call.side_effect = messaging.MessagingTimeout("t")
+        records = rpcapi.remote(mock.Mock(conductor_topic="c"), "service")
+        self.assertRaises(messaging.MessagingTimeout, records.stopped,
+                          self.ctx, 7)
+        self.assertEqual(1, self.client.call.call_count)
+
     def test_a_conductor_error_is_not_repeated(self):
         self.client.call.side_effect = messaging.RemoteError(
             "DBError", "boom", ["Traceback ..."])
