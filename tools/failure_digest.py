@@ -12,10 +12,16 @@ import testtools
 
 FRAME_LINES = 2
 MESSAGE_LINES = 10
+WARNINGS_DETAIL = 'service warnings'
+"""What functional stacks attach to a failed test (edgevol.tests.
+functional.stack.attach_warnings_on_failure): repeated, last lines first
+kept."""
+WARNING_LINES = 40
 
 
 def failed_tests(stream):
-    """(test id, traceback text) of each failed test in a subunit v2 stream."""
+    """(test id, traceback text, service warnings) of each failed test in
+    a subunit v2 stream."""
     failures = []
 
     def on_test(test):
@@ -27,7 +33,10 @@ def failed_tests(stream):
             if name in details:
                 text = details[name].as_text()
                 break
-        failures.append((test['id'], text))
+        warnings = ''
+        if WARNINGS_DETAIL in details:
+            warnings = details[WARNINGS_DETAIL].as_text()
+        failures.append((test['id'], text, warnings))
 
     case = subunit.ByteStreamToStreamResult(stream, non_subunit_name='stdout')
     result = testtools.StreamToDict(on_test)
@@ -56,10 +65,14 @@ def excerpt(text):
 
 
 def main(label):
-    for test_id, text in failed_tests(sys.stdin.buffer):
+    for test_id, text, warnings in failed_tests(sys.stdin.buffer):
         print(f'FAILED ({label}): {test_id}')
         for line in excerpt(text):
             print(f'    {line}')
+        if warnings:
+            print(f'    -- {WARNINGS_DETAIL} (last {WARNING_LINES}):')
+            for line in warnings.splitlines()[-WARNING_LINES:]:
+                print(f'    {line}')
 
 
 if __name__ == '__main__':

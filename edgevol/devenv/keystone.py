@@ -283,6 +283,10 @@ def password_session(auth_url, user, password, project):
     return session.Session(auth=auth, timeout=HTTP_TIMEOUT)
 
 
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+CONNECT_RETRIES = 2
+
+
 class AdminSession:
     """Keystone's v3 REST API as the admin user, find-or-create helpers.
 
@@ -298,6 +302,10 @@ class AdminSession:
     def request(self, method, path, **kwargs):
         """The answer's JSON document (None for an empty answer)."""
         from keystoneauth1 import exceptions
+        if method in IDEMPOTENT_METHODS:
+            # Keystone's server may close a kept-alive connection just as
+            # it is reused ("closed connection without response").
+            kwargs.setdefault("connect_retries", CONNECT_RETRIES)
         try:
             answer = self.session.request(self.url + path, method,
                                           raise_exc=True, **kwargs)

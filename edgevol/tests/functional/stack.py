@@ -17,6 +17,7 @@ edgevol service user; ``keystone_client`` then calls it with real tokens.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,6 +27,7 @@ import uuid
 
 import fixtures
 import requests
+from testtools import content
 
 from edgevol import context
 from edgevol.db import services as db_services
@@ -60,6 +62,17 @@ def wait_for(predicate, timeout, interval=0.1, what="condition"):
         time.sleep(interval)
     raise AssertionError("Timed out after %ss waiting for %s" %
                          (timeout, what))
+
+
+_LOG_LEVEL = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
+WARNINGS_DETAIL = "service warnings"
+
+
+def attach_warnings_on_failure(test, stack):
+    """Add the stack's ``warnings_digest`` to ``test``'s details when it
+    fails (tools/failure_digest.py repeats it at the end of a CI log)."""
+    test.addOnException(lambda _exc_info: test.addDetail(
+        WARNINGS_DETAIL, content.text_content(stack.warnings_digest())))
 
 
 
@@ -281,6 +294,21 @@ class Stack(fixtures.Fixture):
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+    def warnings_digest(self, per_service=10, width=240):
+        """The last WARNING/ERROR/CRITICAL lines of every service's log
+        (first lines of records only), for a failed test's details: CI
+        keeps no stack directories."""
+        lines = []
+        for name in sorted(os.listdir(self.dir)):
+            if not name.endswith(".log"):
+                continue
+            with open(os.path.join(self.dir, name), errors="replace") as log:
+                found = [line.rstrip()[:width] for line in log
+                         if _LOG_LEVEL.search(line)]
+            lines += ["%s: %s" % (name[:-4], line)
+                      for line in found[-per_service:]]
+        return "\n".join(lines) or "(no warnings in any service log)"
 
     def log(self, binary, site=None):
         name = self._name(binary, site)

@@ -62,6 +62,7 @@ class ComputeAttachTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        stack_fixture.attach_warnings_on_failure(self, self.stack)
         self.api = self.stack.client("alice", "project-a", version="3.54")
         volume_id = self.api.create_volume(
             availability_zone="site1").json()["volume"]["id"]

@@ -134,6 +134,7 @@ class EncryptedStack(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        stack_fixture.attach_warnings_on_failure(self, self.stack)
         self.api = self.stack.client("alice", "project-a", version="3.64")
         tmp = self.useFixture(fixtures.TempDir()).path
         self.config = os.path.join(tmp, "edgevol-compute.conf")

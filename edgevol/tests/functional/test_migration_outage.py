@@ -69,6 +69,16 @@ class TargetOutageTest(test_migration.MigrationTestCase):
     def target_images(self):
         return test_stack.rbd_images(self.stack.site_info(self.target))
 
+    def copy_removed(self, volume_id):
+        """Whether the target lists no image of ``volume_id``; False while
+        its resumed OSD does not answer yet (it catches up on a minute of
+        missed heartbeats first: a listing timed out at 10 s here)."""
+        import rbd
+        try:
+            return "volume-%s" % volume_id not in self.target_images()
+        except rbd.Timeout:
+            return False
+
     def test_the_target_osd_stopped_mid_copy(self):
         # 256 MiB: the OSD stops within 0.1 s of the first progress report,
         # a second or more before the copy could end. (More data costs
@@ -92,8 +102,8 @@ class TargetOutageTest(test_migration.MigrationTestCase):
             os.kill(osd, signal.SIGCONT)
         # The OSD runs again: the target's housekeeping removes its part.
         stack_fixture.wait_for(
-            lambda: "volume-%s" % volume_id not in self.target_images(), 120,
-            interval=1, what="the partial copy removed from %s" % self.target)
+            lambda: self.copy_removed(volume_id), 120, interval=1,
+            what="the partial copy removed from %s" % self.target)
         self.assert_only_in(SOURCE, volume_id)
         self.assert_data(SOURCE, volume_id, pieces)
         # Nothing is stuck: once the target is clean, the volume moves.

@@ -60,6 +60,7 @@ class StackTestCase(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        stack_fixture.attach_warnings_on_failure(self, self.stack)
         self.api = self.stack.client()
 
     def create_available(self, api=None, **fields):
