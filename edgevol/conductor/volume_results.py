@@ -109,7 +109,9 @@ class DatabaseVolumeResults(results.VolumeResults):
         return db_volumes.set_host(context.elevated(), volume_id, None,
                                    expected_host=host)
 
-    def volume_deleted(self, context, volume_id):
+    def volume_deleted(self, context, volume_id, snapshot_ids=()):
+        for snapshot_id in snapshot_ids:
+            self.snapshot_deleted(context, snapshot_id)
         return _recorded("Volume", volume_id, db_volumes.finish_delete,
                          context.elevated(), volume_id)
 

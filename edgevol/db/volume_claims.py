@@ -30,7 +30,8 @@ def claim_delete(context, volume_id, event, cascade, where=(),
 
     :param where, guard_reason: further guards of the volume's transition
         (``edgevol.db.transitions.apply``).
-    :returns: the volume's row as a dict.
+    :returns: the volume's row as a dict, and the ids of the snapshots
+        deleted with it.
     :raises Invalid: the volume has snapshots and ``cascade`` is False.
     :raises InvalidStatus: the volume, or with ``cascade`` one of its
         snapshots, is in a status that may not be deleted.
@@ -51,7 +52,7 @@ def claim_delete(context, volume_id, event, cascade, where=(),
             if snapshot.status != states.DELETING:
                 transitions.apply(session, SNAPSHOTS, snapshot.id,
                                   "snapshot_delete", resource="snapshot")
-        return volume
+        return volume, [snapshot.id for snapshot in snapshots]
 
 
 def claim_snapshot_delete(context, snapshot_id, event="snapshot_delete"):

@@ -151,10 +151,15 @@ def get(context, volume_id, project_id=None):
                                            project_id)])[0]
 
 
+def owned_by(project_id):
+    """Guard of a transition: the volume is ``project_id``'s."""
+    return VOLUMES.c.project_id == project_id
+
+
 def get_row(context, volume_id, project_id=None):
     """A live volume's own columns, without the metadata, attachments and
     image metadata ``get`` reads for a view: one statement, for callers
-    that only act on the volume (a delete and its site's work)."""
+    that only act on the volume."""
     with db_session.reader(context) as session:
         return _own_columns(_select_one(session, volume_id, project_id))
 

@@ -233,20 +233,33 @@ class VolumeAPI:
         if force and not context.is_admin:
             raise exception.NotAuthorized(
                 "Only administrators may force-delete a volume.")
-        self._check_exists(context, volume_id)
         self._claim_delete(context, volume_id,
                            "force_delete" if force else "delete", cascade)
 
     def _claim_delete(self, context, volume_id, event, cascade):
+        if not uuidutils.is_uuid_like(volume_id):
+            raise exception.VolumeNotFound(volume_id=volume_id)
         # Even a forced delete leaves an attached volume alone: a host may
-        # be writing to it (os-force_detach first).
+        # be writing to it (os-force_detach first). The claim itself keeps
+        # to the caller's project: no read before it (the common delete
+        # succeeds), the refusals below tell another project's volume from
+        # a missing one.
+        where = [db_attachments.no_live_clause()]
+        owner = self._owner_filter(context)
+        if owner is not None:
+            where.append(db_volumes.owned_by(owner))
         try:
-            volume = volume_claims.claim_delete(
-                context, volume_id, event, cascade,
-                where=(db_attachments.no_live_clause(),),
+            volume, snapshot_ids = volume_claims.claim_delete(
+                context, volume_id, event, cascade, where=tuple(where),
                 guard_reason="Volume %s has attachments; detach it first." %
                 volume_id)
-        except exception.Conflict as error:
+        except exception.NotFound:
+            raise exception.VolumeNotFound(volume_id=volume_id) from None
+        except (exception.Conflict, exception.Invalid) as error:
+            # Another project's volume is refused as a missing one.
+            self._check_exists(context, volume_id)
+            if not isinstance(error, exception.Conflict):
+                raise
             # Cinder refuses every delete the volume's state forbids with
             # 400 (InvalidVolume); Nova and Tempest expect that code.
             raise exception.InvalidVolume(
@@ -258,7 +271,7 @@ class VolumeAPI:
             if volume.get("encryption_key_id"):
                 self.volume_keys.discard(volume["encryption_key_id"])
         else:
-            self.volume_rpc.delete_volume(context, volume["host"], volume_id)
+            self.volume_rpc.delete_volume(context, volume, snapshot_ids)
         return volume
 
     # --- admin recovery (os-force_delete, os-reset_status) ---------------

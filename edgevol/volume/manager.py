@@ -231,10 +231,14 @@ class VolumeManager:
         self._create(context, volume, request_spec, filter_properties)
 
     @recovery.exclusive("delete", "volume_id")
-    def delete_volume(self, context, volume_id):
-        volume = self.results.get_volume(context, volume_id)
+    def delete_volume(self, context, volume_id, volume=None,
+                      snapshot_ids=None):
+        # Since 1.6 the cast carries what the delete needs; an older
+        # API's cast names the volume alone.
+        if volume is None:
+            volume = self.results.get_volume(context, volume_id)
         if volume is not None:
-            self._delete(context, volume)
+            self._delete(context, volume, snapshot_ids)
 
     def initialize_connection(self, context, volume_id, connector,
                               attach_mode):
@@ -360,17 +364,20 @@ class VolumeManager:
                    "Creating the volume on site %s failed: %s" %
                    (self.site, error), action, message_fields.UNKNOWN_ERROR)
 
-    def _delete(self, context, volume):
+    def _delete(self, context, volume, snapshot_ids=None):
+        """:param snapshot_ids: the snapshots claimed with the volume
+            (cascade), read from the rows when not given."""
         # Waits for a create of the same volume running here to end (a
         # force delete of a stuck create), which may take as long as the
         # create's image download.
         with self.volume_locks.hold(volume["id"]):
-            self._delete_held(context, volume)
+            self._delete_held(context, volume, snapshot_ids)
 
-    def _delete_held(self, context, volume):
+    def _delete_held(self, context, volume, snapshot_ids):
         LOG.debug("Deleting volume %s", volume["id"])
-        # Snapshots claimed with the volume (cascade) go with it.
-        snapshot_ids = self.results.cascaded_snapshots(context, volume["id"])
+        if snapshot_ids is None:
+            snapshot_ids = self.results.cascaded_snapshots(context,
+                                                           volume["id"])
         self.flattener.wait(volume["id"])
         try:
             self._ensure_driver()
@@ -382,9 +389,8 @@ class VolumeManager:
             self._fail(context, volume["id"], "delete_failed", str(error),
                        message_fields.DELETE_VOLUME, message_fields.UNKNOWN_ERROR)
             return
-        for snapshot_id in snapshot_ids:
-            self.results.snapshot_deleted(context, snapshot_id)
-        if not self.results.volume_deleted(context, volume["id"]):
+        if not self.results.volume_deleted(context, volume["id"],
+                                           snapshot_ids):
             return
         # Only once the image is gone: nothing can read the data then.
         self.encrypted.delete_key(volume)

@@ -71,8 +71,9 @@ class VolumeResults:
         scheduled again; False if it was placed elsewhere meanwhile."""
         raise NotImplementedError
 
-    def volume_deleted(self, context, volume_id):
-        """The image is gone: deleted, quota given back."""
+    def volume_deleted(self, context, volume_id, snapshot_ids=()):
+        """The image is gone: deleted, quota given back; so are the
+        snapshots ``snapshot_ids`` deleted with it (cascade)."""
         raise NotImplementedError
 
     def volume_event(self, context, volume_id, event, reason=None):

@@ -12,12 +12,19 @@ Version history (bump the minor for additions, the major for breaks):
 * 1.4 - settle_stale_rows (cast, from the scheduler's reconciler)
 * 1.5 - migrate_volume (cast to the target site),
   remove_migration_source (cast to the source site)
+* 1.6 - delete_volume carries the volume's row and the snapshots claimed
+  with it (the site reads neither back)
 """
 
 from edgevol.host import BackendHost
 from edgevol import rpc
 
-RPC_VERSION = "1.5"
+RPC_VERSION = "1.6"
+
+DELETE_FIELDS = ("id", "host", "snapshot_id", "source_volid",
+                 "encryption_key_id")
+"""What a site needs of a volume's row to delete it (its image, the
+hidden snapshot of its source, its key)."""
 
 
 class VolumeRPCClient:
@@ -48,10 +55,14 @@ class VolumeRPCClient:
             context, "create_volume", volume_id=volume_id,
             request_spec=request_spec, filter_properties=filter_properties)
 
-    def delete_volume(self, context, host, volume_id):
-        """Remove the image of a ``deleting`` volume (a cast)."""
-        self._prepare(host).cast(context, "delete_volume",
-                                 volume_id=volume_id)
+    def delete_volume(self, context, volume, snapshot_ids):
+        """Remove the image of a ``deleting`` volume and of the snapshots
+        claimed with it (a cast to its site, which answers with one
+        report)."""
+        self._prepare(volume["host"], "1.6").cast(
+            context, "delete_volume", volume_id=volume["id"],
+            volume={field: volume.get(field) for field in DELETE_FIELDS},
+            snapshot_ids=list(snapshot_ids))
 
     def publish_capabilities(self, context):
         """Ask every volume manager to report its capabilities now."""

@@ -55,6 +55,24 @@ class RealBusinessLayerTest(base.RealBusinessTestCase):
         self.fault(self.call("DELETE", "/v3/volumes/%s" % volume["id"]),
                    400)
 
+    def test_a_delete_claims_only_the_callers_volume(self):
+        # The claim is scoped to the project (no read before it): another
+        # project's volume is as missing as a missing one, in a status a
+        # delete takes and in one it refuses, and stays as it was.
+        volume = self.create_volume(availability_zone="site2")
+        path = "/v3/volumes/%s" % volume["id"]
+        self.assertIn("could not be found", self.fault(self.call(
+            "DELETE", path, token=base.OTHER), 404))
+        wait_for(lambda: self.status_of(volume["id"]) == "available")
+        self.assertIn("could not be found", self.fault(self.call(
+            "DELETE", path, token=base.OTHER), 404))
+        self.assertEqual("available", self.status_of(volume["id"]))
+        self.fault(self.call("DELETE", "/v3/volumes/%s" %
+                             "00000000-0000-4000-8000-000000000000"), 404)
+        self.fault(self.call("DELETE", "/v3/volumes/not-a-uuid"), 404)
+        self.call("DELETE", path, token=base.ADMIN, expect=202)
+        wait_for(lambda: self.status_of(volume["id"]) == 404)
+
     def test_admin_resources(self):
         gold = self.call("POST", "/v3/types", {"volume_type": {
             "name": "gold", "extra_specs": {
