@@ -164,8 +164,7 @@ class AttachmentAPI:
         attachment = db_attachments.connect(context, attachment, connector)
         try:
             info = self.volume_rpc.initialize_connection(
-                context, volume["host"], volume["id"], connector,
-                attachment["attach_mode"])
+                context, volume, connector, attachment["attach_mode"])
         except Exception as error:
             db_attachments.connect_failed(context, attachment)
             raise _site_error(volume, error) from error
@@ -231,8 +230,7 @@ class AttachmentAPI:
         volume = db_volumes.get(context.elevated(), attachment["volume_id"])
         db_attachments.begin_detach(context, attachment)
         try:
-            self.volume_rpc.terminate_connection(
-                context, volume["host"], volume["id"], attachment["id"])
+            self.volume_rpc.terminate_connection(context, volume, attachment)
         except Exception as error:
             raise _site_error(volume, error) from error
 

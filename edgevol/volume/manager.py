@@ -241,16 +241,20 @@ class VolumeManager:
             self._delete(context, volume, snapshot_ids)
 
     def initialize_connection(self, context, volume_id, connector,
-                              attach_mode):
+                              attach_mode, volume=None):
+        # Since 1.6 the call carries the volume's row (an older API's
+        # names the volume alone).
         self._ensure_driver()
         return attach_ops.initialize_connection(
             context, self.driver, self.results, volume_id, connector,
-            attach_mode)
+            attach_mode, volume)
 
     @recovery.exclusive("detach", "attachment_id")
-    def terminate_connection(self, context, volume_id, attachment_id):
+    def terminate_connection(self, context, volume_id, attachment_id,
+                             volume=None, connector=None):
         attach_ops.terminate_connection(context, self.driver, self.results,
-                                        volume_id, attachment_id)
+                                        volume_id, attachment_id, volume,
+                                        connector)
 
     @recovery.exclusive("snapshot_create", "snapshot_id")
     def create_snapshot(self, context, snapshot_id):

@@ -13,7 +13,9 @@ Version history (bump the minor for additions, the major for breaks):
 * 1.5 - migrate_volume (cast to the target site),
   remove_migration_source (cast to the source site)
 * 1.6 - delete_volume carries the volume's row and the snapshots claimed
-  with it (the site reads neither back)
+  with it, initialize_connection the volume's row, terminate_connection
+  the row and the attachment's connector (the site reads none of them
+  back)
 """
 
 from edgevol.host import BackendHost
@@ -25,6 +27,14 @@ DELETE_FIELDS = ("id", "host", "snapshot_id", "source_volid",
                  "encryption_key_id")
 """What a site needs of a volume's row to delete it (its image, the
 hidden snapshot of its source, its key)."""
+
+CONNECTION_FIELDS = ("id", "host", "encryption_key_id")
+"""What a site needs of a volume's row to connect a host to it or to end
+the connection (``VolumeDriver.initialize_connection``)."""
+
+
+def _fields(volume, names):
+    return {name: volume.get(name) for name in names}
 
 
 class VolumeRPCClient:
@@ -61,7 +71,7 @@ class VolumeRPCClient:
         report)."""
         self._prepare(volume["host"], "1.6").cast(
             context, "delete_volume", volume_id=volume["id"],
-            volume={field: volume.get(field) for field in DELETE_FIELDS},
+            volume=_fields(volume, DELETE_FIELDS),
             snapshot_ids=list(snapshot_ids))
 
     def publish_capabilities(self, context):
@@ -89,29 +99,32 @@ class VolumeRPCClient:
         self._prepare(source_host, "1.5").cast(
             context, "remove_migration_source", volume_id=volume_id)
 
-    def initialize_connection(self, context, host, volume_id, connector,
-                              attach_mode):
-        """The connection info of a volume for a host (a call).
+    def initialize_connection(self, context, volume, connector, attach_mode):
+        """The connection info of a volume for a host (a call to its site).
 
         :returns: the driver's ``{"driver_volume_type", "data"}``; never a
             key.
         :raises MessagingTimeout: no answer within ``rpc_call_timeout``.
         :raises DriverError: (remote) the site could not make it.
         """
-        return self._prepare(host, "1.1").call(
-            context, "initialize_connection", volume_id=volume_id,
-            connector=connector, attach_mode=attach_mode)
+        return self._prepare(volume["host"], "1.6").call(
+            context, "initialize_connection", volume_id=volume["id"],
+            connector=connector, attach_mode=attach_mode,
+            volume=_fields(volume, CONNECTION_FIELDS))
 
-    def terminate_connection(self, context, host, volume_id, attachment_id):
+    def terminate_connection(self, context, volume, attachment):
         """Terminate a ``detaching`` attachment's connection and delete it
-        (a call; the volume goes back to ``available`` with its last one).
+        (a call to the volume's site; the volume goes back to
+        ``available`` with its last one).
 
         :raises MessagingTimeout: no answer within ``rpc_call_timeout``; the
             manager finishes the detach when it (re)starts.
         """
-        self._prepare(host, "1.1").call(
-            context, "terminate_connection", volume_id=volume_id,
-            attachment_id=attachment_id)
+        self._prepare(volume["host"], "1.6").call(
+            context, "terminate_connection", volume_id=volume["id"],
+            attachment_id=attachment["id"],
+            volume=_fields(volume, CONNECTION_FIELDS),
+            connector=attachment["connector"] or {})
 
     def create_snapshot(self, context, host, snapshot_id):
         """Take a ``creating`` snapshot of a volume on ``host`` (a cast).

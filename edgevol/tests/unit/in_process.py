@@ -36,6 +36,31 @@ def wait_for(predicate, timeout=10):
     raise AssertionError("condition not met in %ss" % timeout)
 
 
+class ConductorReports(fixtures.Fixture):
+    """Records what site services report to the conductor: ``calls`` is
+    a list of (interface, operation, arguments), in order."""
+
+    def _setUp(self):
+        self.calls = []
+        original = conductor_rpcapi.ConductorClient.report
+
+        def recorded(client, context, interface, operation, arguments,
+                     **kwargs):
+            self.calls.append((interface, operation, dict(arguments)))
+            return original(client, context, interface, operation,
+                            arguments, **kwargs)
+        self.useFixture(fixtures.MockPatchObject(
+            conductor_rpcapi.ConductorClient, "report", recorded))
+
+    def about(self, **arguments):
+        """(operation, arguments) of the volume reports whose arguments
+        include ``arguments``."""
+        return [(operation, found) for interface, operation, found
+                in self.calls if interface == "volume" and all(
+                    found.get(key) == value
+                    for key, value in arguments.items())]
+
+
 class InProcessServices(fixtures.Fixture):
     """A database, the scheduler, the conductor and FakeDriver volume
     managers.

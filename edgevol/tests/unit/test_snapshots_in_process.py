@@ -5,10 +5,8 @@ over the in-process transport; the functional suite runs the same verbs
 on real Ceph with the real clients.
 """
 
-import fixtures
 import testtools
 
-from edgevol.conductor import rpcapi as conductor_rpcapi
 from edgevol import context
 from edgevol.db import snapshots as db_snapshots
 from edgevol.db import volume_claims
@@ -94,21 +92,10 @@ class SnapshotFlowsTest(testtools.TestCase):
         # site reads nothing back and answers once (one WAN round trip).
         volume = self._volume(size=1, availability_zone="site2")
         snapshots = [self._snapshot(volume["id"])["id"] for _ in range(2)]
-        reports = []
-        original = conductor_rpcapi.ConductorClient.report
-
-        def recorded(client, context, interface, operation, arguments,
-                     **kwargs):
-            if interface == "volume":
-                reports.append((operation, arguments))
-            return original(client, context, interface, operation,
-                            arguments, **kwargs)
-        self.useFixture(fixtures.MockPatchObject(
-            conductor_rpcapi.ConductorClient, "report", recorded))
+        reports = self.useFixture(in_process.ConductorReports())
         self.volumes.delete(self.ctx, volume["id"], cascade=True)
         self._wait_gone(volume["id"])
-        mine = [(operation, arguments) for operation, arguments in reports
-                if arguments.get("volume_id") == volume["id"]]
+        mine = reports.about(volume_id=volume["id"])
         self.assertEqual(
             [("volume_deleted", {"volume_id": volume["id"],
                                  "snapshot_ids": sorted(snapshots)})],

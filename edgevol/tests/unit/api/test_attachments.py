@@ -110,6 +110,25 @@ class AttachmentsTest(AttachStack):
         self.assertEqual("available", self.status_of(volume_id))
         self.fault(self.call("GET", path, version=V), 404)
 
+    def test_attach_and_detach_read_nothing_back_from_the_site(self):
+        # The calls carry the volume's row and the connector: the site
+        # makes one report (the detach), no reads across the WAN.
+        volume_id = self.volume()
+        reports = self.useFixture(in_process.ConductorReports())
+        attachment = self.attach(volume_id).json["attachment"]
+        self.assertEqual("rbd", attachment["connection_info"][
+            "driver_volume_type"])
+        self.call("DELETE", "/v3/attachments/%s" % attachment["id"],
+                  version=V, expect=200)
+        self.assertEqual(
+            [("detached", {"attachment_id": attachment["id"],
+                           "volume_id": volume_id})],
+            reports.about(volume_id=volume_id) + [
+                report for report in reports.about(
+                    attachment_id=attachment["id"])
+                if "volume_id" not in report[1]])
+        self.assertEqual("available", self.status_of(volume_id))
+
     def test_attachments_need_their_microversions(self):
         volume_id = self.volume()
         self.fault(self.attach(volume_id, version="3.26"), 404)
