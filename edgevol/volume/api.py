@@ -255,15 +255,16 @@ class VolumeAPI:
                 volume_id)
         except exception.NotFound:
             raise exception.VolumeNotFound(volume_id=volume_id) from None
-        except (exception.Conflict, exception.Invalid) as error:
+        except exception.Conflict as error:
             # Another project's volume is refused as a missing one.
             self._check_exists(context, volume_id)
-            if not isinstance(error, exception.Conflict):
-                raise
             # Cinder refuses every delete the volume's state forbids with
             # 400 (InvalidVolume); Nova and Tempest expect that code.
             raise exception.InvalidVolume(
                 reason=error.kwargs.get("reason") or str(error)) from error
+        except exception.Invalid:
+            self._check_exists(context, volume_id)
+            raise
         if volume["host"] is None:
             # Never placed (scheduling failed or its cast was lost): nothing
             # exists in Ceph, and no scheduler may place it any more.
@@ -285,13 +286,8 @@ class VolumeAPI:
         :raises Invalid: the volume is attached or has snapshots (400, as
             Cinder's InvalidVolume).
         """
-        self._check_exists(context, volume_id)
-        try:
-            volume = self._claim_delete(context, volume_id, "force_delete",
-                                        cascade=False)
-        except exception.Conflict as error:
-            # Attached (a guard) or in-use: Cinder answers 400 for both.
-            raise exception.Invalid(reason=str(error)) from None
+        volume = self._claim_delete(context, volume_id, "force_delete",
+                                    cascade=False)
         audit.record(context, "force-deleted", "volume", volume_id,
                      volume["project_id"],
                      [("status", volume["previous_status"],

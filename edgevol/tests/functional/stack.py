@@ -268,32 +268,30 @@ class Stack(fixtures.Fixture):
         self.processes[self._name(binary, site)].send_signal(signo)
 
     def stop(self, binary, site=None, signo=signal.SIGTERM, timeout=20):
-        process = self.processes.pop(self._name(binary, site))
-        process.send_signal(signo)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        self._stop_at_once([self._name(binary, site)], signo, timeout)
 
     def stop_all(self, timeout=20):
         """Site services first (they report their stop to the conductor),
-        each group signalled at once and then waited for."""
+        then the others."""
         site_names = [name for name in self.processes
                       if name.startswith(("edgevol-volume-",
                                           "edgevol-backup-"))]
-        for group in (site_names, list(self.processes)):
-            stopping = [(name, self.processes.pop(name)) for name in group
-                        if name in self.processes]
-            for _name, process in stopping:
-                process.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + timeout
-            for _name, process in stopping:
-                try:
-                    process.wait(max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        self._stop_at_once(site_names, signal.SIGTERM, timeout)
+        self._stop_at_once(list(self.processes), signal.SIGTERM, timeout)
+
+    def _stop_at_once(self, names, signo, timeout):
+        """Signal every process of ``names``, then wait for them all; a
+        process still running after ``timeout`` seconds is killed."""
+        stopping = [self.processes.pop(name) for name in names]
+        for process in stopping:
+            process.send_signal(signo)
+        deadline = time.monotonic() + timeout
+        for process in stopping:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def warnings_digest(self, per_service=10, width=240):
         """The last WARNING/ERROR/CRITICAL lines of every service's log
