@@ -101,19 +101,35 @@ def _rss(pid):
 
 def _children(pid):
     """Child processes of every thread of ``pid`` (each thread's children
-    are listed under it: cryptsetup is started by RPC worker threads)."""
+    are listed under it: cryptsetup is started by RPC worker threads) that
+    run a program of their own.
+
+    A child between its (v)fork and its exec shows the parent's whole
+    resident set as its own, though it shares every page with the parent:
+    counting it would add the manager's size again for each such instant.
+    """
     found = []
     try:
         tasks = os.listdir("/proc/%d/task" % pid)
+        program = os.readlink("/proc/%d/exe" % pid)
     except OSError:
         return found
     for task in tasks:
         try:
             with open("/proc/%d/task/%s/children" % (pid, task)) as listed:
-                found += [int(child) for child in listed.read().split()]
+                children = [int(child) for child in listed.read().split()]
         except OSError:
             continue
+        found += [child for child in children
+                  if _program(child) not in (program, None)]
     return found
+
+
+def _program(pid):
+    try:
+        return os.readlink("/proc/%d/exe" % pid)
+    except OSError:
+        return None
 
 
 def under_load(endpoint, token, zone, volume_type, pid, clients,
