@@ -344,7 +344,7 @@ def run_backups(args):
     if args.through_api:
         return run_backups_through_api(args, status)
     with backups.Clusters(status, args.site, args.target_site) as clusters:
-        results = backups.run(clusters, args.clones)
+        results = backups.run(clusters, args.clones, args.full_rounds)
     rows, summary = backups.rows(results)
     return _report_backups(args, clusters, rows, summary, "")
 
@@ -556,6 +556,10 @@ def main(argv=None):
                                 help="site restored into by copy")
     backups_parser.add_argument("--clones", type=int, default=20,
                                 help="clone restores timed per backup size")
+    backups_parser.add_argument(
+        "--full-rounds", type=int, default=3,
+        help="full backups, each between two raw deep copies; the median "
+        "ratio is reported")
     backups_parser.add_argument(
         "--through-api", action="store_true",
         help="through the API and the backup services (request to "

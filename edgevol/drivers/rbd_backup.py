@@ -14,10 +14,12 @@ ONE snapshot of that image per backup:
 * the copy goes straight from the site's cluster to the store's (librbd to
   librbd, a few chunks in flight), never through a file; zeros are never
   sent (a zero object is discarded, zero blocks are zeroed).
-* each backup records a SHA-256 per 4 MiB chunk of its point in time
+* each backup records a digest per 4 MiB chunk of its point in time
   (those of the previous backup, updated with the chunks it wrote) as an
-  object next to the image. Restores check every chunk they copy, so a
-  corrupted store fails the restore instead of restoring garbage.
+  object next to the image, with the algorithm that made them (an
+  incremental keeps its parent's; ``rbd_sparse.DIGEST`` otherwise).
+  Restores check every chunk they copy, so a corrupted store fails the
+  restore instead of restoring garbage.
 
 Restores come in three kinds:
 
@@ -103,6 +105,8 @@ def _store_image(rbd, store_ioctx, name, size):
 
 
 def _read_digests(store_ioctx, backup_id):
+    """(algorithm, {chunk index: digest}) of a backup, None if it has no
+    digests object (it never finished)."""
     import rados
     name = digests_object(backup_id)
     try:
@@ -110,12 +114,26 @@ def _read_digests(store_ioctx, backup_id):
         raw = store_ioctx.read(name, store_ioctx.stat(name)[0])
     except rados.ObjectNotFound:
         return None
-    return {int(k): v for k, v in json.loads(raw.decode()).items()}
+    recorded = json.loads(raw.decode())
+    if "algorithm" not in recorded:
+        # Made before backups named their algorithm: SHA-256 by chunk.
+        recorded = {"algorithm": "sha256", "chunks": recorded}
+    return recorded["algorithm"], {int(k): v for k, v in
+                                   recorded["chunks"].items()}
 
 
-def _write_digests(store_ioctx, backup_id, digests):
-    store_ioctx.write_full(digests_object(backup_id), json.dumps(
-        {str(k): v for k, v in sorted(digests.items())}).encode())
+def _write_digests(store_ioctx, backup_id, algorithm, digests):
+    store_ioctx.write_full(digests_object(backup_id), json.dumps({
+        "algorithm": algorithm,
+        "chunks": {str(k): v for k, v in sorted(digests.items())}}).encode())
+
+
+def _recorded_digests(store_ioctx, backup_id):
+    found = _read_digests(store_ioctx, backup_id)
+    if found is None:
+        raise CorruptBackup("backup %s has no digests in the store" %
+                            backup_id)
+    return found
 
 
 def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
@@ -137,34 +155,35 @@ def backup(rbd, source_ioctx, volume_name, source_snapshot, store_ioctx,
         target, created = _store_image(rbd, store_ioctx,
                                        image_name(volume_id), size)
         with target:
-            parent_digests = (None if base is None or created else
-                              _read_digests(store_ioctx, base[0]))
-            if parent_digests is None:
+            parent = (None if base is None or created else
+                      _read_digests(store_ioctx, base[0]))
+            if parent is None:
                 # The head may hold an older point in time: whatever it
                 # has outside the source's extents must read as zeros.
                 extents = rbd_sparse.extents(source) + (
                     [] if created else rbd_sparse.extents(target))
-                digests = {}
+                algorithm, digests = rbd_sparse.DIGEST, {}
             else:
                 extents = rbd_sparse.extents(source, base[1])
-                digests = dict(parent_digests)
+                algorithm, digests = parent[0], dict(parent[1])
             ranges = rbd_sparse.chunk_ranges(extents, size)
             progress = rbd_sparse.Progress(
                 sum(n for r in ranges.values() for _, n in r), report)
             copied, written = rbd_sparse.copy(source, target, ranges, size,
-                                              progress, throttle=throttle)
+                                              progress, throttle=throttle,
+                                              algorithm=algorithm)
             for index, digest in copied.items():
                 if digest is None:
                     digests.pop(index, None)
                 else:
                     digests[index] = digest
             digests = {i: d for i, d in digests.items() if i * CHUNK < size}
-            _write_digests(store_ioctx, backup_id, digests)
+            _write_digests(store_ioctx, backup_id, algorithm, digests)
             snap = snapshot_name(backup_id)
             if snap not in {s["name"] for s in target.list_snaps()}:
                 target.create_snap(snap)
     return {"size": size, "bytes_written": written, "chunks": len(digests),
-            "incremental": parent_digests is not None}
+            "incremental": parent is not None}
 
 
 def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
@@ -179,10 +198,7 @@ def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         then partly written: the caller fails the restore).
     :returns: {"size", "bytes_written"}.
     """
-    digests = _read_digests(store_ioctx, backup_id)
-    if digests is None:
-        raise CorruptBackup("backup %s has no digests in the store" %
-                            backup_id)
+    algorithm, digests = _recorded_digests(store_ioctx, backup_id)
     with rbd.Image(store_ioctx, image_name(volume_id),
                    snapshot=snapshot_name(backup_id),
                    read_only=True) as source, \
@@ -195,7 +211,8 @@ def restore(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         progress = rbd_sparse.Progress(
             sum(n for r in ranges.values() for _, n in r), report)
         copied, written = rbd_sparse.copy(source, target, ranges, size,
-                                          progress, throttle=throttle)
+                                          progress, throttle=throttle,
+                                          algorithm=algorithm)
     bad = sorted(i for i, digest in copied.items()
                  if digest != digests.get(i))
     missing = sorted(set(digests) - set(copied))
@@ -261,10 +278,7 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
     :returns: {"size", "bytes_written", "chunks_read", "by"} where "by"
         is "snapshot" or "digests".
     """
-    digests = _read_digests(store_ioctx, backup_id)
-    if digests is None:
-        raise CorruptBackup("backup %s has no digests in the store" %
-                            backup_id)
+    algorithm, digests = _recorded_digests(store_ioctx, backup_id)
     snap = snapshot_name(backup_id)
     with rbd.Image(store_ioctx, image_name(volume_id), snapshot=snap,
                    read_only=True) as source, \
@@ -284,8 +298,8 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
 
         def sync(index):
             return _sync_chunk(source, target, index, size,
-                               digests.get(index), by == "digests",
-                               backup_id, throttle)
+                               (algorithm, digests.get(index)),
+                               by == "digests", backup_id, throttle)
         for _, (count, was_read) in rbd_sparse.each_done(
                 sync, sorted(candidates)):
             written += count
@@ -298,15 +312,20 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
 def _sync_chunk(source, target, index, size, expected, skip_if_same,
                 backup_id, throttle):
     """Write into ``target`` the blocks of chunk ``index`` that differ
-    from the backup's. :returns: (bytes written, store chunk read?)"""
+    from the backup's.
+
+    :param expected: (algorithm, the backup's digest of the chunk).
+    :returns: (bytes written, store chunk read?)
+    """
+    algorithm, expected = expected
     offset = index * CHUNK
     length = min(CHUNK, size - offset)
     have = target.read(offset, length)
-    if skip_if_same and rbd_sparse.digest(have) == expected:
+    if skip_if_same and rbd_sparse.digest(have, algorithm) == expected:
         return 0, False
     throttle(length)  # what crosses from the store
     want = source.read(offset, length)
-    if rbd_sparse.digest(want) != expected:
+    if rbd_sparse.digest(want, algorithm) != expected:
         raise CorruptBackup(
             "backup %s: the chunk at byte %d differs from the digest "
             "recorded at backup time; the restore stopped" % (
@@ -354,10 +373,7 @@ def verify(rbd, store_ioctx, volume_id, backup_id):
 
     :returns: chunk indexes that differ (empty when the backup is sound).
     """
-    digests = _read_digests(store_ioctx, backup_id)
-    if digests is None:
-        raise CorruptBackup("backup %s has no digests in the store" %
-                            backup_id)
+    algorithm, digests = _recorded_digests(store_ioctx, backup_id)
     bad = []
     with rbd.Image(store_ioctx, image_name(volume_id),
                    snapshot=snapshot_name(backup_id),
@@ -366,7 +382,7 @@ def verify(rbd, store_ioctx, volume_id, backup_id):
         allocated = rbd_sparse.chunk_ranges(rbd_sparse.extents(image), size)
         for index in sorted(set(allocated) | set(digests)):
             data = image.read(index * CHUNK, min(CHUNK, size - index * CHUNK))
-            if rbd_sparse.digest(data) != digests.get(index):
+            if rbd_sparse.digest(data, algorithm) != digests.get(index):
                 bad.append(index)
     return bad
 

@@ -3,7 +3,7 @@
 What backups, restores and migrations share: the allocated extents of an
 image (``diff_iterate``), cut into 4 MiB chunks, copied straight from one
 image to another (librbd to librbd, a few chunks in flight, never through
-a file) with a SHA-256 of every chunk read. Zeros are never sent: an
+a file) with a digest of every chunk read. Zeros are never sent: an
 all-zero chunk is discarded, zero blocks inside a chunk are zeroed
 without a payload. Callers hand in open images; nothing here connects.
 """
@@ -11,6 +11,8 @@ without a payload. Callers hand in open images; nothing here connects.
 import concurrent.futures
 import hashlib
 import threading
+
+import xxhash
 
 CHUNK = 4 * 1024 ** 2
 """Copy and digest unit: RBD's default object size, so a chunk is one
@@ -44,11 +46,28 @@ def is_zero(buffer):
     return ZEROS.startswith(buffer)
 
 
-def digest(data):
-    """SHA-256 of a chunk, None for an all-zero one (never stored)."""
+DIGESTS = {
+    "xxh3_128": xxhash.xxh3_128_hexdigest,
+    "sha256": lambda data: hashlib.sha256(data).hexdigest(),
+}
+"""Chunk digest algorithms by name (a backup records which it used)."""
+DIGEST = "xxh3_128"
+"""What a new copy digests its chunks with. The digests catch a chunk
+that changed between the read and the check (a corrupted store, a copy
+that went wrong), not a forger: whoever can rewrite a backup's data can
+rewrite the digests stored next to it, so a cryptographic hash buys no
+protection here. XXH3-128 runs at ~37 GB/s on this host, SHA-256 (with
+SHA-NI) at ~1.5 GB/s: SHA-256 was 0.7 s of CPU per GiB copied, a third of
+a full backup's CPU on a 2-core host where the copy shares the CPU with
+both clusters' OSDs. Backups made with SHA-256 keep it (their
+incrementals too) and restore as before."""
+
+
+def digest(data, algorithm=DIGEST):
+    """Digest of a chunk, None for an all-zero one (never stored)."""
     if is_zero(data):
         return None
-    return hashlib.sha256(data).hexdigest()
+    return DIGESTS[algorithm](data)
 
 
 class Progress:
@@ -93,7 +112,7 @@ def extents(image, from_snapshot=None):
     return found
 
 
-def copy_chunk(source, target, index, ranges, size):
+def copy_chunk(source, target, index, ranges, size, algorithm=DIGEST):
     """Bring chunk ``index`` of ``target`` to the source's content.
 
     The whole chunk is read (locally) for its digest; only ``ranges``
@@ -102,7 +121,7 @@ def copy_chunk(source, target, index, ranges, size):
     """
     offset = index * CHUNK
     data = source.read(offset, min(CHUNK, size - offset))
-    found = digest(data)
+    found = digest(data, algorithm)
     if found is None:
         # The whole object goes: librbd skips a discard of part of one.
         target.discard(offset, len(data))
@@ -163,11 +182,12 @@ def no_limit(count):
 
 
 def copy(source, target, ranges, size, progress, cancelled=None,
-         throttle=no_limit):
+         throttle=no_limit, algorithm=DIGEST):
     """Copy the chunk ranges of ``ranges``, IN_FLIGHT chunks at once.
 
     :param cancelled: called before each chunk; True stops the copy.
     :param throttle: ``throttle(bytes)`` before each chunk is copied.
+    :param algorithm: of the chunk digests returned (``DIGESTS``).
     :raises CopyCancelled: ``cancelled()`` said stop (the target is then
         partly written).
     :returns: ({chunk index: digest or None}, bytes written).
@@ -177,7 +197,8 @@ def copy(source, target, ranges, size, progress, cancelled=None,
             raise CopyCancelled("the copy was cancelled at byte %d" %
                                 (index * CHUNK))
         throttle(sum(n for _, n in ranges[index]))
-        return copy_chunk(source, target, index, ranges[index], size)
+        return copy_chunk(source, target, index, ranges[index], size,
+                          algorithm)
 
     digests, written = {}, 0
     for index, (digest, count) in each_done(one_chunk, sorted(ranges)):

@@ -8,6 +8,7 @@ fails the restore; an incremental moves what changed, not the volume.
 """
 
 import hashlib
+import json
 import os
 import uuid
 
@@ -200,6 +201,58 @@ class BackupDataTest(BackupDataBase):
             rbd_backup.CorruptBackup, rbd_backup.restore, self.rbd,
             self.store, volume_id, backup_id, self.target, target)
         self.assertIn("differ from the digests", str(error))
+
+    def test_a_backup_with_sha256_digests_restores_and_its_chain_keeps_them(
+            self):
+        """Backups made before they named their digest algorithm hold a
+        plain {chunk: SHA-256} object: they verify, restore in place and
+        elsewhere, and an incremental on top keeps SHA-256."""
+        volume_id = str(uuid.uuid4())
+        name = self.new_image(self.source)
+        self.write(name, 0, os.urandom(2 * MiB))
+        self.write(name, 40 * MiB, os.urandom(MiB))
+        full, snap1, want1, _ = self.backup(name, volume_id)
+        # Rewrite its digests as such a backup has them.
+        with self.rbd.Image(self.store, rbd_backup.image_name(volume_id),
+                            snapshot=rbd_backup.snapshot_name(full),
+                            read_only=True) as image:
+            legacy = {str(i): rbd_sparse.digest(image.read(
+                i * rbd_sparse.CHUNK, rbd_sparse.CHUNK), "sha256")
+                for i in (0, 10)}
+        self.store.write_full(rbd_backup.digests_object(full),
+                              json.dumps(legacy).encode())
+        self.assertEqual([], rbd_backup.verify(self.rbd, self.store,
+                                               volume_id, full))
+        self.assertEqual(want1, self.restored_digest(volume_id, full))
+        self.write(name, MiB, os.urandom(MiB))
+        inc, _, want2, stats = self.backup(name, volume_id,
+                                           base=(full, snap1))
+        self.assertTrue(stats["incremental"])
+        recorded = json.loads(self.store.read(
+            rbd_backup.digests_object(inc), 1 << 20))
+        self.assertEqual("sha256", recorded["algorithm"])
+        self.assertEqual(legacy["10"], recorded["chunks"]["10"])
+        self.assertEqual(want2, self.restored_digest(volume_id, inc))
+        # In place onto the volume (no snapshot of the backup's point:
+        # chunk by chunk by digest).
+        with self.rbd.Image(self.source, name) as image:
+            image.remove_snap(snap1)
+            image.write(os.urandom(MiB), 40 * MiB)
+        restored = rbd_backup.restore_in_place(
+            self.rbd, self.store, volume_id, full, self.source, name)
+        self.assertEqual("digests", restored["by"])
+        with self.rbd.Image(self.source, name) as image:
+            self.assertEqual(want1, _digest_of_image(image))
+
+    def test_new_backups_name_their_digest_algorithm(self):
+        volume_id = str(uuid.uuid4())
+        name = self.new_image(self.source)
+        self.write(name, 0, os.urandom(MiB))
+        backup_id, _, _, _ = self.backup(name, volume_id)
+        recorded = json.loads(self.store.read(
+            rbd_backup.digests_object(backup_id), 1 << 20))
+        self.assertEqual(rbd_sparse.DIGEST, recorded["algorithm"])
+        self.assertEqual(["0"], list(recorded["chunks"]))
 
     def test_an_incremental_of_1_mib_in_10_gib_moves_1_mib(self):
         volume_id = str(uuid.uuid4())

@@ -108,7 +108,9 @@ class EachDoneTest(testtools.TestCase):
 class DigestTest(testtools.TestCase):
     def test_zero_chunks_have_no_digest(self):
         self.assertIsNone(rbd_sparse.digest(bytes(CHUNK)))
-        self.assertEqual(64, len(rbd_sparse.digest(b"a")))
+        self.assertIsNone(rbd_sparse.digest(bytes(CHUNK), "sha256"))
+        self.assertEqual(32, len(rbd_sparse.digest(b"a")))
+        self.assertEqual(64, len(rbd_sparse.digest(b"a", "sha256")))
 
     def test_is_zero_sees_one_byte_anywhere_in_bytes_or_views(self):
         data = bytearray(CHUNK)
