@@ -107,13 +107,25 @@ class BackupManager:
 
     # --- service hooks -------------------------------------------------
     def init_host(self, service_id):
-        """Settle what a crash left: run each unfinished operation."""
+        """Settle what a crash left: run each unfinished operation; connect
+        to the default backup store meanwhile (the first backup would
+        otherwise wait for it)."""
+        self._pool.submit(self._connect_store)
         context = edgevol_context.get_admin_context()
         for work in self.results.unfinished(context, self.site):
             LOG.info("Resuming %s of backup %s", work["operation"],
                      work["backup"]["id"])
             self._submit(work["operation"], context, work["backup"],
                          work["target"])
+
+    def _connect_store(self):
+        try:
+            self.stores.connection(self.conf.backup.backup_site,
+                                   store.WRITE).run(lambda handle: None)
+        except Exception as error:
+            # The first backup connects (and reports) for itself.
+            LOG.info("The backup store of site %s is not reachable yet: %s",
+                     self.conf.backup.backup_site, _reason(error))
 
     def periodic_tasks(self):
         return [(PURGE_INTERVAL, self.purge_store)]
@@ -213,7 +225,6 @@ class BackupManager:
             self._undo_create(backup, source_snapshot, own_snapshot)
             self.results.backup_failed(context, backup_id, reason)
             return
-        self._prune_bases(backup)
         self.results.backup_done(
             context, backup_id, size=outcome["size"] // GiB,
             object_count=outcome["chunks"],
@@ -222,6 +233,11 @@ class BackupManager:
         LOG.info("Backup %s of volume %s done: %d bytes written, %s",
                  backup_id, backup["volume_id"], outcome["bytes_written"],
                  "incremental on %s" % parent_id if parent_id else "full")
+        # After the report: the backup is usable without waiting for it
+        # (removing a snapshot is the slowest librbd call of a backup). A
+        # crash before it leaves the older snapshots to the next
+        # backup's prune, which drops those of every available parent.
+        self._prune_bases(backup)
 
     def _take_snapshot(self, handle, volume_name, snap):
         with rbd_volumes.open_image(self.rbd, handle, volume_name) as image:
