@@ -47,9 +47,13 @@ class Client:
             if item["status"].startswith("error"):
                 raise RuntimeError("%s %s went to %s" % (
                     collection, item_id, item["status"]))
-            time.sleep(self.poll_interval)
+            time.sleep(self.pause(time.perf_counter() - started))
         raise RuntimeError("%s %s not available in %ss" % (
             collection, item_id, self.timeout))
+
+    def pause(self, elapsed):
+        """Seconds between two polls of an operation ``elapsed`` s old."""
+        return self.poll_interval
 
     def volume(self, zone, size=None, **source):
         """(seconds to available, id) of a new volume."""
