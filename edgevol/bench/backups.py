@@ -173,6 +173,7 @@ class Run:
             # copies before removing any had central's OSD killed for
             # want of memory.
             remove_with_snapshots(self.rbd, dest_ioctx, dest)
+            self.images.remove((dest_ioctx, dest))
             return seconds
 
     def drop_backup(self, volume_id, backup_id):

@@ -297,9 +297,9 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
         written, read = 0, 0
 
         def sync(index):
-            return _sync_chunk(source, target, index, size,
-                               (algorithm, digests.get(index)),
-                               by == "digests", backup_id, throttle)
+            return _sync_chunk(source, target, index, size, algorithm,
+                               digests.get(index), by == "digests",
+                               backup_id, throttle)
         for _, (count, was_read) in rbd_sparse.each_done(
                 sync, sorted(candidates)):
             written += count
@@ -309,15 +309,14 @@ def restore_in_place(rbd, store_ioctx, volume_id, backup_id, target_ioctx,
             "by": by}
 
 
-def _sync_chunk(source, target, index, size, expected, skip_if_same,
-                backup_id, throttle):
+def _sync_chunk(source, target, index, size, algorithm, expected,
+                skip_if_same, backup_id, throttle):
     """Write into ``target`` the blocks of chunk ``index`` that differ
     from the backup's.
 
-    :param expected: (algorithm, the backup's digest of the chunk).
+    :param expected: the backup's digest of the chunk, in ``algorithm``.
     :returns: (bytes written, store chunk read?)
     """
-    algorithm, expected = expected
     offset = index * CHUNK
     length = min(CHUNK, size - offset)
     have = target.read(offset, length)
