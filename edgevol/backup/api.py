@@ -135,7 +135,8 @@ class BackupAPI:
                                 rbd_backup.snapshot_name(backup_id)),
         }, metadata or {}, force)
         self.backup_rpc.create_backup(context, source,
-                                      requests.create_backup(backup, bases))
+                                      requests.create_backup(
+                                          backup, bases, volume["host"]))
         return backup
 
     def _claim_create(self, context, volume, row, metadata, force):

@@ -119,9 +119,11 @@ def _work_of(context, backup):
         with db_session.reader(context) as session:
             bases = db_backups.incremental_bases(
                 session, backup["volume_id"], backup["project_id"])
+        volume = db_volumes.get_row(context, backup["volume_id"])
         return {"site": backup["source_site"],
                 "operation": requests.CREATE, "target": None,
-                "backup": requests.create_backup(backup, bases)}
+                "backup": requests.create_backup(backup, bases,
+                                                 volume["host"])}
     if status == states.RESTORING:
         volume = db_volumes.get(context, backup["restore_volume_id"])
         return {"site": requests.site_of_volume(volume),

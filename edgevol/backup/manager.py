@@ -210,7 +210,8 @@ class BackupManager:
         try:
             if own_snapshot:
                 self.volumes.run(self._take_snapshot, backup["volume_name"],
-                                 source_snapshot)
+                                 source_snapshot,
+                                 pool=backup.get("volume_pool"))
             self.results.snapshot_taken(
                 context, backup_id, _utcnow() if own_snapshot else None)
             report = _Reporter(lambda percent: self.results.progress(
@@ -248,7 +249,8 @@ class BackupManager:
         with store.namespace_ioctx(store_handle, backup["store_namespace"],
                                    self.rbd, create=True) as store_ioctx:
             return self.volumes.run(self._copy_from_volume, store_ioctx,
-                                    backup, source_snapshot, report)
+                                    backup, source_snapshot, report,
+                                    pool=backup.get("volume_pool"))
 
     def _copy_from_volume(self, handle, store_ioctx, backup,
                           source_snapshot, report):
@@ -293,7 +295,8 @@ class BackupManager:
         if own_snapshot:
             try:
                 self.volumes.run(self._remove_snapshots,
-                                 backup["volume_name"], {source_snapshot})
+                                 backup["volume_name"], {source_snapshot},
+                                 pool=backup.get("volume_pool"))
             except Exception as error:
                 LOG.warning("Backup %s: removing snapshot %s failed: %s",
                             backup["id"], source_snapshot, _reason(error))
@@ -311,7 +314,7 @@ class BackupManager:
             return
         try:
             self.volumes.run(self._remove_snapshots, backup["volume_name"],
-                             older)
+                             older, pool=backup.get("volume_pool"))
         except Exception as error:
             LOG.warning("Backup %s: pruning older snapshots failed: %s",
                         backup["id"], _reason(error))
@@ -336,10 +339,12 @@ class BackupManager:
                 # The store is in this site's cluster: O(1) whatever the
                 # backup's size.
                 outcome = self.volumes.run(self._clone_from_store, backup,
-                                           target)
+                                           target,
+                                           pool=target.get("volume_pool"))
             else:
                 if target["is_new"]:
-                    self.volumes.run(self._ensure_image, target)
+                    self.volumes.run(self._ensure_image, target,
+                                     pool=target.get("volume_pool"))
                 outcome = self.stores.connection(
                     backup["store_site"], store.RESTORE).run(
                         self._copy_from_store, backup, target, report)
@@ -375,7 +380,8 @@ class BackupManager:
         with store.namespace_ioctx(store_handle, backup["store_namespace"],
                                    self.rbd) as store_ioctx:
             return self.volumes.run(self._write_volume, store_ioctx, backup,
-                                    target, report)
+                                    target, report,
+                                    pool=target.get("volume_pool"))
 
     def _write_volume(self, handle, store_ioctx, backup, target, report):
         if target.get("original"):

@@ -14,12 +14,14 @@ RESTORE = "restore_backup"
 DELETE = "delete_backup"
 
 
-def create_backup(backup, bases):
-    """``backup`` row, its volume's incremental ``bases``."""
+def create_backup(backup, bases, volume_host):
+    """``backup`` row, its volume's incremental ``bases`` and ``host``
+    (which names the pool the volume's image is in)."""
     snapshot_id = backup["snapshot_id"]
     return {
         "id": backup["id"], "volume_id": backup["volume_id"],
         "volume_name": rbd_volumes.image_name(backup["volume_id"]),
+        "volume_pool": pool_of_volume(volume_host),
         "snapshot_name": (rbd_snapshots.snapshot_name(snapshot_id)
                           if snapshot_id else None),
         "parents": [base for base in bases if base["id"] != backup["id"]
@@ -43,6 +45,7 @@ def stored(backup):
 def restore_target(backup, volume, is_new):
     return {"volume_id": volume["id"],
             "volume_name": rbd_volumes.image_name(volume["id"]),
+            "volume_pool": pool_of_volume(volume["host"]),
             "size": volume["size"], "is_new": is_new,
             # The image of an encrypted volume carries its LUKS header on
             # top of the size.
@@ -52,3 +55,9 @@ def restore_target(backup, volume, is_new):
 
 def site_of_volume(volume):
     return BackendHost.parse(volume["host"]).site
+
+
+def pool_of_volume(host):
+    """The pool of a volume's image at its site (None: the site's own
+    ``rbd_pool``)."""
+    return BackendHost.parse(host).pool if host else None

@@ -594,8 +594,8 @@ def main(argv=None):
     encryption_parser.add_argument("--json", default=".bench/encryption.json")
     encryption_parser.set_defaults(func=run_encryption)
     migrate_parser = sub.add_parser(
-        "migrate", help="cross-site migration data path on the real "
-        "clusters, next to a raw librbd deep_copy")
+        "migrate", help="migration data path on the real clusters, across "
+        "sites and within one, next to a raw librbd deep_copy")
     migrate_parser.add_argument("--site", default="site1",
                                 help="site the volume leaves")
     migrate_parser.add_argument("--target-site", default="site2",

@@ -1,5 +1,5 @@
-"""Cross-site migration data path benchmark, at the driver level on the
-real clusters.
+"""Migration data path benchmark, at the driver level on the real
+clusters: across sites, and within a site to another pool.
 
 A 4 GiB volume holding 1 GiB (4 MiB pieces spread over it) is copied from
 the source site into the target site's pool as a migration copies it
@@ -11,14 +11,18 @@ source with the target's read-only migration user there
 (``migrate-<target>``) and write the target with the target's own
 service user, as in production.
 
-Reported: both times and rates, their ratio (goal >= 0.8), and bytes
-moved per allocated byte (goal <= 1.05). Within-site migration (another
-pool of the same cluster) is not implemented, so it has no figure.
+Within the source site, the same image is copied the same way into its
+second pool (``rbd_extra_pools``, ``volumes2`` in the dev clusters) with
+the site's own user, next to ``deep_copy`` between the two pools.
+
+Reported: times and rates, the ratios (goal >= 0.8 across sites), and
+bytes moved per allocated byte (goal <= 1.05).
 """
 
 import uuid
 
 from edgevol.bench import backups as backup_bench
+from edgevol.devenv import ceph as devenv_ceph
 from edgevol.drivers import rbd_migrate
 from edgevol.drivers import rbd_volumes
 
@@ -53,16 +57,18 @@ class Clusters:
                                       keyring)
             self.reader = reader or source["user"]
             self.target = self._ioctx(target, target["user"])
+            self.source_extra = self._ioctx(source, source["user"],
+                                            pool=devenv_ceph.EXTRA_VOLUME_POOL)
         except Exception:
             self.__exit__()
             raise
         return self
 
-    def _ioctx(self, site, user, keyring=None):
+    def _ioctx(self, site, user, keyring=None, pool="volumes"):
         client = backup_bench.connect(self.rados, site["ceph_conf"], user,
                                       keyring)
         self._open.append(client.shutdown)
-        ioctx = client.open_ioctx("volumes")
+        ioctx = client.open_ioctx(pool)
         self._open.append(ioctx.close)
         return ioctx
 
@@ -88,36 +94,48 @@ def run(clusters, allocated=GiB, size=4 * GiB):
         with rbd.Image(clusters.writer, name) as image:
             image.create_snap(RAW_SNAPSHOT)
         # Raw copies before and after: their mean is the baseline.
-        raw = [_raw_deep_copy(clusters, name, made)]
+        raw = [_raw_deep_copy(clusters, clusters.source, clusters.target,
+                              name, made)]
         made.append((clusters.target, name))
         seconds, outcome = backup_bench.timed(
             rbd_migrate.copy_image, rbd, clusters.source, clusters.target,
             name)
-        raw.append(_raw_deep_copy(clusters, name, made))
+        raw.append(_raw_deep_copy(clusters, clusters.source, clusters.target,
+                                  name, made))
+        within_raw = [_raw_deep_copy(clusters, clusters.writer,
+                                     clusters.source_extra, name, made)]
+        made.append((clusters.source_extra, name))
+        within_s, within = backup_bench.timed(
+            rbd_migrate.copy_image, rbd, clusters.writer,
+            clusters.source_extra, name)
+        within_raw.append(_raw_deep_copy(clusters, clusters.writer,
+                                         clusters.source_extra, name, made))
     finally:
         for ioctx, image in reversed(made):
             backup_bench.remove_with_snapshots(rbd, ioctx, image)
     return {"size": size, "allocated": outcome["bytes_allocated"],
             "migrate_s": seconds, "migrate_bytes": outcome["bytes_written"],
             "raw_runs_s": raw, "raw_s": sum(raw) / len(raw),
+            "within_s": within_s, "within_bytes": within["bytes_written"],
+            "within_raw_runs_s": within_raw,
+            "within_raw_s": sum(within_raw) / len(within_raw),
             "reader": clusters.reader}
 
 
-def _raw_deep_copy(clusters, name, made, attempts=3):
-    """Seconds of one ``deep_copy`` of the raw snapshot into the target.
+def _raw_deep_copy(clusters, source, target, name, made, attempts=3):
+    """Seconds of one ``deep_copy`` of the raw snapshot into ``target``.
 
     Pacific's deep_copy from a snapshot now and then fails at once with
     EROFS (ReadOnlyImage) on this machine; a fresh handle then works.
     """
     for attempt in range(attempts):
         dest = "bench-raw-%s" % uuid.uuid4().hex[:12]
-        made.append((clusters.target, dest))
-        with clusters.rbd.Image(clusters.source, name,
-                                snapshot=RAW_SNAPSHOT,
+        made.append((target, dest))
+        with clusters.rbd.Image(source, name, snapshot=RAW_SNAPSHOT,
                                 read_only=True) as image:
             try:
-                seconds, _ = backup_bench.timed(image.deep_copy,
-                                                clusters.target, dest)
+                seconds, _ = backup_bench.timed(image.deep_copy, target,
+                                                dest)
                 return seconds
             except clusters.rbd.ReadOnlyImage:
                 if attempt + 1 == attempts:
@@ -132,7 +150,9 @@ def rows(results):
     ratios = {"migrate_vs_raw_rate": round(results["raw_s"]
                                            / results["migrate_s"], 2),
               "bytes_moved_per_allocated": round(
-                  results["migrate_bytes"] / allocated, 3)}
+                  results["migrate_bytes"] / allocated, 3),
+              "within_site_vs_raw_rate": round(results["within_raw_s"]
+                                               / results["within_s"], 2)}
     table = [
         ("migration copy, %d MiB in %d GiB" % (
             allocated // MiB, results["size"] // GiB),
@@ -147,6 +167,16 @@ def rows(results):
         ("bytes moved / allocated", "%.3f" % ratios[
             "bytes_moved_per_allocated"], "%d MiB moved; goal <= 1.05" % (
                 results["migrate_bytes"] // MiB)),
-        ("within-site migration", "n/a", "not implemented"),
+        ("within-site migration copy to %s" %
+         devenv_ceph.EXTRA_VOLUME_POOL, "%.2f s" % results["within_s"],
+         "%.0f MiB/s, %d MiB moved, digests verified" % (
+             allocated / results["within_s"] / MiB,
+             results["within_bytes"] // MiB)),
+        ("raw Image.deep_copy between the two pools",
+         "%.2f s" % results["within_raw_s"],
+         "mean of %.2f s before, %.2f s after" % tuple(
+             results["within_raw_runs_s"])),
+        ("within-site rate / raw", "%.2f" % ratios[
+            "within_site_vs_raw_rate"], ""),
     ]
     return table, dict(results, ratios=ratios)

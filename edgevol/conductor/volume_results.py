@@ -59,7 +59,12 @@ class DatabaseVolumeResults(results.VolumeResults):
         return _found(db_volumes.get, context.elevated(), volume_id)
 
     def get_snapshot(self, context, snapshot_id):
-        return _found(db_snapshots.get, context.elevated(), snapshot_id)
+        snapshot = _found(db_snapshots.get, context.elevated(), snapshot_id)
+        if snapshot is not None:
+            volume = _found(db_volumes.get_row, context.elevated(),
+                            snapshot["volume_id"])
+            snapshot["volume_host"] = volume["host"] if volume else None
+        return snapshot
 
     def get_attachment(self, context, attachment_id):
         return _found(db_attachments.get, context.elevated(), attachment_id)

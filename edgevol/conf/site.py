@@ -19,6 +19,14 @@ opts = [
                     "service; its keyring is found through ceph_conf."),
     cfg.StrOpt("rbd_pool", default="volumes",
                help="Pool holding this site's volumes."),
+    cfg.ListOpt("rbd_extra_pools", default=[],
+                help="Other pools of this site's cluster that an admin may "
+                     "migrate volumes into (os-migrate_volume to "
+                     "site@backend#pool, e.g. a pool on faster OSDs). New "
+                     "volumes are made in rbd_pool; a moved volume stays "
+                     "in its pool until it moves again. rbd_user, the "
+                     "backup and migration users need the same caps on "
+                     "them as on rbd_pool."),
     cfg.StrOpt("compute_rbd_user", default="compute",
                help="cephx user (without 'client.') the compute hosts of "
                     "this site open volumes as; connection info names it as "

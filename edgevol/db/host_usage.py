@@ -9,10 +9,11 @@ VOLUMES = models.Volume.__table__
 SNAPSHOTS = models.Snapshot.__table__
 
 
-def _on_backend(host):
-    """Volumes of backend ``host`` (``site@rbd``), in any of its pools."""
-    return sa.or_(VOLUMES.c.host == host,
-                  VOLUMES.c.host.startswith(host + "#", autoescape=True))
+def on_backend(column, backend):
+    """``column`` (a host string) names ``backend`` (``site@rbd``), with
+    or without a pool."""
+    return sa.or_(column == backend,
+                  column.startswith(backend + "#", autoescape=True))
 
 
 def by_project(context, host):
@@ -23,7 +24,8 @@ def by_project(context, host):
         for project, count, size in session.execute(
                 sa.select(VOLUMES.c.project_id, sa.func.count(),
                           sa.func.coalesce(sa.func.sum(VOLUMES.c.size), 0))
-                .where(VOLUMES.c.deleted == sa.false(), _on_backend(host))
+                .where(VOLUMES.c.deleted == sa.false(),
+                       on_backend(VOLUMES.c.host, host))
                 .group_by(VOLUMES.c.project_id)):
             found[project] = [count, int(size), 0, 0]
         for project, count, size in session.execute(
@@ -31,7 +33,8 @@ def by_project(context, host):
                           sa.func.coalesce(
                               sa.func.sum(SNAPSHOTS.c.volume_size), 0))
                 .join(VOLUMES, VOLUMES.c.id == SNAPSHOTS.c.volume_id)
-                .where(SNAPSHOTS.c.deleted == sa.false(), _on_backend(host))
+                .where(SNAPSHOTS.c.deleted == sa.false(),
+                       on_backend(VOLUMES.c.host, host))
                 .group_by(SNAPSHOTS.c.project_id)):
             found.setdefault(project, [0, 0, 0, 0])[2:] = [count, int(size)]
     return found

@@ -11,6 +11,7 @@ source while ``completing``.
 
 import sqlalchemy as sa
 
+from edgevol.db import host_usage
 from edgevol.db import models
 from edgevol.db import session as db_session
 from edgevol.db import transitions
@@ -24,12 +25,6 @@ BACKUPS = models.Backup.__table__
 
 BACKUP_BUSY = (states.CREATING, states.RESTORING)
 """Backup statuses that read or write the volume or its store image."""
-
-
-def _on_host(column, host_prefix):
-    """``column`` names a backend of ``host_prefix`` (site@backend), with
-    or without a pool."""
-    return sa.or_(column == host_prefix, column.like(host_prefix + "#%"))
 
 
 def _clone_children(session, volume):
@@ -239,20 +234,21 @@ def with_peer(context, host_prefix, status, include_deleted=False):
     (``completing``, deleted volumes too: the old image must go)."""
     query = sa.select(VOLUMES).where(
         VOLUMES.c.migration_status == status,
-        _on_host(VOLUMES.c.migration_peer, host_prefix))
+        host_usage.on_backend(VOLUMES.c.migration_peer, host_prefix))
     if not include_deleted:
         query = query.where(VOLUMES.c.deleted == sa.false())
     with db_session.reader(context) as session:
         return [dict(row) for row in session.execute(query).mappings()]
 
 
-def reserved_gb(session, host):
-    """GiB that migrations copying into ``host`` will take there."""
+def reserved_gb(session, backend):
+    """GiB that migrations copying into any pool of ``backend``
+    (site@backend) will take there."""
     return session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(VOLUMES.c.size), 0)).where(
             VOLUMES.c.deleted == sa.false(),
             VOLUMES.c.migration_status == states.MIGRATING,
-            VOLUMES.c.migration_peer == host)).scalar()
+            host_usage.on_backend(VOLUMES.c.migration_peer, backend))).scalar()
 
 
 def in_progress(context):

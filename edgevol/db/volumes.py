@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from edgevol.db import attachments
 from edgevol.db import glance_metadata
+from edgevol.db import host_usage
 from edgevol.db import list_filters
 from edgevol.db import messages as db_messages
 from edgevol.db import models
@@ -320,15 +321,19 @@ def get_unscheduled(context, status, changed_before=None):
 
 
 def allocated_gb(context, host):
-    """GiB of live volumes placed on ``host`` (a site@backend#pool), and
-    of those a migration is copying there (reserved until it ends, so two
-    migrations cannot overfill a site)."""
+    """GiB of live volumes of the backend that reports ``host`` (a
+    site@backend#pool), in any of its pools (a site reports its own pool;
+    the others, which hold volumes moved there, share the cluster's OSDs),
+    and of those a migration is copying into any of them (reserved until
+    it ends, so two migrations cannot overfill a site)."""
+    backend = host.partition("#")[0]
     with db_session.reader(context) as session:
         placed = session.execute(
             sa.select(sa.func.coalesce(sa.func.sum(VOLUMES.c.size), 0))
-            .where(VOLUMES.c.deleted == sa.false(), VOLUMES.c.host == host)
+            .where(VOLUMES.c.deleted == sa.false(),
+                   host_usage.on_backend(VOLUMES.c.host, backend))
         ).scalar()
-        return placed + volume_migrations.reserved_gb(session, host)
+        return placed + volume_migrations.reserved_gb(session, backend)
 
 
 def in_long_operations(context):

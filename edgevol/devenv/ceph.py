@@ -2,7 +2,7 @@
 
 A site is a mon, an OSD and a mgr bound to 127.0.0.1 inside a port block of
 its own (chosen by the site's index), with its own fsid, cephx keys and
-the pools ``volumes images backups``.  All keys are made with
+the pools ``volumes volumes2 images backups``.  All keys are made with
 ``ceph-authtool`` into one keyring that ``ceph-mon --mkfs`` imports, so no
 ``ceph auth`` round trips are needed at start-up.
 """
@@ -22,7 +22,9 @@ from edgevol.devenv import processes
 LOG = logging.getLogger(__name__)
 
 CLUSTER_NAME = "ceph"
-POOLS = ("volumes", "images", "backups")
+EXTRA_VOLUME_POOL = "volumes2"
+"""A second pool of volumes per site, for migrations within a site."""
+POOLS = ("volumes", EXTRA_VOLUME_POOL, "images", "backups")
 PG_NUM = 8
 MON_ID = "a"
 OSD_ID = 0
@@ -40,9 +42,11 @@ SERVICE_USER = "edgevol"
 # ``df`` and ``get_cluster_stats`` (capacity reports) need.
 SERVICE_USER_CAPS = {
     "mon": "profile rbd",
-    "osd": "profile rbd pool=volumes, profile rbd pool=images, "
-           "profile rbd pool=backups",
-    "mgr": "profile rbd pool=volumes",
+    "osd": "profile rbd pool=volumes, profile rbd pool=%s, "
+           "profile rbd pool=images, profile rbd pool=backups"
+           % EXTRA_VOLUME_POOL,
+    "mgr": "profile rbd pool=volumes, profile rbd pool=%s"
+           % EXTRA_VOLUME_POOL,
 }
 # The per-site user of compute hosts (without "client."): RBD I/O on the
 # site's volumes, and reading the site's Glance images and backups, which
@@ -53,8 +57,9 @@ SERVICE_USER_CAPS = {
 COMPUTE_USER = "compute"
 COMPUTE_USER_CAPS = {
     "mon": "profile rbd",
-    "osd": "profile rbd pool=volumes, profile rbd-read-only pool=images, "
-           "profile rbd-read-only pool=backups",
+    "osd": "profile rbd pool=volumes, profile rbd pool=%s, "
+           "profile rbd-read-only pool=images, "
+           "profile rbd-read-only pool=backups" % EXTRA_VOLUME_POOL,
 }
 # Glance's user in every site (without "client."): its rbd store writes
 # image copies into the site's ``images`` pool and nothing else.  Made on

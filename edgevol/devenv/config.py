@@ -32,6 +32,8 @@ and Glance in Keystone's catalog.
 import os
 import shlex
 
+from edgevol.devenv import ceph
+
 USER = "admin"
 # Every variable either kind of openrc sets or a client would mix in.
 OPENRC_UNSET = (
@@ -112,6 +114,7 @@ def render_edgevol_conf(values, database=True):
             "ceph_conf = %s" % site["ceph_conf"],
             "rbd_user = %s" % site["user"],
             "rbd_pool = volumes",
+            "rbd_extra_pools = %s" % ceph.EXTRA_VOLUME_POOL,
             "rbd_secret_uuid = %s" % site["secret_uuid"],
         ]
         lines += ["%s = %s" % (key, site[key])

@@ -6,7 +6,7 @@ cluster gets the user ``migrate-T``, made here on every ``up``
 (idempotent):
 
 ``migrate-T``
-    ``profile rbd-read-only`` on S's ``volumes`` pool (what it copies) and
+    ``profile rbd-read-only`` on S's volume pools (what it copies) and
     ``images`` pool (what clones of Glance images read through). It can
     write nothing in S; T writes only its own pool, with its own key.
 
@@ -18,6 +18,7 @@ in an RPC message or an API answer.
 
 import os
 
+from edgevol.devenv import ceph
 from edgevol.devenv import cephadmin
 from edgevol.devenv import config
 
@@ -28,7 +29,9 @@ MON_CAPS = "profile rbd"
 def source_caps():
     return {"mon": MON_CAPS,
             "osd": "profile rbd-read-only pool=volumes, "
-                   "profile rbd-read-only pool=images"}
+                   "profile rbd-read-only pool=%s, "
+                   "profile rbd-read-only pool=images" %
+                   ceph.EXTRA_VOLUME_POOL}
 
 
 def keyring_dir(state_dir, target):

@@ -20,6 +20,10 @@ not write the database even by accident.  Keys a driver may read:
     a crash.
 ``size``
     Size in GiB (int, >= 1).
+``host``
+    ``site@backend#pool``: which of the site's pools holds the image (its
+    ``rbd_pool``, or one of ``rbd_extra_pools`` after a migration within
+    the site). Absent means ``rbd_pool``. A clone takes its source's host.
 ``source_volid``
     Optional: the volume a clone was made from (``create_cloned_volume``).
 
@@ -27,9 +31,9 @@ Later operations add keys (``snapshot_id``, ``encryption_key_id`` ...);
 a driver ignores keys it does not know.
 
 *Snapshots* are plain dicts too: ``id`` (UUID, str), ``volume_id`` (the
-volume it was taken of) and ``volume_size`` (that volume's size in GiB
-when it was taken).  For RBD a snapshot is
-``volume-<volume_id>@snapshot-<id>``.
+volume it was taken of), ``volume_size`` (that volume's size in GiB
+when it was taken) and ``volume_host`` (that volume's ``host``).  For
+RBD a snapshot is ``volume-<volume_id>@snapshot-<id>``.
 
 *Model updates* are dicts of volume fields the manager saves after the
 call (for example a provider location).  ``{}`` means "nothing to save".
@@ -569,17 +573,20 @@ class VolumeDriver(abc.ABC):
         """
 
     # -- migration across sites ------------------------------------------
-    def import_volume(self, volume, source_site, report=None,
+    def import_volume(self, volume, source_host, target_host, report=None,
                       cancelled=None):
-        """Copy ``volume`` from ``source_site``'s backend into this one.
+        """Copy ``volume`` from ``source_host`` (another site's backend, or
+        another pool of this one) into ``target_host`` (a pool of this
+        site: ``rbd_pool`` or one of ``rbd_extra_pools``).
 
-        Runs on the TARGET site. Reads the source with this site's own
+        Runs on the TARGET site. Reads another site with this site's own
         read-only credentials there (never a key sent to it); writes only
-        this site's pool; sends only allocated data; reads the result back
+        the target pool; sends only allocated data; reads the result back
         and compares it with digests of what it read before returning.
         The source is left untouched.
 
         :param volume: dict with at least ``id`` and ``size``.
+        :param source_host: ``site@backend#pool`` the volume lives on.
         :param report: ``report(done_bytes, total_bytes)`` while copying.
         :param cancelled: called before each chunk; True stops the copy.
         :returns: dict with ``size``, ``bytes_allocated``,
@@ -592,7 +599,7 @@ class VolumeDriver(abc.ABC):
         Idempotent: yes; run again, it overwrites a partial target.
         """
         raise exception.DriverError(
-            reason="the %s driver cannot migrate volumes across sites" %
+            reason="the %s driver cannot migrate volumes" %
             type(self).__name__)
 
     # -- deferred deletion -------------------------------------------------

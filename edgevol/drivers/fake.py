@@ -21,6 +21,7 @@ from edgevol.drivers import fake_images
 from edgevol.drivers import rbd_attach
 from edgevol.drivers import rbd_clones
 from edgevol.drivers import rbd_encryption
+from edgevol.host import BackendHost
 
 GiB = 1024 ** 3
 
@@ -174,6 +175,9 @@ class FakeDriver(base.VolumeDriver):
 
     def delete_volume(self, volume, cascade=False):
         self._check()
+        if volume.get("host") and BackendHost.parse(
+                volume["host"]).pool != self._opts.rbd_pool:
+            return  # a fake site's other pools hold nothing
         with self.backend.lock:
             start = fake_images.delete(self.backend, _name(volume["id"]),
                                        cascade)
@@ -184,11 +188,17 @@ class FakeDriver(base.VolumeDriver):
                     _clone_snapshot(volume["id"]))
             fake_images.collect(self.backend, start)
 
-    def import_volume(self, volume, source_site, report=None,
+    def import_volume(self, volume, source_host, target_host, report=None,
                       cancelled=None):
         """The contract's cross-site copy between two fake clusters, one
-        block at a time (``FakeBackend.import_hook`` runs before each)."""
+        block at a time (``FakeBackend.import_hook`` runs before each).
+        A fake site has one pool: a copy within it is refused."""
         self._check()
+        source_site = BackendHost.parse(source_host).site
+        if source_site == self.site:
+            raise exception.DriverError(
+                reason="the fake driver has one pool per site; it cannot "
+                "move %s to %s" % (source_host, target_host))
         source = backend(source_site)
         if not source.available:
             raise exception.BackendUnavailable(

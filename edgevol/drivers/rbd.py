@@ -35,6 +35,7 @@ from edgevol.drivers import rbd_sparse
 from edgevol.drivers import rbd_snapshots
 from edgevol.drivers import rbd_trash
 from edgevol.drivers import rbd_volumes
+from edgevol.host import BackendHost
 
 LOG = logging.getLogger(__name__)
 
@@ -99,15 +100,30 @@ class RBDDriver(base.VolumeDriver):
         except self._rados.ObjectNotFound:
             pass  # a pool without images yet has no directory object
 
-    # -- migration across sites ----------------------------------------
-    def import_volume(self, volume, source_site, report=None,
+    # -- migration --------------------------------------------------------
+    def import_volume(self, volume, source_host, target_host, report=None,
                       cancelled=None):
-        source = self._migration_sources.connection(source_site)
         name = rbd_volumes.image_name(volume["id"])
+        source = BackendHost.parse(source_host)
+        target_pool = rbd_volumes.pool_of(self._opts, target_host)
+        if source.site == self.site:
+            source_pool = rbd_volumes.pool_of(self._opts, source_host)
+
+            def read_own_pool(run_copy, target_handle):
+                return run_copy(target_handle.in_pool(
+                    source_pool or self._opts.rbd_pool), target_handle)
+            read_source = read_own_pool
+        else:
+            connection = self._migration_sources.connection(source.site,
+                                                            source.pool)
+
+            def read_other_site(run_copy, target_handle):
+                return connection.run(run_copy, target_handle)
+            read_source = read_other_site
 
         # Named for the error messages (RadosConnection names the
         # operation that failed, on which site).
-        def copy_from_site(source_handle, target_handle):
+        def copy_from_source(source_handle, target_handle):
             return rbd_migrate.copy_image(
                 self._rbd, source_handle.ioctx, target_handle.ioctx, name,
                 report, cancelled)
@@ -117,9 +133,9 @@ class RBDDriver(base.VolumeDriver):
             # left (snapshots included) goes first.
             rbd_trash.delete(self._rbd, target_handle, name, cascade=True,
                              may_be_clone=False)
-            return source.run(copy_from_site, target_handle)
+            return read_source(copy_from_source, target_handle)
         try:
-            return self._conn.run(import_into_pool)
+            return self._conn.run(import_into_pool, pool=target_pool)
         except exception.DriverError as error:
             if isinstance(error.__cause__, rbd_sparse.CopyCancelled):
                 raise exception.MigrationCancelled(
@@ -152,15 +168,19 @@ class RBDDriver(base.VolumeDriver):
         try:
             usage = rbd_capacity.read_usage(
                 self._rbd, handle, self._opts.rbd_pool,
-                self._opts.rados_op_timeout)
+                self._opts.rados_op_timeout, self._opts.rbd_extra_pools)
         except rbd_capacity.NoCapacityReport as exc:
             raise self._conn.unavailable(str(exc)) from exc
         return usage, handle.fsid
 
     # -- volumes ---------------------------------------------------------
+    def _pool_of(self, volume):
+        return rbd_volumes.pool_of(self._opts, volume.get("host"))
+
     def create_volume(self, volume):
         name = rbd_volumes.image_name(volume["id"])
-        self._conn.run(self._create_image, name, int(volume["size"]))
+        self._conn.run(self._create_image, name, int(volume["size"]),
+                       pool=self._pool_of(volume))
         return {}
 
     def create_encrypted_volume(self, volume, passphrase, encryption):
@@ -171,7 +191,8 @@ class RBDDriver(base.VolumeDriver):
             encryption.get("cipher"), encryption.get("key_size"))
         self._conn.run(self._create_encrypted_image,
                        rbd_volumes.image_name(volume["id"]),
-                       int(volume["size"]), header)
+                       int(volume["size"]), header,
+                       pool=self._pool_of(volume))
         return {}
 
     def delete_volume(self, volume, cascade=False):
@@ -181,17 +202,22 @@ class RBDDriver(base.VolumeDriver):
         # Glance image or the image cache, which collect leaves alone.
         may_be_clone = bool(volume.get("snapshot_id")
                             or volume.get("source_volid"))
+        pool = self._pool_of(volume)
         start = self._conn.run(self._delete_image, name, cascade,
-                               may_be_clone)
+                               may_be_clone, pool=pool)
         if volume.get("source_volid"):
+            # A clone lives in its source's pool (it takes the source's
+            # host), where the hidden snapshot is.
             self._conn.run(self._drop_hidden_snapshot,
                            rbd_volumes.image_name(volume["source_volid"]),
-                           rbd_clones.clone_snapshot_name(volume["id"]))
+                           rbd_clones.clone_snapshot_name(volume["id"]),
+                           pool=pool)
         self._collect(start)
 
     def volume_exists(self, volume):
         name = rbd_volumes.image_name(volume["id"])
-        return self._conn.run(self._image_exists, name)
+        return self._conn.run(self._image_exists, name,
+                              pool=self._pool_of(volume))
 
     # One named function per operation: the name appears in error messages
     # ("create image on site1 failed: ...").
@@ -218,23 +244,29 @@ class RBDDriver(base.VolumeDriver):
     # -- snapshots -------------------------------------------------------
     def create_snapshot(self, snapshot):
         self._conn.run(self._create_snapshot, _volume_of(snapshot),
-                       rbd_snapshots.snapshot_name(snapshot["id"]))
+                       rbd_snapshots.snapshot_name(snapshot["id"]),
+                       pool=self._pool_of_snapshot(snapshot))
         return {}
 
     def delete_snapshot(self, snapshot):
         self._conn.run(self._delete_snapshot, _volume_of(snapshot),
-                       rbd_snapshots.snapshot_name(snapshot["id"]))
+                       rbd_snapshots.snapshot_name(snapshot["id"]),
+                       pool=self._pool_of_snapshot(snapshot))
+
+    def _pool_of_snapshot(self, snapshot):
+        return rbd_volumes.pool_of(self._opts, snapshot.get("volume_host"))
 
     def revert_to_snapshot(self, volume, snapshot):
         self._conn.run(self._revert_to_snapshot,
                        rbd_volumes.image_name(volume["id"]),
                        rbd_snapshots.snapshot_name(snapshot["id"]),
-                       int(volume["size"]), rbd_encryption.room(volume))
+                       int(volume["size"]), rbd_encryption.room(volume),
+                       pool=self._pool_of(volume))
 
     def extend_volume(self, volume, new_size_gib):
         self._conn.run(self._extend_image,
                        rbd_volumes.image_name(volume["id"]), int(new_size_gib),
-                       rbd_encryption.room(volume))
+                       rbd_encryption.room(volume), pool=self._pool_of(volume))
 
     def _create_snapshot(self, handle, image, snap):
         rbd_snapshots.create(self._rbd, handle, image, snap)
@@ -249,24 +281,25 @@ class RBDDriver(base.VolumeDriver):
         rbd_volumes.extend(self._rbd, handle, image, size_gib, extra_bytes)
 
     # -- clones ----------------------------------------------------------
+    # A clone takes its source's host: parent and child share a pool.
     def create_volume_from_snapshot(self, volume, snapshot):
         return self._conn.run(
             self._clone_snapshot, _volume_of(snapshot),
             rbd_snapshots.snapshot_name(snapshot["id"]),
             rbd_volumes.image_name(volume["id"]), int(volume["size"]),
-            rbd_encryption.room(volume))
+            rbd_encryption.room(volume), pool=self._pool_of(volume))
 
     def create_cloned_volume(self, volume, source_volume):
         return self._conn.run(
             self._clone_volume, rbd_volumes.image_name(source_volume["id"]),
             rbd_volumes.image_name(volume["id"]),
             rbd_clones.clone_snapshot_name(volume["id"]), int(volume["size"]),
-            rbd_encryption.room(volume))
+            rbd_encryption.room(volume), pool=self._pool_of(volume))
 
     def flatten_volume(self, volume, progress_cb=None):
         former_parent = self._conn.run(
             self._flatten_image, rbd_volumes.image_name(volume["id"]),
-            progress_cb)
+            progress_cb, pool=self._pool_of(volume))
         self._collect(former_parent)
 
     def _clone_snapshot(self, handle, parent, snap, child, size_gib, extra):
@@ -302,12 +335,16 @@ class RBDDriver(base.VolumeDriver):
 
     # -- deferred deletion -----------------------------------------------
     def purge_deleted(self):
-        trashed = self._conn.run(self._list_trashed_volumes)
+        trashed = [(pool, image_id, name)
+                   for pool in [self._opts.rbd_pool] + list(
+                       self._opts.rbd_extra_pools)
+                   for image_id, name in self._conn.run(
+                       self._list_trashed_volumes, pool=pool)]
         purged = []
-        for image_id, name in trashed:
+        for pool, image_id, name in trashed:
             try:
                 purged += self._conn.run(self._collect_trashed,
-                                         (self._opts.rbd_pool, image_id))
+                                         (pool, image_id), pool=pool)
             except exception.BackendUnavailable:
                 raise
             except exception.DriverError as exc:
@@ -315,7 +352,7 @@ class RBDDriver(base.VolumeDriver):
                 LOG.warning("site %s: cannot purge %s (%s) yet: %s",
                             self.site, name, image_id, exc)
         return {"purged": purged,
-                "pending": [name for _, name in trashed
+                "pending": [name for _, _, name in trashed
                             if name not in purged]}
 
     def _collect(self, ref):
@@ -323,7 +360,7 @@ class RBDDriver(base.VolumeDriver):
         if ref is None:
             return
         try:
-            self._conn.run(self._collect_trashed, ref)
+            self._conn.run(self._collect_trashed, ref, pool=ref[0])
         except exception.DriverError as exc:
             LOG.warning("site %s: trashed images above %s stay until the "
                         "next purge: %s", self.site, ref, exc)

@@ -206,8 +206,9 @@ class RBDAttachments:
         # The connector is not needed: access is by the host's cephx key,
         # not by an export to the host's address or initiator.
         name = rbd_volumes.image_name(volume["id"])
-        monitors = self._conn.run(self._locate_volume, name)
-        return connection_info(volume, self._opts.rbd_pool, monitors,
+        pool = rbd_volumes.pool_of(self._opts, volume.get("host"))
+        monitors = self._conn.run(self._locate_volume, name, pool=pool)
+        return connection_info(volume, pool or self._opts.rbd_pool, monitors,
                                self._opts)
 
     def terminate_connection(self, volume, connector):
@@ -221,7 +222,7 @@ class RBDAttachments:
         if not rbd_volumes.exists(self._rbd, handle, name):
             raise exception.DriverError(reason=(
                 "image %s does not exist in pool %s of site %s; there is "
-                "nothing to attach" % (name, self._opts.rbd_pool,
+                "nothing to attach" % (name, handle.ioctx.get_pool_name(),
                                        self._site)))
         return self._monitors.get(
             lambda: read_monitors(handle, self._opts.rados_op_timeout))

@@ -31,9 +31,12 @@ class NoCapacityReport(Exception):
     """The cluster answered but cannot tell its capacity (no mgr yet)."""
 
 
-def read_usage(rbd, handle, pool, timeout):
-    """Raw numbers of ``pool``: one mon command plus one librbd call.
+def read_usage(rbd, handle, pool, timeout, extra_pools=()):
+    """Raw numbers of ``pool``: one mon command plus one librbd call per
+    pool.
 
+    :param extra_pools: other pools whose volumes count as provisioned
+        (volumes moved there share the cluster's OSDs).
     :returns: dict with ``df`` (the pool's ``stats`` from ``df detail``)
         and ``provisioned_bytes``.
     :raises OSError: the mon command failed (its errno says how).
@@ -49,9 +52,11 @@ def read_usage(rbd, handle, pool, timeout):
         raise NoCapacityReport("the cluster reports 0 bytes in total "
                                "(is a ceph-mgr active?)")
     stats = pool_stats(df, pool)
-    provisioned = rbd.RBD().pool_stats_get(handle.ioctx)
-    return {"df": stats,
-            "provisioned_bytes": provisioned["image_provisioned_bytes"]}
+    provisioned = sum(
+        rbd.RBD().pool_stats_get(ioctx)["image_provisioned_bytes"]
+        for ioctx in [handle.ioctx] + [handle.in_pool(extra).ioctx
+                                       for extra in extra_pools])
+    return {"df": stats, "provisioned_bytes": provisioned}
 
 
 def pool_stats(df, pool):

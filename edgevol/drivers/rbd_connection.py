@@ -76,14 +76,41 @@ class PoolHandle:
         self.fsid = fsid
         self.users = 0
         self.stale = False
+        self._views = {}
+        self._views_lock = threading.Lock()
+
+    def in_pool(self, pool):
+        """A handle on the same client whose ``ioctx`` is on ``pool`` (another
+        pool of the same cluster); its IoCtx is opened once and closed with
+        this handle."""
+        if pool == self.ioctx.get_pool_name():
+            return self
+        with self._views_lock:
+            view = self._views.get(pool)
+            if view is None:
+                view = _PoolView(self, self.client.open_ioctx(pool))
+                self._views[pool] = view
+            return view
 
     def close(self):
-        """Close the IoCtx and shut the client down; never raises."""
-        for step in (self.ioctx.close, self.client.shutdown):
+        """Close the IoCtxs and shut the client down; never raises."""
+        for step in [view.ioctx.close for view in self._views.values()] + [
+                self.ioctx.close, self.client.shutdown]:
             try:
                 step()
             except Exception:  # closing a dead client may fail; nothing to do
                 LOG.debug("error while closing a rados handle", exc_info=True)
+
+
+class _PoolView:
+    """What ``PoolHandle.in_pool`` gives: the same client and cluster, an
+    IoCtx on another pool."""
+
+    def __init__(self, owner, ioctx):
+        self.client = owner.client
+        self.fsid = owner.fsid
+        self.ioctx = ioctx
+        self.in_pool = owner.in_pool
 
 
 class RadosConnection:
@@ -108,7 +135,7 @@ class RadosConnection:
         self._failure = None
 
     # -- public --------------------------------------------------------
-    def run(self, operation, *args):
+    def run(self, operation, *args, pool=None):
         """Run ``operation(handle, *args)`` as one blocking call.
 
         The whole operation runs inside ``execute`` (one trip to the
@@ -116,10 +143,15 @@ class RadosConnection:
         the operation that are edgevol errors pass through; librados and
         librbd errors become ``BackendUnavailable`` (and the handle is
         dropped) or ``DriverError``.
+
+        :param pool: another pool of the cluster for the handle's ``ioctx``
+            (``PoolHandle.in_pool``); None: the site's own.
         """
         handle = self._acquire()
         try:
-            return self._execute(operation, handle, *args)
+            if pool is None:
+                return self._execute(operation, handle, *args)
+            return self._execute(_in_pool, operation, handle, pool, *args)
         except exception.EdgevolError:
             raise
         except Exception as exc:
@@ -303,6 +335,10 @@ class KeyringConnections:
             self._connections.clear()
         for connection in connections:
             connection.close()
+
+
+def _in_pool(operation, handle, pool, *args):
+    return operation(handle.in_pool(pool), *args)
 
 
 def _shutdown_quietly(client):

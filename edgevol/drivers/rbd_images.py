@@ -242,12 +242,14 @@ class RBDImages:
         return self._conn.run(
             self._clone, pool, image, snap,
             rbd_volumes.image_name(volume["id"]), int(volume["size"]),
-            image_meta.get("size") if pool == location.pool else None)
+            image_meta.get("size") if pool == location.pool else None,
+            pool=rbd_volumes.pool_of(self._opts, volume.get("host")))
 
     def copy_volume(self, volume, image_id):
         """See ``VolumeDriver.copy_volume_to_image``."""
-        size = self._conn.run(self._copy_out,
-                              rbd_volumes.image_name(volume["id"]), image_id)
+        size = self._conn.run(
+            self._copy_out, rbd_volumes.image_name(volume["id"]), image_id,
+            pool=rbd_volumes.pool_of(self._opts, volume.get("host")))
         return {"fsid": self.cluster_fsid(), "pool": IMAGES_POOL,
                 "image": image_id, "snap": IMAGE_SNAP, "size": size}
 

@@ -1,5 +1,5 @@
-"""The data path of migrations across sites: a volume image copied from
-another site's cluster into this site's pool.
+"""The data path of migrations: a volume image copied from another site's
+cluster, or from another pool of this site's, into a pool of this site.
 
 The TARGET site runs the copy. It reads the source cluster with a key of
 its own there that is read-only (``[target] migration_source_user``, one
@@ -52,13 +52,14 @@ class SourceConnections:
                                    "%s.keyring" % source_site)
         return own.migration_source_user, keyring
 
-    def connection(self, source_site):
-        """The ``RadosConnection`` to ``source_site``'s volume pool."""
+    def connection(self, source_site, pool):
+        """The ``RadosConnection`` to ``pool`` (one of its volume pools) of
+        ``source_site``'s cluster."""
         user, keyring = self._credentials(source_site)
         source = site_conf.register_opts(self.conf, source_site)
         return self._cache.get(
-            source_site, "%s (migration source)" % source_site, source,
-            user, keyring, source.rbd_pool)
+            (source_site, pool), "%s (migration source)" % source_site,
+            source, user, keyring, pool)
 
     def close(self):
         self._cache.close()

@@ -10,6 +10,7 @@ import logging
 import time
 
 from edgevol import exception
+from edgevol.host import BackendHost
 
 LOG = logging.getLogger(__name__)
 
@@ -35,6 +36,25 @@ def while_briefly_busy(rbd, call, *args):
 def image_name(volume_id):
     """The RBD image of a volume; the id alone finds it after a crash."""
     return "volume-%s" % volume_id
+
+
+def pool_of(opts, host):
+    """The pool a volume's image is in, from its ``host``
+    (``site@backend#pool``), for ``RadosConnection.run(pool=...)``: None
+    for the site's own ``rbd_pool`` (and for no host).
+
+    :raises DriverError: a pool the site does not serve.
+    """
+    pool = BackendHost.parse(host).pool if host else opts.rbd_pool
+    if pool == opts.rbd_pool:
+        return None
+    if pool not in opts.rbd_extra_pools:
+        raise exception.DriverError(reason=(
+            "host %s names pool %s, which is neither the site's pool %s nor "
+            "one of its rbd_extra_pools (%s)" % (
+                host, pool, opts.rbd_pool,
+                ", ".join(opts.rbd_extra_pools) or "none")))
+    return pool
 
 
 def features(rbd):

@@ -64,7 +64,11 @@ class Flattener:
     def _run(self, volume_id):
         context = edgevol_context.get_admin_context()
         try:
-            error = self._copy_reporting(context, volume_id)
+            # The row names the pool the image is in.
+            volume = self.results.get_volume(context, volume_id)
+            if volume is None:
+                return  # deleted meanwhile: nothing to flatten
+            error = self._copy_reporting(context, volume)
             if error is None:
                 self.results.flatten_progress(context, volume_id, None)
                 LOG.info("Volume %s no longer reads from a parent",
@@ -79,8 +83,9 @@ class Flattener:
             with self._lock:
                 self._running.pop(volume_id).set()
 
-    def _copy_reporting(self, context, volume_id):
+    def _copy_reporting(self, context, volume):
         """Copy in a second thread; write its progress from this one."""
+        volume_id = volume["id"]
         progress = {"percent": 0, "error": None}
         done = threading.Event()
 
@@ -89,7 +94,7 @@ class Flattener:
 
         def copy():
             try:
-                self.driver.flatten_volume({"id": volume_id}, record)
+                self.driver.flatten_volume(volume, record)
             except exception.EdgevolError as error:
                 progress["error"] = error
             finally:

@@ -222,6 +222,7 @@ class VolumeManager:
         # compare-and-swap (and _create_overtaken) settles any race with a
         # delete, so the row need not be read first.
         volume = {"id": volume_id, "size": request_spec["size"],
+                  "host": request_spec.get("host"),
                   "snapshot_id": request_spec.get("snapshot_id"),
                   "source_volid": request_spec.get("source_volid"),
                   "image_id": request_spec.get("image_id"),

@@ -1,13 +1,16 @@
-"""A site's side of migrations across sites (the volume manager's work).
+"""A site's side of migrations (the volume manager's work): across sites,
+or between two pools of its own cluster.
 
 The TARGET site copies (``copy_in``): it reads the source cluster with its
-own read-only key there and writes its own pool (``edgevol.drivers.
-rbd_migrate``), verifies the copy, and only then moves the volume to
-itself in one compare-and-swap (``completing``). The SOURCE site then
-removes its image (``remove_source``) and ends the migration
-(``success``). So the volume is in exactly one site at every moment: the
-source's until the swap, the target's after it; a copy that fails or is
-aborted is removed from the target and the volume never left its source.
+own read-only key there (or, within the site, its own other pool) and
+writes the target pool (``edgevol.drivers.rbd_migrate``), verifies the
+copy, and only then moves the volume to the target host in one
+compare-and-swap (``completing``). The SOURCE site then removes its image
+(``remove_source``) and ends the migration (``success``). So the volume
+is in exactly one place at every moment: the source's until the swap, the
+target's after it; a copy that fails or is aborted is removed from the
+target and the volume never left its source. Within a site both roles
+are the same manager and the hosts differ only in their pool.
 
 Every step is idempotent and found again from the rows after a crash
 (``settle``, per ``edgevol.states.MIGRATION_ON_RESTART``): a target
@@ -82,36 +85,38 @@ class SiteMigrations:
         self.volume_rpc = volume_rpc
         self.results = results
 
-    def _is_mine(self, host):
+    def _serves(self, host):
+        """Whether ``host`` is one of this site's (any of its pools)."""
         return bool(host) and BackendHost.parse(host).rpc_server == \
             self.host.rpc_server
 
     # --- target side -----------------------------------------------------
     def copy_in(self, context, volume_id):
-        """Copy a ``migrating`` volume here, verify it, take it over, and
-        ask the source to remove its image. A row that is not (or no
-        longer) migrating here is left alone."""
+        """Copy a ``migrating`` volume to its target host here, verify it,
+        take it over, and ask the source to remove its image. A row that
+        is not (or no longer) migrating here is left alone."""
         volume = self.results.get_volume(context, volume_id)
         if volume is None:
             return
+        target_host = volume["migration_peer"]
         if (volume["migration_status"] != states.MIGRATING
-                or volume["migration_peer"] != str(self.host)
-                or self._is_mine(volume["host"])):
+                or not self._serves(target_host)
+                or volume["host"] == target_host):
             LOG.info("Volume %s is not migrating to %s; nothing to copy",
-                     volume_id, self.host)
+                     volume_id, self.host.rpc_server)
             return
         source_host = volume["host"]
-        watch = _CopyWatch(context, self.results, volume_id, str(self.host))
+        watch = _CopyWatch(context, self.results, volume_id, target_host)
         started = time.monotonic()
         try:
             outcome = self.driver.import_volume(
-                volume, BackendHost.parse(source_host).site,
-                report=watch.report, cancelled=watch.cancelled)
+                volume, source_host, target_host, report=watch.report,
+                cancelled=watch.cancelled)
         except Exception as error:
             self._undo(context, volume, error)
             return
         if not self.results.migration_copied(
-                context, volume_id, source_host, str(self.host),
+                context, volume_id, source_host, target_host,
                 self.availability_zone):
             # Aborted (or force-ended) after the last chunk: the volume
             # stays in its source; the copy must go.
@@ -129,23 +134,27 @@ class SiteMigrations:
 
     def _undo(self, context, volume, error):
         cancelled = isinstance(error, exception.MigrationCancelled)
+        target_host = volume["migration_peer"]
         LOG.log(logging.INFO if cancelled else logging.WARNING,
                 "Migration of volume %s to %s %s: %s", volume["id"],
-                self.host, "cancelled" if cancelled else "failed", error)
+                target_host, "cancelled" if cancelled else "failed", error)
         cleaned = self._remove_copy(volume)
         if (not self.results.migration_failed(
-                context, volume["id"], "migrate_failed", str(self.host),
+                context, volume["id"], "migrate_failed", target_host,
                 cleaned) and cleaned):
             # An abort ended it first; record the cleanup for it.
             self.results.migration_target_cleaned(context, volume["id"],
-                                                  str(self.host))
+                                                  target_host)
 
     def _remove_copy(self, volume):
-        """Remove this site's copy of a volume that lives elsewhere."""
-        if self._is_mine(volume["host"]):
-            return False  # never: the volume itself lives here
+        """Remove the copy at the target host (the migration peer) of a
+        volume that lives elsewhere."""
+        if volume["host"] == volume["migration_peer"]:
+            return False  # never: the volume itself lives there
         try:
-            self.driver.delete_volume({"id": volume["id"]}, cascade=True)
+            self.driver.delete_volume({"id": volume["id"],
+                                       "host": volume["migration_peer"]},
+                                      cascade=True)
         except Exception as error:
             LOG.warning("Removing the partial copy of volume %s failed "
                         "(retried later): %s", volume["id"], error)
@@ -156,7 +165,7 @@ class SiteMigrations:
         """Remove the partial copy of a failed or aborted migration."""
         if self._remove_copy(volume):
             self.results.migration_target_cleaned(context, volume["id"],
-                                                  str(self.host))
+                                                  volume["migration_peer"])
 
     # --- source side -----------------------------------------------------
     def remove_source(self, context, volume_id):
@@ -169,10 +178,13 @@ class SiteMigrations:
             self._remove_source_of(context, volume)
 
     def _remove_source_of(self, context, volume):
-        if self._is_mine(volume["host"]):
+        if volume["host"] == volume["migration_peer"]:
             return  # never remove the volume where it lives
         try:
-            self.driver.delete_volume(volume, cascade=True)
+            # The row's host is already the target's; the old image is at
+            # the peer.
+            self.driver.delete_volume(
+                dict(volume, host=volume["migration_peer"]), cascade=True)
         except Exception as error:
             LOG.warning("Removing the old image of migrated volume %s "
                         "failed (retried later): %s", volume["id"], error)

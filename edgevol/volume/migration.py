@@ -1,18 +1,20 @@
-"""Business rules of migrating a volume to another site (admin only).
+"""Business rules of migrating a volume (admin only): to another site, or
+to another pool of its own site's cluster (``[site] rbd_extra_pools``).
 
 ``os-migrate_volume`` names the target as Cinder's ``host``
 (``site@backend#pool``) or, an edgevol extension, an
-``availability_zone``. Only an ``available`` volume moves across sites (a
-host of the old AZ could not attach it afterwards anyway); the checks
-below answer at once with the reason, and the claim's compare-and-swap
-(``edgevol.db.volume_migrations.claim``) decides. The target site's volume
-manager then copies (``edgevol.volume.migrate_ops``).
+``availability_zone``. Only an ``available`` volume moves: across sites a
+host of the old AZ could not attach it afterwards anyway, and within a
+site librbd (Ceph Pacific) cannot move an image its clients keep open
+(its live migration needs them stopped and reopened on the target). The
+checks below answer at once with the reason, and the claim's
+compare-and-swap (``edgevol.db.volume_migrations.claim``) decides. The
+target site's volume manager then copies (``edgevol.volume.migrate_ops``).
 
 The volume's snapshots go with it (same ids, same data; a snapshot being
-made or deleted is a 409). Refused for now, each with a 400 that says
-so: a volume that is the parent of COW clones in its site (the clones
-read its image, which must stay where they are), and another pool of the
-volume's own site.
+made or deleted is a 409). Refused with a 400 that says so: a volume that
+is the parent of COW clones in its site (the clones read its image, which
+must stay where it is).
 """
 
 from oslo_log import log as logging
@@ -139,15 +141,19 @@ class MigrationAPI:
                 reason="no volume service serves host %s (sites: %s)" % (
                     host, ", ".join(self.conf.enabled_sites)))
         served = self._site_host(wanted.site)
-        if "#" in host and wanted.pool != served.pool:
-            raise exception.InvalidInput(
-                reason="site %s serves only pool %s, not %s" % (
-                    wanted.site, served.pool, wanted.pool))
         if wanted.backend != served.backend:
             raise exception.InvalidInput(
                 reason="site %s has no backend %s (its backend: %s)" % (
                     wanted.site, wanted.backend, served.backend))
-        return served
+        if "#" not in host:
+            return served
+        pools = [served.pool] + list(site_conf.register_opts(
+            self.conf, wanted.site).rbd_extra_pools)
+        if wanted.pool not in pools:
+            raise exception.InvalidInput(
+                reason="site %s serves pools %s, not %s" % (
+                    wanted.site, ", ".join(pools), wanted.pool))
+        return wanted
 
     def _site_of_zone(self, zone):
         for site in self.conf.enabled_sites:
@@ -164,14 +170,10 @@ class MigrationAPI:
         return BackendHost(site, group.backend_name, group.rbd_pool)
 
     def _check_target(self, volume, source, target):
-        if source is not None and source.site == target.site:
-            if source == target:
-                raise exception.InvalidInput(
-                    reason="volume %s is already on host %s" % (
-                        volume["id"], target))
+        if source == target:
             raise exception.InvalidInput(
-                reason="a migration within site %s (another pool) is not "
-                "supported" % target.site)
+                reason="volume %s is already on host %s" % (
+                    volume["id"], target))
         if not self.volume_api.volume_services.is_up(target.rpc_server):
             raise exception.InvalidInput(
                 reason="the volume service of site %s is down: %s" % (
@@ -197,12 +199,14 @@ class MigrationAPI:
         if found["attachments"]:
             raise exception.Conflict(
                 reason="volume %s is attached (attachment %s): only an "
-                "available volume moves to another site" % (
+                "available volume moves, to another site or to another pool "
+                "of its site (Ceph Pacific cannot move an image its host "
+                "keeps open); detach it first" % (
                     volume["id"], ", ".join(found["attachments"])))
         if volume["status"] != states.AVAILABLE:
             raise exception.InvalidVolume(
-                reason="volume %s is %s; only an available volume moves to "
-                "another site" % (volume["id"], volume["status"]))
+                reason="volume %s is %s; only an available volume moves" % (
+                    volume["id"], volume["status"]))
         if found["backups"]:
             raise exception.Conflict(
                 reason="backup %s of volume %s is %s; migrate it when the "
@@ -222,11 +226,14 @@ class MigrationAPI:
 
     def _check_room(self, context, volume, target):
         """The target must have room for the volume, counting what other
-        migrations copying there will take (reported as allocated)."""
+        migrations copying there will take (reported as allocated). A site
+        reports its own pool; its other pools share the same OSDs, so
+        that report tells their room too."""
+        reported = self._site_host(target.site)
         for pool in self.volume_api.scheduler_rpc.get_pools(context):
-            if pool["name"] != str(target):
+            if pool["name"] != str(reported):
                 continue
-            state = _state_of(target, pool)
+            state = _state_of(reported, pool)
             reason = capacity.CapacityFilter().describe_rejection(
                 state, {"size": volume["size"]})
             if reason:

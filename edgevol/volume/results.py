@@ -25,6 +25,8 @@ class VolumeResults:
         raise NotImplementedError
 
     def get_snapshot(self, context, snapshot_id):
+        """The live snapshot with its volume's ``volume_host`` (which
+        names the pool of the image), or None."""
         raise NotImplementedError
 
     def get_attachment(self, context, attachment_id):

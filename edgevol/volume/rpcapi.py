@@ -61,9 +61,12 @@ class VolumeRPCClient:
             "source_volid")
         version = ("1.3" if request_spec.get("image_id")
                    else "1.2" if clone else "1.0")
+        # The host names the pool the image goes into (a clone's is its
+        # source's, which may be one of the site's extra pools).
         self._prepare(host, version).cast(
             context, "create_volume", volume_id=volume_id,
-            request_spec=request_spec, filter_properties=filter_properties)
+            request_spec=dict(request_spec, host=host),
+            filter_properties=filter_properties)
 
     def delete_volume(self, context, volume, snapshot_ids):
         """Remove the image of a ``deleting`` volume and of the snapshots

@@ -14,7 +14,8 @@ LOG = logging.getLogger(__name__)
 
 def _for_driver(snapshot):
     return {"id": snapshot["id"], "volume_id": snapshot["volume_id"],
-            "volume_size": snapshot["volume_size"]}
+            "volume_size": snapshot["volume_size"],
+            "volume_host": snapshot.get("volume_host")}
 
 
 def _load(context, results, snapshot_id, status):

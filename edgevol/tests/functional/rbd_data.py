@@ -8,16 +8,16 @@ included) still holds.
 from edgevol.tests.functional import test_stack
 
 
-def write(site, volume_id, offset, data):
+def write(site, volume_id, offset, data, pool="volumes"):
     import rbd
-    with test_stack.admin_ioctx(site) as ioctx:
+    with test_stack.admin_ioctx(site, pool) as ioctx:
         with rbd.Image(ioctx, "volume-%s" % volume_id) as image:
             image.write(data, offset)
 
 
-def read(site, volume_id, offset, length):
+def read(site, volume_id, offset, length, pool="volumes"):
     import rbd
-    with test_stack.admin_ioctx(site) as ioctx:
+    with test_stack.admin_ioctx(site, pool) as ioctx:
         with rbd.Image(ioctx, "volume-%s" % volume_id,
                        read_only=True) as image:
             return image.read(offset, length)
@@ -36,12 +36,12 @@ def parent(site, volume_id):
             return name, snap
 
 
-def leftovers(site, ids):
-    """Images and trash entries of the volumes pool that name any of
+def leftovers(site, ids, pool="volumes"):
+    """Images and trash entries of a volumes pool that name any of
     ``ids`` (volume, snapshot or hidden clone-snapshot ids)."""
     import rbd
     found = []
-    with test_stack.admin_ioctx(site) as ioctx:
+    with test_stack.admin_ioctx(site, pool) as ioctx:
         names = list(rbd.RBD().list(ioctx))
         names += [entry["name"] for entry in rbd.RBD().trash_list(ioctx)]
         for name in names:

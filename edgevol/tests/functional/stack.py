@@ -31,6 +31,7 @@ from testtools import content
 
 from edgevol import context
 from edgevol.db import services as db_services
+from edgevol.devenv import ceph as devenv_ceph
 from edgevol.devenv import config as devenv_config
 from edgevol.devenv import keystone as devenv_keystone
 from edgevol.devenv import rabbitmq as devenv_rabbitmq
@@ -184,7 +185,8 @@ class Stack(fixtures.Fixture):
             groups[site["name"]] = {
                 "availability_zone": site["availability_zone"],
                 "ceph_conf": site["ceph_conf"], "rbd_user": site["user"],
-                "rbd_pool": "volumes"}
+                "rbd_pool": "volumes",
+                "rbd_extra_pools": devenv_ceph.EXTRA_VOLUME_POOL}
             # Each site's own namespace-scoped users of the backup store,
             # as `make run` configures them (least privilege under test).
             groups[site["name"]].update(

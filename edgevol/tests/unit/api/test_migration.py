@@ -87,7 +87,8 @@ class MigrationTest(base.RealBusinessTestCase):
         cases = (
             ({"host": "site1@rbd#volumes"}, 400, "already on host"),
             ({"host": "site9@rbd#volumes"}, 400, "no volume service"),
-            ({"host": "site2@rbd#fast"}, 400, "serves only pool volumes"),
+            ({"host": "site2@rbd#fast"}, 400,
+             "serves pools volumes, not fast"),
             ({"availability_zone": "nowhere"}, 400, "has no site"),
             ({}, 400, "exactly one of host"),
             ({"host": "site2", "availability_zone": "site2"}, 400,
@@ -257,6 +258,23 @@ class MigrationTest(base.RealBusinessTestCase):
         self.migrate(volume_id, availability_zone="site2")
         self.wait_migration(volume_id, "success")
         self.assert_data_in("site2", volume_id)
+
+    def test_another_pool_of_the_site_is_a_target_and_a_failure_keeps_all(
+            self):
+        self.conf.set_override("rbd_extra_pools", ["fast"], group="site1")
+        volume_id = self.volume_with_data()
+        self.assertIn("serves pools volumes, fast, not slow", self.fault(
+            self.migrate(volume_id, host="site1@rbd#slow"), 400))
+        # The fake driver keeps one pool per site and refuses the copy:
+        # the failure removes the target's copy, never the source.
+        self.assertEqual(202, self.migrate(
+            volume_id, host="site1@rbd#fast").status_int)
+        shown = self.wait_migration(volume_id, "error")
+        self.assertEqual(("available", "site1@rbd#volumes"),
+                         (shown["status"], shown["os-vol-host-attr:host"]))
+        in_process.wait_for(lambda: db_volumes.get_row(
+            context.get_admin_context(), volume_id)["migration_peer"] is None)
+        self.assert_data_in("site1", volume_id)
 
     def test_retype_on_demand_moves_the_volume_to_a_site_of_the_type(self):
         type_id = self.call("POST", "/v3/types", {"volume_type": {

@@ -318,3 +318,53 @@ class CapacityTest(DriverTestCase):
         self.cluster.df_ret = -110
         self.assertRaises(exception.BackendUnavailable,
                           self.driver.get_capabilities)
+
+
+class ExtraPoolTest(DriverTestCase):
+    """A volume moved into one of the site's ``rbd_extra_pools`` is found
+    there by its host by every operation; new volumes stay in rbd_pool."""
+
+    def setUp(self):
+        super().setUp()
+        self.cluster = fake_ceph.FakeCluster(pools=("volumes", "fast"))
+        self.driver = self.make_driver(rbd_extra_pools=["fast"])
+        self.moved = dict(VOL, host="site1@rbd#fast")
+
+    def test_every_operation_uses_the_pool_its_host_names(self):
+        self.driver.create_volume(self.moved)
+        self.assertEqual({NAME}, set(self.cluster.pools["fast"]))
+        self.assertEqual({}, self.images)
+        self.assertTrue(self.driver.volume_exists(self.moved))
+        self.assertFalse(self.driver.volume_exists(VOL))
+        self.driver.delete_volume(self.moved)
+        self.assertEqual({}, self.cluster.pools["fast"])
+
+    def test_a_volume_without_host_or_of_the_own_pool_is_in_rbd_pool(self):
+        self.driver.create_volume(dict(VOL, host="site1@rbd#volumes"))
+        self.driver.create_volume(dict(VOL, id="2"))
+        self.assertEqual({NAME, "volume-2"}, set(self.images))
+
+    def test_a_pool_the_site_does_not_serve_is_refused(self):
+        exc = self.assertRaises(
+            exception.DriverError, self.driver.create_volume,
+            dict(VOL, host="site1@rbd#elsewhere"))
+        self.assertIn("neither the site's pool volumes nor one of its "
+                      "rbd_extra_pools (fast)", str(exc))
+        self.assertEqual([], [name for pool in self.cluster.pools.values()
+                              for name in pool])
+
+    def test_provisioned_capacity_counts_every_pool(self):
+        self.driver.create_volume(self.moved)
+        self.driver.create_volume(dict(VOL, id="2", size=1))
+        self.assertEqual(11.0, self.driver.get_capabilities()[
+            "provisioned_capacity_gb"])
+
+    def test_a_copy_within_the_site_starts_from_an_empty_target(self):
+        # A partial copy a crash left in the target pool goes first.
+        self.driver.create_volume(self.moved)
+        self.driver.create_volume(VOL)
+        self.cluster.fail["open"] = RuntimeError("stop after the cleanup")
+        self.assertRaises(exception.DriverError, self.driver.import_volume,
+                          VOL, "site1@rbd#volumes", "site1@rbd#fast")
+        self.assertEqual({}, self.cluster.pools["fast"])
+        self.assertEqual({NAME}, set(self.images))
