@@ -365,7 +365,7 @@ def run_backups_through_api(args, status):
                                     ("target", args.target_site),
                                     ("store", clusters.store_name))}
         results = backup_service.run(client, clusters, zones, args.clones,
-                                     sizes)
+                                     sizes, args.full_rounds)
     rows, summary = backup_service.rows(results, args.volume_gib)
     return _report_backups(args, clusters, rows, summary, " through the API")
 

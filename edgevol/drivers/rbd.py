@@ -162,6 +162,9 @@ class RBDDriver(base.VolumeDriver):
             "max_over_subscription_ratio": opts.max_over_subscription_ratio,
             "reserved_percentage": opts.reserved_percentage,
             "multiattach": True,
+            # The scheduler lists them as pools of their own (the same
+            # OSDs, so the same capacity figures).
+            "extra_pools": list(opts.rbd_extra_pools),
         }
 
     def _usage(self, handle):

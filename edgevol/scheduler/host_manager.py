@@ -64,7 +64,19 @@ class HostManager:
         :raises ValueError: the host string or a capacity figure is
             malformed; nothing is stored.
         """
-        key = BackendHost.parse(host)
+        own = BackendHost.parse(host)
+        capabilities = dict(capabilities)
+        extra_pools = capabilities.pop("extra_pools", None) or []
+        # A site's other pools share its cluster's OSDs (so its capacity
+        # figures); each is a backend of its own, marked ``extra_pool``
+        # (which only types naming it take, see CapabilitiesFilter).
+        for key, report in [(own, capabilities)] + [
+                (BackendHost(own.site, own.backend, pool),
+                 dict(capabilities, pool_name=pool, extra_pool=True))
+                for pool in extra_pools]:
+            self._store(key, availability_zone, report, timestamp)
+
+    def _store(self, key, availability_zone, capabilities, timestamp):
         with self._lock:
             state = self._backends.get(key)
             if state is None:

@@ -350,14 +350,16 @@ class VolumeManager:
         LOG.warning("Creating volume %s on %s failed: %s", volume["id"],
                     self.host, error)
         retry = (filter_properties or {}).get("retry")
+        # The pool it was placed on (one of this site's).
+        placed = volume.get("host") or self.host
         if (retry is not None and request_spec is not None
                 # The key manager answers every site alike.
                 and not isinstance(error, encryption_ops.KEY_ERRORS)
                 and retry["attempts"] < self.conf.scheduler.max_attempts
                 and self.results.volume_released(context, volume["id"],
-                                                 self.host)):
+                                                 placed)):
             retry = {"attempts": retry["attempts"] + 1,
-                     "backends": retry["backends"] + [self.host],
+                     "backends": retry["backends"] + [placed],
                      "last_error": str(error)}
             self.scheduler_rpc.create_volume(
                 context, volume["id"], request_spec,

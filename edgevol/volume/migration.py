@@ -96,21 +96,22 @@ class MigrationAPI:
 
     def retype_elsewhere(self, context, volume, vtype, pools):
         """``os-retype`` with ``migration_policy`` on-demand to a type the
-        volume's backend does not satisfy: migrate the volume to the pool
-        of another site that satisfies it and has the most room; the type
-        changes when the volume arrives.
+        volume's backend does not satisfy: migrate the volume to another
+        pool that satisfies it — one of its own site if any (no WAN, the
+        zone stays), else the one with the most room — and give it the
+        type when it arrives.
 
         :param pools: the scheduler's pools (``get_pools``).
-        :raises InvalidInput: no other site satisfies the type.
+        :raises InvalidInput: no other pool satisfies the type.
         """
         spec = {"size": volume["size"], "volume_type": {
             "id": vtype["id"], "name": vtype["name"],
             "extra_specs": vtype["extra_specs"]}}
-        own = BackendHost.parse(volume["host"]).site
+        own = BackendHost.parse(volume["host"])
         fitting, reasons = [], []
         for pool in pools:
             host = BackendHost.parse(pool["name"])
-            if host.site == own:
+            if host == own:
                 continue
             state = _state_of(host, pool)
             reason = (capabilities.CapabilitiesFilter().describe_rejection(
@@ -119,12 +120,13 @@ class MigrationAPI:
             if reason:
                 reasons.append("%s %s" % (host, reason))
             else:
-                fitting.append((state.free_capacity_gb or 0, str(host)))
+                fitting.append((host.site == own.site,
+                                state.free_capacity_gb or 0, str(host)))
         if not fitting:
             raise exception.InvalidInput(
-                reason="no other site satisfies volume type %s: %s" % (
+                reason="no other pool satisfies volume type %s: %s" % (
                     vtype["name"], "; ".join(reasons) or "none is up"))
-        self.migrate(context, volume["id"], host=max(fitting)[1],
+        self.migrate(context, volume["id"], host=max(fitting)[2],
                      new_type_id=vtype["id"])
 
     # --- checks ----------------------------------------------------------

@@ -6,8 +6,10 @@ is; here the scheduler's copy of the backend's last capability report is
 checked with the scheduler's own capabilities filter (the same verdict a
 create of the new type would get on that backend). A type the backend
 does not satisfy needs a migration: with ``migration_policy``
-``on-demand`` the volume moves to another site that satisfies it (the
-type changes when it arrives, ``edgevol.volume.migration``); with
+``on-demand`` the volume moves to another pool that satisfies it, of its
+own site if one does (a type naming a pool, ``pool_name``), else of
+another site (the type changes when it arrives,
+``edgevol.volume.migration``); with
 ``never`` that is a 400. A change of encryption is a 400 either way (the
 data would have to be rewritten).
 """
@@ -41,9 +43,9 @@ def retype(volume_api, context, volume_id, new_type,
 
     :raises InvalidInput: a bad policy, the same type, an encryption
         change, or a backend that does not satisfy the new type (with
-        ``on-demand``: no other site does either).
+        ``on-demand``: no other pool does either).
     :raises Conflict: ``on-demand`` for an attached volume (only an
-        available volume moves to another site).
+        available volume moves).
     :raises InvalidStatus: the volume is neither available nor in-use
         (when the type changes: one guarded statement).
     """

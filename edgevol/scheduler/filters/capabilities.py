@@ -8,6 +8,10 @@ from edgevol.scheduler.filters import base
 
 #: The extra spec listing the AZs a volume type may be placed in.
 AVAILABILITY_ZONES_KEY = "RESKEY:availability_zones"
+#: The extra specs that name a pool; a site's extra pools (reported with
+#: ``extra_pool``, ``[site] rbd_extra_pools``) take only types that have
+#: one, so plain types keep landing in each site's own pool.
+POOL_KEYS = ("pool_name", "capabilities:pool_name")
 
 
 def _numeric(compare):
@@ -114,6 +118,10 @@ class CapabilitiesFilter(base.BackendFilter):
                 return ("is in availability zone '%s'; the volume type is "
                         "limited to %s" % (backend_state.availability_zone,
                                            ", ".join(allowed)))
+        if backend_state.capabilities.get("extra_pool") and not any(
+                key in extra_specs for key in POOL_KEYS):
+            return ("is an extra pool of its site, which takes only volume "
+                    "types that name a pool (extra spec pool_name)")
         for key, requirement in sorted(extra_specs.items()):
             value = _capability(backend_state.capabilities, key)
             if value is OTHER_SCOPE:

@@ -290,6 +290,41 @@ class MigrationTest(MigrationTestCase):
             rbd_data.leftovers(site1, ids, pool=extra), 60,
             what="nothing left in either pool")
 
+    def test_a_type_naming_the_other_pool_creates_and_retypes_there(self):
+        extra = devenv_ceph.EXTRA_VOLUME_POOL
+        site1 = self.stack.site_info("site1")
+        response = self.admin.post("/types", {"volume_type": {
+            "name": "in-%s" % extra, "extra_specs": {"pool_name": extra}}})
+        self.assertEqual(200, response.status_code, response.text)
+        vtype = response.json()["volume_type"]
+        placed = self.create_available(self.owner, availability_zone="site1",
+                                       volume_type=vtype["name"])
+        plain = self.create_available(self.owner, availability_zone="site1")
+        self.assertEqual(
+            ("site1@rbd#%s" % extra, "site1@rbd#volumes"),
+            tuple(self.shown(v["id"])["os-vol-host-attr:host"]
+                  for v in (placed, plain)))
+        self.assertIn("volume-%s" % placed["id"],
+                      test_stack.rbd_images(site1, extra))
+        rbd_data.write(site1, plain["id"], 0, pattern(MiB, 3))
+        response = self.owner.post("/volumes/%s/action" % plain["id"], {
+            "os-retype": {"new_type": vtype["name"],
+                          "migration_policy": "on-demand"}})
+        self.assertEqual(202, response.status_code, response.text)
+        moved = self.wait_migration(plain["id"], "success")
+        self.assertEqual(("site1", "site1@rbd#%s" % extra, vtype["name"]),
+                         (moved["availability_zone"],
+                          moved["os-vol-host-attr:host"],
+                          moved["volume_type"]))
+        self.assertEqual(pattern(MiB, 3), rbd_data.read(
+            site1, plain["id"], 0, MiB, pool=extra))
+        for volume in (placed, plain):
+            self.owner.delete("/volumes/%s" % volume["id"])
+            self.owner.wait_volume(volume["id"], {"deleted"})
+        ids = [placed["id"], plain["id"]]
+        self.assertEqual([], rbd_data.leftovers(site1, ids, pool=extra))
+        self.assertEqual([], rbd_data.leftovers(site1, ids))
+
     def test_the_copy_key_reads_the_source_and_cannot_write_it(self):
         import rados
         import rbd

@@ -1,4 +1,5 @@
-"""edgevol.bench.backup_service: how often a long operation is polled."""
+"""edgevol.bench.backup_service: how often a long operation is polled,
+and the full-backup figure of its rounds."""
 
 import testtools
 
@@ -19,3 +20,19 @@ class PauseTest(testtools.TestCase):
         client = self.client(0.01)
         self.assertAlmostEqual(0.05, client.pause(2.5))
         self.assertEqual(backup_service.POLL_MAX, client.pause(60))
+
+
+class RowsTest(testtools.TestCase):
+
+    def test_the_figure_is_the_median_of_the_rounds_ratios(self):
+        results = {
+            "written": 1024 ** 3, "changed": 64 * 1024 ** 2,
+            # raw, ours, raw, ours, raw, ours, raw
+            "full_runs_s": [2.0, 4.0, 2.5], "raw_full_runs_s": [
+                2.0, 2.0, 2.0, 2.0],
+            "incremental_s": 0.5, "restore_s": 2.0, "raw_restore_s": 1.8,
+            "clone_1g_s": [0.02, 0.02], "clone_big_s": [0.02, 0.02]}
+        _, summary = backup_service.rows(results, 4)
+        self.assertEqual([1.0, 0.5, 0.8],
+                         summary["ratios"]["full_vs_raw_rate_rounds"])
+        self.assertEqual(0.8, summary["ratios"]["full_vs_raw_rate"])

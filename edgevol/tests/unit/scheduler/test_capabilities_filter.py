@@ -125,6 +125,22 @@ class CapabilitiesFilterTest(testtools.TestCase):
             self.assertIsNone(self.rejection(
                 specs, data.backend("%s@rbd#volumes" % site)))
 
+    def test_an_extra_pool_takes_only_types_that_name_a_pool(self):
+        extra = data.backend("site1@rbd#fast", pool_name="fast",
+                             extra_pool=True)
+        self.assertIn("extra pool of its site", self.filter.describe_rejection(
+            extra, data.spec()))
+        self.assertIn("extra pool of its site", self.rejection({}, extra))
+        self.assertIn("extra pool of its site", self.rejection(
+            {"volume_backend_name": "rbd"}, extra))
+        for key in capabilities.POOL_KEYS:
+            self.assertIsNone(self.rejection({key: "fast"}, extra))
+            self.assertIn("reports 'fast'", self.rejection(
+                {key: "volumes"}, extra))
+            # The site's own pool keeps taking types that name it.
+            self.assertIsNone(self.rejection(
+                {key: "volumes"}, data.backend(pool_name="volumes")))
+
     def test_empty_availability_zone_list_restricts_nothing(self):
         self.assertIsNone(self.rejection(
             {capabilities.AVAILABILITY_ZONES_KEY: ""}))

@@ -61,6 +61,19 @@ class HostManagerTest(testtools.TestCase):
         self.assertEqual([], self.manager.backends_in_az("site9",
                                                          everyone_up))
 
+    def test_a_sites_extra_pools_are_backends_with_its_figures(self):
+        self.report("site1@rbd#volumes", "site1", free_capacity_gb=60,
+                    extra_pools=["fast", "slow"])
+        backends = self.manager.backends_in_az("site1", everyone_up)
+        self.assertEqual(["site1@rbd#fast", "site1@rbd#slow",
+                          "site1@rbd#volumes"], hosts(backends))
+        fast, _, own = backends
+        self.assertEqual(("fast", True, 60), (
+            fast.capabilities["pool_name"], fast.capabilities["extra_pool"],
+            fast.free_capacity_gb))
+        self.assertNotIn("extra_pool", own.capabilities)
+        self.assertNotIn("extra_pools", own.capabilities)
+
     def test_dead_backends_are_left_out_and_only_the_zone_is_asked(self):
         for site in ("site1", "site2", "site3"):
             self.report("%s@rbd#volumes" % site, site)
