@@ -172,13 +172,17 @@ class VolumeDriver(abc.ABC):
                 what can still be written before the backend refuses
                 writes; ``0 <= free <= total``.
             ``provisioned_capacity_gb`` (float, GiB)
-                sum of the sizes of all volumes in the pool (thin: may
-                exceed ``total_capacity_gb``).
+                sum of the sizes of all volumes in the site's pools (thin:
+                may exceed ``total_capacity_gb``).
             ``thin_provisioning_support`` (bool)
             ``max_over_subscription_ratio`` (float),
             ``reserved_percentage`` (int)
                 the site's options, passed through for the scheduler.
             ``multiattach`` (bool)
+            ``extra_pools`` (list of str)
+                the other pools of the cluster volumes may live in
+                (``rbd_extra_pools``); the scheduler lists each as a pool
+                with these same figures (they share the OSDs).
 
         :raises BackendUnavailable: the backend does not answer, or it
             cannot tell its capacity yet (for Ceph: no active mgr).

@@ -148,6 +148,7 @@ class FakeDriver(base.VolumeDriver):
                 self._opts.max_over_subscription_ratio,
             "reserved_percentage": self._opts.reserved_percentage,
             "multiattach": True,
+            "extra_pools": [],  # a fake site has one pool
         }
 
     def create_volume(self, volume):

@@ -37,7 +37,7 @@ CAPABILITY_KEYS = {
     "storage_protocol", "pool_name", "cluster_fsid", "total_capacity_gb",
     "free_capacity_gb", "provisioned_capacity_gb",
     "thin_provisioning_support", "max_over_subscription_ratio",
-    "reserved_percentage", "multiattach"}
+    "reserved_percentage", "multiattach", "extra_pools"}
 # What a compute host sends (os-brick's keys).
 CONNECTOR = {"host": "compute-1", "ip": "127.0.0.1", "platform": "x86_64",
              "os_type": "linux", "multipath": False, "do_local_attach": False}
