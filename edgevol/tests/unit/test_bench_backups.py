@@ -14,12 +14,16 @@ class PauseTest(testtools.TestCase):
         return client
 
     def test_short_operations_keep_the_asked_interval(self):
-        self.assertEqual(0.01, self.client(0.01).pause(0.09))
+        self.assertEqual(0.01, self.client(0.01).pause(0.02))
 
     def test_long_ones_are_polled_at_a_share_of_their_age_up_to_a_cap(self):
         client = self.client(0.01)
-        self.assertAlmostEqual(0.05, client.pause(2.5))
+        self.assertAlmostEqual(0.25, client.pause(1.0))
         self.assertEqual(backup_service.POLL_MAX, client.pause(60))
+
+    def test_the_figure_ends_at_the_services_own_timestamp(self):
+        self.assertEqual(86400.25, backup_service._epoch(
+            "1970-01-02T00:00:00.250000"))
 
 
 class RowsTest(testtools.TestCase):
