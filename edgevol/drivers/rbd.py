@@ -102,7 +102,7 @@ class RBDDriver(base.VolumeDriver):
 
     # -- migration --------------------------------------------------------
     def import_volume(self, volume, source_host, target_host, report=None,
-                      cancelled=None):
+                      cancelled=None, snapshots=True):
         name = rbd_volumes.image_name(volume["id"])
         source = BackendHost.parse(source_host)
         target_pool = rbd_volumes.pool_of(self._opts, target_host)
@@ -126,7 +126,7 @@ class RBDDriver(base.VolumeDriver):
         def copy_from_source(source_handle, target_handle):
             return rbd_migrate.copy_image(
                 self._rbd, source_handle.ioctx, target_handle.ioctx, name,
-                report, cancelled)
+                report, cancelled, snapshots)
 
         def import_into_pool(target_handle):
             # A copy starts from nothing: what a crashed or failed one
@@ -339,8 +339,7 @@ class RBDDriver(base.VolumeDriver):
     # -- deferred deletion -----------------------------------------------
     def purge_deleted(self):
         trashed = [(pool, image_id, name)
-                   for pool in [self._opts.rbd_pool] + list(
-                       self._opts.rbd_extra_pools)
+                   for pool in self._volume_pools()
                    for image_id, name in self._conn.run(
                        self._list_trashed_volumes, pool=pool)]
         purged = []
@@ -358,9 +357,14 @@ class RBDDriver(base.VolumeDriver):
                 "pending": [name for _, _, name in trashed
                             if name not in purged]}
 
+    def _volume_pools(self):
+        return [self._opts.rbd_pool] + list(self._opts.rbd_extra_pools)
+
     def _collect(self, ref):
-        """Collect from ``ref`` up; a failure only delays it until purge."""
-        if ref is None:
+        """Collect from ``ref`` up; a failure only delays it until purge.
+        Only deleted volumes are collected: a parent in another pool (a
+        Glance image) is not looked at."""
+        if ref is None or ref[0] not in self._volume_pools():
             return
         try:
             self._conn.run(self._collect_trashed, ref, pool=ref[0])
