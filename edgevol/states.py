@@ -208,6 +208,10 @@ TRANSITIONS = {t.event: t for t in (
     _t("snapshot_delete", STATUS, DELETABLE, DELETING),
     _t("snapshot_delete_done", STATUS, {DELETING}, DELETED),
     _t("snapshot_delete_failed", STATUS, {DELETING}, ERROR_DELETING),
+    # A migration asked not to carry the volume's snapshots
+    # (preserve_snapshots false): they go, with their quota, in the
+    # statement that moves the volume; their data goes with the source.
+    _t("snapshot_left_behind", STATUS, {AVAILABLE, ERROR}, DELETED),
     # Claimed with the volume's "revert", so it cannot go meanwhile.
     _t("snapshot_restore", STATUS, {AVAILABLE}, RESTORING),
     _t("snapshot_restore_done", STATUS, {RESTORING}, AVAILABLE),

@@ -141,6 +141,9 @@ class Volume(Base):
     migration_progress = sa.Column(sa.Integer)
     migration_bytes = sa.Column(sa.BigInteger)
     migration_new_type_id = sa.Column(sa.String(36))
+    # True: the migration moves the head only, and the volume's snapshots
+    # are deleted when it arrives (preserve_snapshots false).
+    migration_drop_snapshots = sa.Column(sa.Boolean)
     terminated_at = sa.Column(sa.DateTime)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Boolean, nullable=False, default=False)

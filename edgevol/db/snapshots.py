@@ -167,15 +167,20 @@ def transition(context, snapshot_id, event, values=None):
 
 def finish_delete(context, snapshot_id):
     """Mark a snapshot deleted and give its quota back, atomically."""
-    now = transitions.utcnow()
     with db_session.writer(context) as session:
-        row = transitions.apply(
-            session, SNAPSHOTS, snapshot_id, "snapshot_delete_done",
-            values={"deleted": True, "deleted_at": now},
-            resource="snapshot")
-        quotas.charge(session, row["project_id"],
-                      {"snapshots": -1, "gigabytes": -row["volume_size"]})
-        return dict(row)
+        return mark_deleted(session, snapshot_id, "snapshot_delete_done")
+
+
+def mark_deleted(session, snapshot_id, event):
+    """Transition ``event`` to deleted and the snapshot's quota given back,
+    inside ``session``; the row as a dict."""
+    row = transitions.apply(
+        session, SNAPSHOTS, snapshot_id, event,
+        values={"deleted": True, "deleted_at": transitions.utcnow()},
+        resource="snapshot")
+    quotas.charge(session, row["project_id"],
+                  {"snapshots": -1, "gigabytes": -row["volume_size"]})
+    return dict(row)
 
 
 def live_of_volume(session, volume_id):

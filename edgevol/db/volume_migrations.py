@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from edgevol.db import host_usage
 from edgevol.db import models
 from edgevol.db import session as db_session
+from edgevol.db import snapshots as db_snapshots
 from edgevol.db import transitions
 from edgevol import exception
 from edgevol import states
@@ -102,7 +103,8 @@ def _status_after(event):
                     lock.target), else_=VOLUMES.c.status)
 
 
-def claim(context, volume, target_host, new_type_id=None, lock=False):
+def claim(context, volume, target_host, new_type_id=None, lock=False,
+          drop_snapshots=False):
     """Start migrating ``volume`` (a row read by the caller) to
     ``target_host``: ``migrating``, progress 0, the target as peer.
 
@@ -110,6 +112,8 @@ def claim(context, volume, target_host, new_type_id=None, lock=False):
         statement that moves it to the target (its type stays meanwhile).
     :param lock: ``lock_volume``: the volume is ``maintenance`` until
         the migration ends (in this same statement).
+    :param drop_snapshots: ``preserve_snapshots`` false: only the head is
+        copied, and the snapshots are deleted when the volume arrives.
 
     :raises InvalidStatus: the migration status is not none, success or
         error.
@@ -118,7 +122,8 @@ def claim(context, volume, target_host, new_type_id=None, lock=False):
         failed migration's target is not cleaned yet).
     """
     values = {"migration_peer": target_host, "migration_progress": 0,
-              "migration_bytes": None, "migration_new_type_id": new_type_id}
+              "migration_bytes": None, "migration_new_type_id": new_type_id,
+              "migration_drop_snapshots": drop_snapshots}
     if lock:
         values.update(status=_status_after("migration_lock"),
                       previous_status=VOLUMES.c.status)
@@ -162,9 +167,23 @@ def copied(context, volume_id, source_host, target_host, target_zone):
     the same statement that makes it ``completing`` with the source as
     peer, and a locked volume is unlocked (it lives in the target now and
     takes actions there). Only from this very migration (source host and
-    target peer)."""
-    return transition(
-        context, volume_id, "migrate_copied",
+    target peer). A migration that leaves the snapshots behind deletes
+    them in the same transaction."""
+    with db_session.writer(context) as session:
+        row = _apply_copied(session, volume_id, source_host, target_host,
+                            target_zone)
+        if row["migration_drop_snapshots"]:
+            for snapshot_id, _ in db_snapshots.live_of_volume(session,
+                                                              volume_id):
+                db_snapshots.mark_deleted(session, snapshot_id,
+                                          "snapshot_left_behind")
+        return row
+
+
+def _apply_copied(session, volume_id, source_host, target_host,
+                  target_zone):
+    return dict(transitions.apply(
+        session, VOLUMES, volume_id, "migrate_copied",
         values={"host": target_host, "availability_zone": target_zone,
                 "migration_peer": source_host, "migration_progress": 100,
                 "volume_type_id": sa.func.coalesce(
@@ -175,7 +194,7 @@ def copied(context, volume_id, source_host, target_host, target_zone):
         where=(VOLUMES.c.host == source_host,
                VOLUMES.c.migration_peer == target_host),
         guard_reason="the migration of volume %s to %s was replaced" %
-        (volume_id, target_host))
+        (volume_id, target_host)))
 
 
 def done(context, volume_id, source_host):

@@ -578,7 +578,7 @@ class VolumeDriver(abc.ABC):
 
     # -- migration across sites ------------------------------------------
     def import_volume(self, volume, source_host, target_host, report=None,
-                      cancelled=None):
+                      cancelled=None, snapshots=True):
         """Copy ``volume`` from ``source_host`` (another site's backend, or
         another pool of this one) into ``target_host`` (a pool of this
         site: ``rbd_pool`` or one of ``rbd_extra_pools``).
@@ -593,6 +593,8 @@ class VolumeDriver(abc.ABC):
         :param source_host: ``site@backend#pool`` the volume lives on.
         :param report: ``report(done_bytes, total_bytes)`` while copying.
         :param cancelled: called before each chunk; True stops the copy.
+        :param snapshots: carry the volume's user snapshots (same names);
+            False copies the head only.
         :returns: dict with ``size``, ``bytes_allocated``,
             ``bytes_written`` and ``chunks``.
         :raises MigrationCancelled: ``cancelled()`` said stop (the target

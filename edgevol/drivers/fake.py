@@ -190,7 +190,7 @@ class FakeDriver(base.VolumeDriver):
             fake_images.collect(self.backend, start)
 
     def import_volume(self, volume, source_host, target_host, report=None,
-                      cancelled=None):
+                      cancelled=None, snapshots=True):
         """The contract's cross-site copy between two fake clusters, one
         block at a time (``FakeBackend.import_hook`` runs before each).
         A fake site has one pool: a copy within it is refused."""
@@ -210,7 +210,8 @@ class FakeDriver(base.VolumeDriver):
             size, blocks = image.size, fake_images.allocated_blocks(image)
             points = [(snap.name, snap.size,
                        fake_images.allocated_blocks(snap))
-                      for snap in image.snapshots if not snap.trashed
+                      for snap in image.snapshots if snapshots
+                      and not snap.trashed
                       and snap.name.startswith("snapshot-")]
         with self.backend.lock:
             # A copy starts from nothing (as RBD's: a partial one goes).

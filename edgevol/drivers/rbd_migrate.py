@@ -86,7 +86,7 @@ def _mismatches(target, digests, size):
 
 
 def copy_image(rbd, source_ioctx, target_ioctx, name, report=None,
-               cancelled=None):
+               cancelled=None, snapshots=True):
     """Make ``name`` in the target pool a copy of the source image with
     its user snapshots (``snapshot-<id>``, same names).
 
@@ -102,6 +102,8 @@ def copy_image(rbd, source_ioctx, target_ioctx, name, report=None,
 
     :param report: ``report(done_bytes, total_bytes)`` while copying.
     :param cancelled: called before each chunk; True stops the copy.
+    :param snapshots: False copies the head only (no snapshot is taken
+        on the target).
     :raises CopyCancelled: ``cancelled()`` said stop.
     :raises CopyMismatch: the target does not read back the source.
     :returns: {"size", "bytes_allocated", "bytes_written", "chunks",
@@ -109,7 +111,7 @@ def copy_image(rbd, source_ioctx, target_ioctx, name, report=None,
     """
     with rbd.Image(source_ioctx, name, read_only=True) as head:
         size = head.size()
-        points = _points(rbd, head)
+        points = _points(rbd, head) if snapshots else [None]
     steps, previous = [], None
     for point in points:
         with rbd.Image(source_ioctx, name, snapshot=point,

@@ -111,7 +111,8 @@ class SiteMigrations:
         try:
             outcome = self.driver.import_volume(
                 volume, source_host, target_host, report=watch.report,
-                cancelled=watch.cancelled)
+                cancelled=watch.cancelled,
+                snapshots=not volume.get("migration_drop_snapshots"))
         except Exception as error:
             self._undo(context, volume, error)
             return

@@ -43,13 +43,16 @@ class MigrationAPI:
         self.volume_api = volume_api
 
     def migrate(self, context, volume_id, host=None, availability_zone=None,
-                new_type_id=None, lock_volume=False):
-        """Start moving ``volume_id`` to another site.
+                new_type_id=None, lock_volume=False, preserve_snapshots=True):
+        """Start moving ``volume_id`` to another site or pool.
 
         :param new_type_id: a retype's new type (``retype_elsewhere``),
             given to the volume when it moves.
         :param lock_volume: Cinder's flag: the volume shows
             ``maintenance`` until the migration ends.
+        :param preserve_snapshots: False: only the volume's data moves,
+            and its snapshots are deleted (quota given back) when it
+            arrives.
 
         :raises VolumeNotFound: no such volume.
         :raises InvalidInput: no or an unknown target, the volume's own
@@ -65,7 +68,8 @@ class MigrationAPI:
         self._check_volume(context, volume)
         self._check_room(context, volume, target)
         volume_migrations.claim(context, volume, str(target), new_type_id,
-                                lock=lock_volume)
+                                lock=lock_volume,
+                                drop_snapshots=not preserve_snapshots)
         LOG.info("Migration of volume %s from %s to %s started by %s",
                  volume_id, volume["host"], target, context.user_id)
         self.volume_api.volume_rpc.migrate_volume(context, str(target),

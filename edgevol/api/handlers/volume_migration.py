@@ -39,10 +39,13 @@ def migrate(req, body):
             "edgevol has no clusters; name the target as host "
             "(site@backend#pool) or availability_zone")
     lock = values.get("lock_volume")
+    preserve = values.get("preserve_snapshots")
     req.apis.migrations.migrate(
         req.context, req.urlargs["volume_id"], host=values.get("host"),
         availability_zone=values.get("availability_zone"),
-        lock_volume=lock is not None and params.to_bool(lock, "lock_volume"))
+        lock_volume=lock is not None and params.to_bool(lock, "lock_volume"),
+        preserve_snapshots=preserve is None or params.to_bool(
+            preserve, "preserve_snapshots"))
     return Response(202)
 
 

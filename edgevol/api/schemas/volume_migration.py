@@ -1,5 +1,6 @@
 """Request bodies of os-migrate_volume (Cinder's, plus edgevol's target
-``availability_zone``) and edgevol's os-migrate_volume_abort."""
+``availability_zone`` and ``preserve_snapshots``) and edgevol's
+os-migrate_volume_abort."""
 
 from edgevol.api.schemas import parameter_types as types
 
@@ -26,6 +27,9 @@ migrate_volume = {
                 # migrating volume takes no other status change either
                 # way; the lock makes that visible in its status).
                 "lock_volume": types.optional_boolean,
+                # edgevol's: false moves the volume without its snapshots
+                # (deleted when it arrives); default true.
+                "preserve_snapshots": types.optional_boolean,
             },
             "additionalProperties": False,
         },

@@ -325,6 +325,24 @@ class MigrationTest(MigrationTestCase):
         self.assertEqual([], rbd_data.leftovers(site1, ids, pool=extra))
         self.assertEqual([], rbd_data.leftovers(site1, ids))
 
+    def test_without_its_snapshots(self):
+        volume_id, pieces = self.volume_with_data()
+        snapshots = [self.snapshot(volume_id) for _ in range(2)]
+        response = self.admin.post("/volumes/%s/action" % volume_id, {
+            "os-migrate_volume": {"host": "site2@rbd#volumes",
+                                  "preserve_snapshots": False}})
+        self.assertEqual(202, response.status_code, response.text)
+        self.wait_migration(volume_id, "success")
+        self.assert_data("site2", volume_id, pieces)
+        self.assertEqual([], self.snapshots_in("site2", volume_id))
+        for snapshot_id in snapshots:
+            self.assertEqual(404, self.owner.get(
+                "/snapshots/%s" % snapshot_id).status_code)
+        stack_fixture.wait_for(lambda: "volume-%s" % volume_id not in
+                               test_stack.rbd_images(
+                                   self.stack.site_info("site1")), 30)
+        self.assert_only_in("site2", volume_id)
+
     def test_the_copy_key_reads_the_source_and_cannot_write_it(self):
         import rados
         import rbd

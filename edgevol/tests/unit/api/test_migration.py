@@ -151,6 +151,27 @@ class MigrationTest(base.RealBusinessTestCase):
                                      if not s.trashed] ==
                             ["snapshot-%s" % second])
 
+    def test_without_its_snapshots_they_go_with_their_quota(self):
+        volume_id = self.volume_with_data()
+        snapshots = [self.snapshot(volume_id) for _ in range(2)]
+        self.fault(self.migrate(volume_id, host="site2@rbd#volumes",
+                                preserve_snapshots="maybe"), 400)
+        self.assertEqual(202, self.migrate(
+            volume_id, host="site2@rbd#volumes",
+            preserve_snapshots=False).status_int)
+        self.wait_migration(volume_id, "success")
+        moved = fake_driver.backend("site2").images["volume-%s" % volume_id]
+        self.assertEqual([], moved.snapshots)
+        self.assert_data_in("site2", volume_id)
+        for snapshot_id in snapshots:
+            self.call("GET", "/v3/snapshots/%s" % snapshot_id, expect=404)
+        usage = self.call("GET", "/v3/os-quota-sets/p1?usage=True",
+                          token=base.ADMIN).json["quota_set"]
+        self.assertEqual((0, 1), (usage["snapshots"]["in_use"],
+                                  usage["gigabytes"]["in_use"]))
+        in_process.wait_for(lambda: "volume-%s" % volume_id
+                            not in self.images_of("site1"))
+
     def hold_copies_into(self, site):
         """Copies into ``site`` wait at their first block until released."""
         reached, release = threading.Event(), threading.Event()
